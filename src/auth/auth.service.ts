@@ -1,0 +1,131 @@
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import * as bcrypt from 'bcrypt';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { InvalidCredentialsError, InvalidRefreshTokenError } from '../common/errors/domain-errors';
+import { AppConfigType, InjectAppConfig } from '../config/app-config';
+import { toUserResponse, UserResponseDto } from '../users/dto/user-response.dto';
+import type { User } from '../users/user.entity';
+import { UsersService } from '../users/users.service';
+import { LoginDto, RegisterDto, SessionResponseDto } from './dto/auth.dto';
+import { RefreshTokensRepository } from './refresh-tokens.repository';
+import { hashRefreshToken, newRefreshToken } from './token-hash';
+
+/** bcrypt work factor; async hashing runs on libuv's pool, so the event loop never blocks. */
+export const BCRYPT_COST = 10;
+/** bcrypt reads at most 72 bytes; longer passwords are refused rather than silently cut. */
+export const MAX_PASSWORD_BYTES = 72;
+
+@Injectable()
+export class AuthService implements OnModuleInit {
+  private readonly logger = new Logger(AuthService.name);
+  /** Compared against when the email is unknown, so both failures cost one bcrypt compare. */
+  private dummyHash = '';
+
+  constructor(
+    private readonly users: UsersService,
+    private readonly refreshTokens: RefreshTokensRepository,
+    private readonly jwt: JwtService,
+    @InjectAppConfig() private readonly config: AppConfigType,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    if (this.config.jwt.secretGenerated) {
+      this.logger.warn(
+        'JWT_SECRET is not set: using a random secret for this boot only (tokens will not survive a restart). Set JWT_SECRET (32+ characters) before production.',
+      );
+    }
+    this.dummyHash = await bcrypt.hash(randomBytes(16).toString('hex'), BCRYPT_COST);
+  }
+
+  async register(dto: RegisterDto): Promise<UserResponseDto> {
+    const passwordHash = await bcrypt.hash(dto.password, BCRYPT_COST);
+    const user = await this.users.create(dto.username, dto.email, passwordHash);
+    this.logger.log({ userId: user.id }, 'User registered');
+    return toUserResponse(user);
+  }
+
+  async login(dto: LoginDto): Promise<SessionResponseDto> {
+    const user = await this.users.findWithPasswordByEmail(dto.email);
+    const tooLong = Buffer.byteLength(dto.password, 'utf8') > MAX_PASSWORD_BYTES;
+    // Always one bcrypt compare, whether or not the email exists, so timing reveals nothing.
+    const matches = await bcrypt.compare(
+      dto.password,
+      user && !tooLong ? user.passwordHash : this.dummyHash,
+    );
+    if (!user || tooLong || !matches) throw new InvalidCredentialsError();
+    return this.startSession(user, randomUUID());
+  }
+
+  async refresh(refreshToken: string): Promise<SessionResponseDto> {
+    const now = new Date();
+    const next = newRefreshToken();
+    const outcome = await this.refreshTokens.rotate(
+      hashRefreshToken(refreshToken),
+      now,
+      (current, manager) =>
+        this.refreshTokens.insert(
+          {
+            userId: current.userId,
+            familyId: current.familyId,
+            tokenHash: hashRefreshToken(next),
+            expiresAt: this.refreshExpiry(now),
+          },
+          now,
+          manager,
+        ),
+    );
+    if (outcome.kind === 'reused') {
+      // A retired token came back: someone holds a copy. End the whole family.
+      await this.refreshTokens.revokeFamily(outcome.token.familyId, now);
+      this.logger.warn(
+        { userId: outcome.token.userId, familyId: outcome.token.familyId },
+        'Refresh token reuse: family revoked',
+      );
+    }
+    if (outcome.kind !== 'rotated') throw new InvalidRefreshTokenError();
+    const user = await this.users.getMe(outcome.token.userId);
+    return this.session(user, next);
+  }
+
+  /** Ends the session family of `refreshToken`; a retired token is treated as a replay. */
+  async logout(refreshToken: string): Promise<void> {
+    const now = new Date();
+    const token = await this.refreshTokens.findByHash(hashRefreshToken(refreshToken));
+    if (!token || token.revokedAt || token.expiresAt.getTime() <= now.getTime()) {
+      throw new InvalidRefreshTokenError();
+    }
+    await this.refreshTokens.revokeFamily(token.familyId, now);
+    if (token.rotatedAt) throw new InvalidRefreshTokenError();
+  }
+
+  private async startSession(user: User, familyId: string): Promise<SessionResponseDto> {
+    const now = new Date();
+    const refreshToken = newRefreshToken();
+    await this.refreshTokens.insert(
+      {
+        userId: user.id,
+        familyId,
+        tokenHash: hashRefreshToken(refreshToken),
+        expiresAt: this.refreshExpiry(now),
+      },
+      now,
+    );
+    return this.session(user, refreshToken);
+  }
+
+  private async session(user: User, refreshToken: string): Promise<SessionResponseDto> {
+    const token = await this.jwt.signAsync({ sub: String(user.id) });
+    return {
+      token,
+      refresh_token: refreshToken,
+      token_type: 'Bearer',
+      expires_in: this.config.jwt.expiresInSec,
+      user: toUserResponse(user),
+    };
+  }
+
+  private refreshExpiry(now: Date): Date {
+    return new Date(now.getTime() + this.config.jwt.refreshExpiresInSec * 1000);
+  }
+}

@@ -1,0 +1,25 @@
+import { Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import { ExtractJwt, Strategy } from 'passport-jwt';
+import { AuthUser } from '../common/decorators/current-user.decorator';
+import { UnauthorizedError } from '../common/errors/domain-errors';
+import { AppConfigType, InjectAppConfig } from '../config/app-config';
+import { AccessTokenClaims, authUserFromClaims, JWT_ALGORITHM } from './jwt-claims';
+
+@Injectable()
+export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
+  constructor(@InjectAppConfig() config: AppConfigType) {
+    super({
+      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      secretOrKey: config.jwt.secret,
+      algorithms: [JWT_ALGORITHM],
+      ignoreExpiration: false,
+    });
+  }
+
+  validate(claims: AccessTokenClaims): AuthUser {
+    const user = authUserFromClaims(claims);
+    if (!user) throw new UnauthorizedError('invalid access token');
+    return user;
+  }
+}

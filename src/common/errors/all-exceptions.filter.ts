@@ -1,0 +1,90 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { isDatabaseUnavailableError } from './database-errors';
+import { DomainError, FieldError } from './domain-errors';
+import { errorCodeForStatus } from './error-body';
+
+export interface DescribedError {
+  status: number;
+  code: string;
+  message: string;
+  details?: FieldError[];
+  headers?: Record<string, string>;
+}
+
+function httpExceptionMessage(exception: HttpException): string {
+  const response = exception.getResponse();
+  if (typeof response === 'string') return response;
+  const message = (response as { message?: unknown }).message;
+  if (Array.isArray(message)) return message.join('; ');
+  return typeof message === 'string' ? message : exception.message;
+}
+
+/**
+ * Maps anything thrown to the contract's status, code and message. Only domain errors and HTTP
+ * exceptions keep their message; everything else is reported generically so that no SQL,
+ * stack trace or internal detail reaches a client.
+ */
+export function describeError(exception: unknown): DescribedError {
+  if (exception instanceof DomainError) {
+    return {
+      status: exception.status,
+      code: exception.code,
+      message: exception.message,
+      details: exception.details,
+    };
+  }
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    let message = httpExceptionMessage(exception);
+    if (status === 404 && message.startsWith('Cannot '))
+      message = `Route ${message.slice(7)} not found`;
+    if (status === 413) message = 'Request body is too large';
+    if (status === 415) message = 'Unsupported Content-Type: send application/json';
+    if (status === 400 && /JSON/.test(message)) message = `Malformed JSON body: ${message}`;
+    return { status, code: errorCodeForStatus(status), message };
+  }
+  if (isDatabaseUnavailableError(exception)) {
+    return {
+      status: 503,
+      code: 'SERVICE_UNAVAILABLE',
+      message: 'The database is unavailable; try again shortly',
+      headers: { 'Retry-After': '5' },
+    };
+  }
+  return { status: 500, code: 'INTERNAL', message: 'Internal server error' };
+}
+
+/** The one exception filter: every error leaves as `{error, code, request_id, details?}`. */
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger(AllExceptionsFilter.name);
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
+    const described = describeError(exception);
+
+    if (described.status >= 500) {
+      const log = described.status === 503 ? 'warn' : 'error';
+      this.logger[log](
+        { err: exception, requestId: request.id },
+        `${described.code}: ${String(exception)}`,
+      );
+    }
+    if (reply.sent) return;
+
+    const body: Record<string, unknown> = {
+      error: described.message,
+      code: described.code,
+      request_id: request.id,
+    };
+    if (described.details) body.details = described.details;
+    void reply
+      .status(described.status)
+      .headers(described.headers ?? {})
+      .header('content-type', 'application/json; charset=utf-8')
+      .send(body);
+  }
+}

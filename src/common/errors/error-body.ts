@@ -1,0 +1,52 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+/** Machine codes of the contract, by HTTP status. */
+export const ERROR_CODE_BY_STATUS: Readonly<Record<number, string>> = {
+  400: 'VALIDATION_FAILED',
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  406: 'NOT_ACCEPTABLE',
+  409: 'CONFLICT',
+  412: 'PRECONDITION_FAILED',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  422: 'IDEMPOTENCY_MISMATCH',
+  429: 'RATE_LIMITED',
+  500: 'INTERNAL',
+  503: 'SERVICE_UNAVAILABLE',
+};
+
+export function errorCodeForStatus(status: number): string {
+  return ERROR_CODE_BY_STATUS[status] ?? (status >= 500 ? 'INTERNAL' : 'BAD_REQUEST');
+}
+
+export class FieldErrorDto {
+  @ApiProperty({ example: 'priority' })
+  field!: string;
+
+  @ApiProperty({ example: 'priority must be one of the following values: low, medium, high' })
+  message!: string;
+}
+
+/** The body of every error response. */
+export class ErrorResponseDto {
+  @ApiProperty({ description: 'Human-readable message', example: 'Validation failed' })
+  error!: string;
+
+  @ApiProperty({ description: 'Machine-readable code', example: 'VALIDATION_FAILED' })
+  code!: string;
+
+  @ApiProperty({
+    description: 'The X-Request-Id of the request',
+    example: 'f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10',
+  })
+  request_id!: string;
+
+  @ApiPropertyOptional({
+    type: [FieldErrorDto],
+    description: 'Per-field problems (validation only)',
+  })
+  details?: FieldErrorDto[];
+}

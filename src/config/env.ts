@@ -1,0 +1,207 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+
+/** Parsed, validated configuration. Nothing outside `src/config/` reads `process.env`. */
+export interface AppConfig {
+  nodeEnv: 'development' | 'production' | 'test';
+  port: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  http: {
+    bodyLimitBytes: number;
+    /** `true` reflects any origin (`CORS_ORIGINS=*`); an empty list disables CORS. */
+    corsOrigins: string[] | true;
+    /** Fastify's `trustProxy`: false, true, a hop count, or a list of addresses/CIDRs. */
+    trustProxy: boolean | number | string;
+  };
+  db: { host: string; port: number; user: string; password: string; name: string };
+  redis: { host: string; port: number; password?: string; db: number; keyPrefix: string };
+  jwt: {
+    secret: string;
+    /** True when no JWT_SECRET was given outside production and a per-boot secret was made. */
+    secretGenerated: boolean;
+    expiresInSec: number;
+    refreshExpiresInSec: number;
+  };
+  rateLimit: { perMinute: number; ipPerMinute: number; authPerMinute: number };
+  jobs: { runWorkers: boolean; workerConcurrency: number; attempts: number; backoffMs: number };
+  webhooks: { allowPrivate: boolean };
+  reminderLeadMs: number;
+}
+
+export class ConfigValidationError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration: ${problems.join('; ')}`);
+    this.name = 'ConfigValidationError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const DURATION_UNITS_MS: Record<string, number> = {
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+};
+
+/** Parses `900`, `900s`, `15m`, `1h`, `7d` (a bare number is seconds) into milliseconds. */
+export function parseDurationMs(value: string): number | undefined {
+  const match = /^(\d+)(ms|s|m|h|d)?$/.exec(value.trim());
+  if (!match) return undefined;
+  const amount = Number(match[1]);
+  const ms = amount * DURATION_UNITS_MS[match[2] ?? 's'];
+  return ms > 0 && Number.isSafeInteger(ms) ? ms : undefined;
+}
+
+/**
+ * Reads every variable API.md names, applies its default and collects every problem, so that a
+ * bad deployment is told all of its mistakes at once, each by the variable's name.
+ */
+export function loadConfig(env: Env): AppConfig {
+  const problems: string[] = [];
+  const raw = (name: string): string | undefined => {
+    const value = env[name];
+    return value === undefined || value.trim() === '' ? undefined : value.trim();
+  };
+  const fail = <T>(name: string, expected: string, fallback: T): T => {
+    problems.push(`${name} must be ${expected} (got "${env[name]}")`);
+    return fallback;
+  };
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const value = raw(name);
+    if (value === undefined) return fallback;
+    const n = Number(value);
+    return /^-?\d+$/.test(value) && n >= min && n <= max
+      ? n
+      : fail(name, `an integer from ${min} to ${max}`, fallback);
+  };
+  const bool = (name: string, fallback: boolean): boolean => {
+    const value = raw(name)?.toLowerCase();
+    if (value === undefined) return fallback;
+    if (value === 'true' || value === '1') return true;
+    if (value === 'false' || value === '0') return false;
+    return fail(name, 'true or false', fallback);
+  };
+  const str = (name: string, fallback: string): string => raw(name) ?? fallback;
+  const duration = (name: string, fallback: string): number => {
+    const ms = parseDurationMs(raw(name) ?? fallback);
+    return ms ?? fail(name, 'a duration such as 900, 15m, 1h or 7d', parseDurationMs(fallback)!);
+  };
+  const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
+    const value = raw(name);
+    if (value === undefined) return fallback;
+    return (allowed as readonly string[]).includes(value)
+      ? (value as T)
+      : fail(name, `one of ${allowed.join(', ')}`, fallback);
+  };
+
+  const nodeEnv = oneOf('NODE_ENV', ['development', 'production', 'test'] as const, 'development');
+  const dbName = str('DB_NAME', 'taskdb');
+  if (!/^[A-Za-z0-9_$]{1,64}$/.test(dbName)) fail('DB_NAME', 'letters, digits, _ or $ (1-64)', '');
+
+  let secret = raw('JWT_SECRET');
+  let secretGenerated = false;
+  if (secret !== undefined && secret.length < 32) {
+    secret = fail('JWT_SECRET', 'at least 32 characters long', undefined);
+  }
+  if (secret === undefined) {
+    if (nodeEnv === 'production' && raw('JWT_SECRET') === undefined) {
+      problems.push('JWT_SECRET is required when NODE_ENV=production (at least 32 characters)');
+    }
+    // Outside production a random secret per boot keeps development zero-config without ever
+    // shipping a usable constant; tokens simply stop working across restarts.
+    secret = randomBytes(48).toString('base64url');
+    secretGenerated = true;
+  }
+
+  const corsRaw = raw('CORS_ORIGINS');
+  let corsOrigins: string[] | true = [];
+  if (corsRaw === '*') corsOrigins = true;
+  else if (corsRaw !== undefined) {
+    corsOrigins = corsRaw
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean);
+    const bad = corsOrigins.filter((o) => !/^https?:\/\/[^/\s]+$/.test(o));
+    if (bad.length > 0)
+      fail('CORS_ORIGINS', '* or a comma list of origins like https://app.example.com', []);
+  }
+
+  const trustRaw = raw('TRUST_PROXY');
+  let trustProxy: boolean | number | string = false;
+  if (trustRaw !== undefined) {
+    const lower = trustRaw.toLowerCase();
+    if (lower === 'true' || lower === 'false') trustProxy = lower === 'true';
+    else if (/^\d+$/.test(trustRaw)) trustProxy = Number(trustRaw);
+    else if (/^[0-9a-fA-F:./, ]+$/.test(trustRaw)) trustProxy = trustRaw;
+    else
+      fail(
+        'TRUST_PROXY',
+        'true, false, a hop count or a comma list of proxy addresses/CIDRs',
+        false,
+      );
+  }
+
+  const config: AppConfig = {
+    nodeEnv,
+    port: int('PORT', 8080, 0, 65535),
+    logLevel: oneOf(
+      'LOG_LEVEL',
+      ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const,
+      'info',
+    ),
+    http: {
+      bodyLimitBytes: int('BODY_LIMIT', 100 * 1024, 1024, 10 * 1024 * 1024),
+      corsOrigins,
+      trustProxy,
+    },
+    db: {
+      host: str('DB_HOST', '127.0.0.1'),
+      port: int('DB_PORT', 3306, 1, 65535),
+      user: str('DB_USER', 'root'),
+      password: env.DB_PASSWORD ?? '',
+      name: dbName,
+    },
+    redis: {
+      host: str('REDIS_HOST', '127.0.0.1'),
+      port: int('REDIS_PORT', 6379, 1, 65535),
+      password: raw('REDIS_PASSWORD'),
+      db: int('REDIS_DB', 0, 0, 15),
+      keyPrefix: raw('REDIS_KEY_PREFIX') ?? `${dbName}:`,
+    },
+    jwt: {
+      secret,
+      secretGenerated,
+      expiresInSec: Math.floor(duration('JWT_EXPIRES_IN', '15m') / 1000),
+      refreshExpiresInSec: Math.floor(duration('JWT_REFRESH_EXPIRES_IN', '7d') / 1000),
+    },
+    rateLimit: {
+      perMinute: int('RATE_LIMIT_PER_MINUTE', 60, 1, 1_000_000),
+      ipPerMinute: int('RATE_LIMIT_IP_PER_MINUTE', 60, 1, 1_000_000),
+      authPerMinute: int('RATE_LIMIT_AUTH_PER_MINUTE', 10, 1, 1_000_000),
+    },
+    jobs: {
+      runWorkers: bool('RUN_WORKERS', true),
+      workerConcurrency: int('WORKER_CONCURRENCY', 5, 1, 1000),
+      attempts: int('JOB_ATTEMPTS', 5, 1, 100),
+      backoffMs: int('JOB_BACKOFF_MS', 1000, 1, 3_600_000),
+    },
+    webhooks: { allowPrivate: bool('WEBHOOK_ALLOW_PRIVATE', false) },
+    reminderLeadMs: duration('REMINDER_LEAD', '1h'),
+  };
+  if (config.jwt.expiresInSec < 1) fail('JWT_EXPIRES_IN', 'at least 1s', 0);
+
+  if (problems.length > 0) throw new ConfigValidationError(problems);
+  return config;
+}
+
+/** Loads `.env` from the working directory when present; real environment variables win. */
+export function loadDotEnv(path = '.env'): void {
+  if (existsSync(path)) process.loadEnvFile(path);
+}
+
+/** The process environment, for the few entry points (CLI data source, tests) outside Nest. */
+export function processEnv(): Env {
+  return process.env;
+}

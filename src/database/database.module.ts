@@ -1,0 +1,30 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { MysqlConnectionOptions } from 'typeorm/driver/mysql/MysqlConnectionOptions';
+import { appConfig, AppConfigType } from '../config/app-config';
+import { buildDataSourceOptions } from './database-options';
+import { ensureDatabaseExists, runMigrationsLocked } from './database-bootstrap';
+
+/** The MySQL connection: creates the database if missing and migrates it before anything runs. */
+@Module({
+  imports: [
+    TypeOrmModule.forRootAsync({
+      inject: [appConfig.KEY],
+      useFactory: (config: AppConfigType) => ({
+        ...buildDataSourceOptions(config),
+        // A dead MySQL at boot is retried a few times, then the start fails loudly.
+        retryAttempts: 5,
+        retryDelay: 2000,
+      }),
+      dataSourceFactory: async (options) => {
+        if (!options) throw new Error('TypeORM options are missing');
+        await ensureDatabaseExists(options as MysqlConnectionOptions);
+        const dataSource = await new DataSource(options).initialize();
+        await runMigrationsLocked(dataSource);
+        return dataSource;
+      },
+    }),
+  ],
+})
+export class DatabaseModule {}

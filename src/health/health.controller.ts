@@ -1,0 +1,63 @@
+import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  HealthCheck,
+  HealthCheckResult,
+  HealthCheckService,
+  TypeOrmHealthIndicator,
+} from '@nestjs/terminus';
+import { ApiErrorResponses } from '../common/decorators/api-error-responses.decorator';
+import { Public } from '../common/decorators/public.decorator';
+import { ServiceUnavailableError } from '../common/errors/domain-errors';
+import { RedisHealthIndicator } from './redis.health';
+
+const CHECK_TIMEOUT_MS = 1000;
+
+@ApiTags('health')
+@Public()
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly mysql: TypeOrmHealthIndicator,
+    private readonly redis: RedisHealthIndicator,
+  ) {}
+
+  @Get('live')
+  @ApiOperation({ summary: 'Liveness: 200 while the process runs' })
+  @ApiOkResponse({ schema: { example: { status: 'ok' } } })
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Get('ready')
+  @HealthCheck({ swaggerDocumentation: false })
+  @ApiOperation({
+    summary: 'Readiness: 200 when MySQL and Redis answer, else 503 naming the failed one',
+  })
+  @ApiOkResponse({
+    schema: {
+      example: { status: 'ok', info: { mysql: { status: 'up' }, redis: { status: 'up' } } },
+    },
+  })
+  @ApiErrorResponses()
+  async ready(): Promise<HealthCheckResult> {
+    try {
+      return await this.health.check([
+        () => this.mysql.pingCheck('mysql', { timeout: CHECK_TIMEOUT_MS }),
+        () => this.redis.isHealthy('redis'),
+      ]);
+    } catch (error) {
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      const result = error.getResponse() as HealthCheckResult;
+      const failed = Object.entries(result.error ?? {}).map(([name, detail]) => ({
+        field: name,
+        message: typeof detail?.message === 'string' ? detail.message : `${name} is down`,
+      }));
+      throw new ServiceUnavailableError(
+        `Not ready: ${failed.map((f) => f.field).join(', ')} unavailable`,
+        failed,
+      );
+    }
+  }
+}
