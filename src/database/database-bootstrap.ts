@@ -27,9 +27,24 @@ export async function ensureDatabaseExists(options: MysqlConnectionOptions): Pro
 
 /**
  * Runs pending migrations while holding a MySQL named lock, so that several instances starting
- * at once apply each migration exactly once instead of racing on the same DDL.
+ * at once apply each migration exactly once instead of racing on the same DDL. It uses its own
+ * short-lived connection without the request-path query timeout: DDL on a large table may
+ * legitimately take minutes.
  */
-export async function runMigrationsLocked(dataSource: DataSource): Promise<void> {
+export async function runMigrationsLocked(options: MysqlConnectionOptions): Promise<void> {
+  const dataSource = await new DataSource({
+    ...options,
+    enableQueryTimeout: false,
+    poolSize: 2,
+  }).initialize();
+  try {
+    await migrateUnderLock(dataSource);
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+async function migrateUnderLock(dataSource: DataSource): Promise<void> {
   const runner = dataSource.createQueryRunner();
   const lockName = `${String(dataSource.options.database)}:migrations`;
   try {

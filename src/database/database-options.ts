@@ -3,6 +3,9 @@ import type { AppConfig } from '../config/env';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 
+/** Longest a single request-path query may run. */
+export const QUERY_TIMEOUT_MS = 3000;
+
 /** One definition of the connection, used by the app and by the TypeORM CLI alike. */
 export function buildDataSourceOptions(config: AppConfig): DataSourceOptions {
   const { db } = config;
@@ -21,8 +24,12 @@ export function buildDataSourceOptions(config: AppConfig): DataSourceOptions {
     migrationsTableName: 'migrations',
     synchronize: false,
     migrationsRun: false,
-    // Bounded waits so that a dead MySQL answers 503 in about a second instead of hanging.
+    // Bounded waits so that a dead or hung MySQL answers 503 quickly instead of hanging: connects
+    // give up after 1 s, and a query that runs past QUERY_TIMEOUT_MS is abandoned (mysql2 destroys
+    // its connection). Migrations run without the query limit (see database-bootstrap.ts).
     connectTimeout: 1000,
+    enableQueryTimeout: true,
+    maxQueryExecutionTime: QUERY_TIMEOUT_MS,
     poolSize: 10,
     extra: {
       waitForConnections: true,

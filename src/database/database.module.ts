@@ -19,10 +19,10 @@ import { ensureDatabaseExists, runMigrationsLocked } from './database-bootstrap'
       }),
       dataSourceFactory: async (options) => {
         if (!options) throw new Error('TypeORM options are missing');
-        await ensureDatabaseExists(options as MysqlConnectionOptions);
-        const dataSource = await new DataSource(options).initialize();
-        await runMigrationsLocked(dataSource);
-        return dataSource;
+        const mysqlOptions = options as MysqlConnectionOptions;
+        await ensureDatabaseExists(mysqlOptions);
+        await runMigrationsLocked(mysqlOptions);
+        return new DataSource(options).initialize();
       },
     }),
   ],
