@@ -9,6 +9,8 @@ import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { RateLimitGuard } from './rate-limit/rate-limit.guard';
+import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { RedisModule } from './redis/redis.module';
 import { UsersModule } from './users/users.module';
 
@@ -19,6 +21,7 @@ import { UsersModule } from './users/users.module';
     DatabaseModule,
     RedisModule,
     MetricsModule,
+    RateLimitModule,
     HealthModule,
     UsersModule,
     AuthModule,
@@ -26,7 +29,9 @@ import { UsersModule } from './users/users.module';
   providers: [
     { provide: APP_PIPE, useClass: AppValidationPipe },
     { provide: APP_FILTER, useClass: AllExceptionsFilter },
+    // Order matters: the JWT guard resolves the caller first, so the rate limit can count per user.
     { provide: APP_GUARD, useClass: JwtAuthGuard },
+    { provide: APP_GUARD, useClass: RateLimitGuard },
   ],
 })
 export class AppModule {}

@@ -8,6 +8,7 @@ import {
 } from '@nestjs/swagger';
 import { ApiErrorResponses } from '../common/decorators/api-error-responses.decorator';
 import { Public } from '../common/decorators/public.decorator';
+import { AuthRateLimit } from '../rate-limit/rate-limit.decorators';
 import { AuthService } from './auth.service';
 import {
   LoginDto,
@@ -24,6 +25,7 @@ export class AuthController {
   constructor(private readonly auth: AuthService) {}
 
   @Post('register')
+  @AuthRateLimit()
   @ApiOperation({ summary: 'Create an account' })
   @ApiCreatedResponse({ type: RegisterResponseDto })
   @ApiErrorResponses(400, 409, 413, 415, 429)
@@ -32,6 +34,7 @@ export class AuthController {
   }
 
   @Post('login')
+  @AuthRateLimit()
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
     summary: 'Sign in',
@@ -45,6 +48,7 @@ export class AuthController {
   }
 
   @Post('refresh')
+  @AuthRateLimit()
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
     summary: 'Exchange a refresh token for a new pair',

@@ -8,6 +8,7 @@ import {
 } from '@nestjs/terminus';
 import { ApiErrorResponses } from '../common/decorators/api-error-responses.decorator';
 import { Public } from '../common/decorators/public.decorator';
+import { NoRateLimit } from '../rate-limit/rate-limit.decorators';
 import { ServiceUnavailableError } from '../common/errors/domain-errors';
 import { RedisHealthIndicator } from './redis.health';
 
@@ -15,6 +16,7 @@ const CHECK_TIMEOUT_MS = 1000;
 
 @ApiTags('health')
 @Public()
+@NoRateLimit()
 @Controller('health')
 export class HealthController {
   constructor(

@@ -2,10 +2,12 @@ import { Controller, Get, Header, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../common/decorators/public.decorator';
+import { NoRateLimit } from '../rate-limit/rate-limit.decorators';
 import { MetricsService } from './metrics.service';
 
 @ApiTags('operations')
 @Public()
+@NoRateLimit()
 @Controller('metrics')
 export class MetricsController {
   constructor(private readonly metrics: MetricsService) {}

@@ -24,6 +24,20 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  private readonly rateLimitRejections = new Counter({
+    name: 'rate_limit_rejections_total',
+    help: 'Requests refused with 429, by limit',
+    labelNames: ['limit'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly rateLimitStorageFailures = new Counter({
+    name: 'rate_limit_storage_failures_total',
+    help: 'Rate-limit checks that could not reach Redis, by limit and fallback (fail_open, in_process)',
+    labelNames: ['limit', 'fallback'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }
@@ -33,6 +47,14 @@ export class MetricsService {
     const labels = { method, route, status: String(status) };
     this.httpRequests.inc(labels);
     this.httpDuration.observe(labels, seconds);
+  }
+
+  rateLimitRejected(limit: string): void {
+    this.rateLimitRejections.inc({ limit });
+  }
+
+  rateLimitStorageFailure(limit: string, fallback: 'fail_open' | 'in_process'): void {
+    this.rateLimitStorageFailures.inc({ limit, fallback });
   }
 
   render(): Promise<string> {

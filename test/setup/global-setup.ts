@@ -11,5 +11,9 @@ export default function globalSetup(): void {
   process.env.REDIS_KEY_PREFIX = `${name}:`;
   process.env.NODE_ENV = 'test';
   process.env.LOG_LEVEL = process.env.E2E_LOG_LEVEL ?? 'silent';
+  // Generous limits for functional specs; the rate-limit specs start instances with their own.
+  process.env.RATE_LIMIT_PER_MINUTE ??= '1000000';
+  process.env.RATE_LIMIT_IP_PER_MINUTE ??= '1000000';
+  process.env.RATE_LIMIT_AUTH_PER_MINUTE ??= '1000000';
   process.env.JWT_SECRET = 'e2e-secret-that-is-at-least-32-characters-long';
 }

@@ -1,0 +1,12 @@
+import { SetMetadata } from '@nestjs/common';
+
+export const AUTH_RATE_LIMIT_KEY = 'rateLimit:auth';
+export const NO_RATE_LIMIT_KEY = 'rateLimit:none';
+
+/** Counts the route against the stricter per-IP auth limit (login, register, refresh). */
+export const AuthRateLimit = (): MethodDecorator & ClassDecorator =>
+  SetMetadata(AUTH_RATE_LIMIT_KEY, true);
+
+/** Exempts a route or controller from every rate limit (health, metrics). */
+export const NoRateLimit = (): MethodDecorator & ClassDecorator =>
+  SetMetadata(NO_RATE_LIMIT_KEY, true);

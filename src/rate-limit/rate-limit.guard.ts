@@ -1,0 +1,79 @@
+import { ExecutionContext, HttpStatus, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import {
+  InjectThrottlerOptions,
+  InjectThrottlerStorage,
+  ThrottlerGuard,
+  type ThrottlerModuleOptions,
+  type ThrottlerRequest,
+  type ThrottlerStorage,
+} from '@nestjs/throttler';
+import type { FastifyReply } from 'fastify';
+import { DomainError } from '../common/errors/domain-errors';
+import { MetricsService } from '../metrics/metrics.service';
+import { NO_RATE_LIMIT_KEY } from './rate-limit.decorators';
+import type { RateLimitRecord } from './redis-throttler.storage';
+
+export class RateLimitedError extends DomainError {
+  readonly status = HttpStatus.TOO_MANY_REQUESTS;
+  readonly code = 'RATE_LIMITED';
+
+  constructor(retryAfterSeconds: number) {
+    super(`Rate limit exceeded; retry in ${retryAfterSeconds} s`);
+  }
+}
+
+/**
+ * The global rate-limit guard. It runs after the JWT guard, so a signed-in caller is counted per
+ * user on every instance; exactly one throttler applies to a request (see rate-limit.module.ts),
+ * so the plain `X-RateLimit-*` headers describe it.
+ */
+@Injectable()
+export class RateLimitGuard extends ThrottlerGuard {
+  constructor(
+    @InjectThrottlerOptions() options: ThrottlerModuleOptions,
+    @InjectThrottlerStorage() storage: ThrottlerStorage,
+    reflector: Reflector,
+    private readonly metrics: MetricsService,
+  ) {
+    super(options, storage, reflector);
+  }
+
+  protected override shouldSkip(context: ExecutionContext): Promise<boolean> {
+    return Promise.resolve(
+      this.reflector.getAllAndOverride<boolean>(NO_RATE_LIMIT_KEY, [
+        context.getHandler(),
+        context.getClass(),
+      ]) === true,
+    );
+  }
+
+  protected override async handleRequest(request: ThrottlerRequest): Promise<boolean> {
+    const { context, limit, ttl, throttler, blockDuration, getTracker, generateKey } = request;
+    const { req, res } = this.getRequestResponse(context) as {
+      req: Record<string, unknown>;
+      res: FastifyReply;
+    };
+    const name = throttler.name ?? 'default';
+    const tracker = await getTracker(req, context);
+    const key = generateKey(context, tracker, name);
+    const record = (await this.storageService.increment(
+      key,
+      ttl,
+      limit,
+      blockDuration,
+      name,
+    )) as RateLimitRecord;
+    if (!record.counted) return true;
+
+    void res.header('X-RateLimit-Limit', limit);
+    void res.header('X-RateLimit-Remaining', Math.max(0, limit - record.totalHits));
+    void res.header('X-RateLimit-Reset', record.timeToExpire);
+    if (record.isBlocked) {
+      this.metrics.rateLimitRejected(name);
+      void res.header('Retry-After', record.timeToBlockExpire);
+      throw new RateLimitedError(record.timeToBlockExpire);
+    }
+    return true;
+  }
+}
