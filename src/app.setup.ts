@@ -1,5 +1,5 @@
 import helmet from '@fastify/helmet';
-import { RequestMethod } from '@nestjs/common';
+import { INestApplication, RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
@@ -43,13 +43,17 @@ export async function createApp(): Promise<NestFastifyApplication> {
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, {
     bufferLogs: true,
+    // Nest would add an application/x-www-form-urlencoded parser, which lets a plain HTML form
+    // on any site POST to the API without a CORS preflight. Fastify's own JSON parser (with the
+    // body limit and prototype-poisoning protection) is the only one the API needs.
+    bodyParser: false,
   });
   await configureApp(app, config);
   return app;
 }
 
-async function configureApp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
-  app.useLogger(app.get(Logger));
+/** `/api/v1` for the API; health and metrics stay at the root where probes and scrapers expect them. */
+export function applyGlobalPrefix(app: INestApplication): void {
   app.setGlobalPrefix(API_PREFIX, {
     exclude: [
       { path: 'health/live', method: RequestMethod.GET },
@@ -57,11 +61,31 @@ async function configureApp(app: NestFastifyApplication, config: AppConfig): Pro
       { path: 'metrics', method: RequestMethod.GET },
     ],
   });
+}
+
+async function configureApp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
+  app.useLogger(app.get(Logger));
+  applyGlobalPrefix(app);
 
   const fastify = app.getHttpAdapter().getInstance();
+  // Fastify also parses text/plain by default, which would hand a string to the validation
+  // pipe (a confusing 400). The API speaks JSON only, so any other body is a 415.
+  fastify.removeContentTypeParser('text/plain');
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('X-Request-Id', request.id);
     done();
+  });
+  // server.close() waits for every open connection, and a keep-alive client may hold an idle
+  // one for minutes. Once shutdown starts, each response in flight tells its client to close,
+  // so the process exits as soon as those requests are answered.
+  let closing = false;
+  fastify.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  fastify.addHook('onSend', (_request, reply, payload, done) => {
+    if (closing) void reply.header('connection', 'close');
+    done(null, payload);
   });
   const metrics = app.get(MetricsService);
   fastify.addHook('onResponse', (request, reply, done) => {
