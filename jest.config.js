@@ -3,6 +3,8 @@ const transform = { '^.+\\.ts$': ['ts-jest', {}] };
 const common = { moduleFileExtensions: ['js', 'json', 'ts'], rootDir: '.', transform, testEnvironment: 'node' };
 
 module.exports = {
+  // A global option (Jest ignores it inside a project): e2e specs boot apps and browsers.
+  testTimeout: 30000,
   collectCoverageFrom: ['src/**/*.ts', '!src/main.ts', '!src/**/migrations/**'],
   coverageDirectory: 'coverage',
   projects: [
@@ -13,7 +15,6 @@ module.exports = {
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/setup/global-setup.ts',
       globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
-      testTimeout: 30000,
     },
   ],
 };

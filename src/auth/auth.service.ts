@@ -115,7 +115,8 @@ export class AuthService implements OnModuleInit {
   }
 
   private async session(user: User, refreshToken: string): Promise<SessionResponseDto> {
-    const token = await this.jwt.signAsync({ sub: String(user.id) });
+    // A unique `jti`, so that two sessions issued within the same second never share a token.
+    const token = await this.jwt.signAsync({ sub: String(user.id) }, { jwtid: randomUUID() });
     return {
       token,
       refresh_token: refreshToken,

@@ -191,6 +191,8 @@ export function loadConfig(env: Env): AppConfig {
     reminderLeadMs: duration('REMINDER_LEAD', '1h'),
   };
   if (config.jwt.expiresInSec < 1) fail('JWT_EXPIRES_IN', 'at least 1s', 0);
+  // Both lifetimes are whole seconds; `500ms` would round to tokens that are born expired.
+  if (config.jwt.refreshExpiresInSec < 1) fail('JWT_REFRESH_EXPIRES_IN', 'at least 1s', 0);
 
   if (problems.length > 0) throw new ConfigValidationError(problems);
   return config;

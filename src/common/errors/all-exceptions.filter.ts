@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isDatabaseUnavailableError } from './database-errors';
 import { DomainError, FieldError } from './domain-errors';
 import { errorCodeForStatus } from './error-body';
+import { loggableError } from './log-safe-error';
 
 export interface DescribedError {
   status: number;
@@ -69,7 +70,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (described.status >= 500) {
       const log = described.status === 503 ? 'warn' : 'error';
       this.logger[log](
-        { err: exception, requestId: request.id },
+        { err: loggableError(exception), requestId: request.id },
         `${described.code}: ${String(exception)}`,
       );
     }

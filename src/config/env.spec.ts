@@ -1,0 +1,187 @@
+import { ConfigValidationError, loadConfig, parseDurationMs } from './env';
+
+const SECRET = 's'.repeat(32);
+
+/** The problems a bad environment is told about (loadConfig must throw). */
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigValidationError) return error.problems;
+    throw error;
+  }
+  throw new Error(`loadConfig accepted ${JSON.stringify(env)}`);
+}
+
+describe(loadConfig.name, () => {
+  it('should apply the documented defaults', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      nodeEnv: 'development',
+      port: 8080,
+      logLevel: 'info',
+      http: { bodyLimitBytes: 100 * 1024, corsOrigins: [], trustProxy: false },
+      db: { host: '127.0.0.1', port: 3306, user: 'root', password: '', name: 'taskdb' },
+      redis: { host: '127.0.0.1', port: 6379, password: undefined, db: 0, keyPrefix: 'taskdb:' },
+      jwt: { secretGenerated: true, expiresInSec: 900, refreshExpiresInSec: 7 * 86_400 },
+      rateLimit: { perMinute: 60, ipPerMinute: 60, authPerMinute: 10 },
+      jobs: { runWorkers: true, workerConcurrency: 5 },
+      webhooks: { allowPrivate: false },
+      reminderLeadMs: 3_600_000,
+    });
+  });
+
+  it('should read every variable it is given', () => {
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      PORT: '3000',
+      LOG_LEVEL: 'debug',
+      DB_HOST: 'db',
+      DB_PORT: '3307',
+      DB_USER: 'app',
+      DB_PASSWORD: ' spaced ',
+      DB_NAME: 'tasks',
+      REDIS_HOST: 'cache',
+      REDIS_PORT: '6380',
+      REDIS_PASSWORD: 'pw',
+      REDIS_DB: '2',
+      REDIS_KEY_PREFIX: 'custom:',
+      JWT_SECRET: SECRET,
+      JWT_EXPIRES_IN: '1h',
+      JWT_REFRESH_EXPIRES_IN: '30d',
+      RATE_LIMIT_PER_MINUTE: '100',
+      RATE_LIMIT_IP_PER_MINUTE: '200',
+      RATE_LIMIT_AUTH_PER_MINUTE: '5',
+      TRUST_PROXY: '10.0.0.0/8',
+      CORS_ORIGINS: 'https://a.example.com, http://localhost:3000',
+      WORKER_CONCURRENCY: '8',
+      RUN_WORKERS: 'false',
+      JOB_ATTEMPTS: '3',
+      JOB_BACKOFF_MS: '250',
+      WEBHOOK_ALLOW_PRIVATE: 'true',
+      REMINDER_LEAD: '15m',
+    });
+    expect(config).toMatchObject({
+      nodeEnv: 'production',
+      port: 3000,
+      logLevel: 'debug',
+      http: {
+        corsOrigins: ['https://a.example.com', 'http://localhost:3000'],
+        trustProxy: '10.0.0.0/8',
+      },
+      db: { host: 'db', port: 3307, user: 'app', password: ' spaced ', name: 'tasks' },
+      redis: { host: 'cache', port: 6380, password: 'pw', db: 2, keyPrefix: 'custom:' },
+      jwt: {
+        secret: SECRET,
+        secretGenerated: false,
+        expiresInSec: 3600,
+        refreshExpiresInSec: 2_592_000,
+      },
+      rateLimit: { perMinute: 100, ipPerMinute: 200, authPerMinute: 5 },
+      jobs: { runWorkers: false, workerConcurrency: 8, attempts: 3, backoffMs: 250 },
+      webhooks: { allowPrivate: true },
+      reminderLeadMs: 900_000,
+    });
+  });
+
+  it('should default REDIS_KEY_PREFIX to "<DB_NAME>:"', () => {
+    expect(loadConfig({ DB_NAME: 'tenant_a' }).redis.keyPrefix).toBe('tenant_a:');
+  });
+
+  it.each<[string, string]>([
+    ['PORT', 'abc'],
+    ['PORT', '65536'],
+    ['PORT', '80.5'],
+    ['NODE_ENV', 'staging'],
+    ['LOG_LEVEL', 'verbose'],
+    ['DB_PORT', '0'],
+    ['DB_NAME', 'bad-name'],
+    ['DB_NAME', 'x; DROP DATABASE y'],
+    ['REDIS_PORT', 'six'],
+    ['REDIS_DB', '16'],
+    ['JWT_SECRET', 'too-short'],
+    ['JWT_EXPIRES_IN', '15 minutes'],
+    ['JWT_EXPIRES_IN', '0'],
+    ['JWT_EXPIRES_IN', '500ms'],
+    ['JWT_REFRESH_EXPIRES_IN', 'forever'],
+    ['JWT_REFRESH_EXPIRES_IN', '500ms'],
+    ['RATE_LIMIT_PER_MINUTE', '0'],
+    ['RATE_LIMIT_IP_PER_MINUTE', '-5'],
+    ['RATE_LIMIT_AUTH_PER_MINUTE', 'ten'],
+    ['TRUST_PROXY', 'maybe'],
+    ['CORS_ORIGINS', 'app.example.com'],
+    ['WORKER_CONCURRENCY', '0'],
+    ['RUN_WORKERS', 'yes please'],
+    ['JOB_ATTEMPTS', '0'],
+    ['JOB_BACKOFF_MS', 'soon'],
+    ['WEBHOOK_ALLOW_PRIVATE', 'sometimes'],
+    ['REMINDER_LEAD', '1 hour'],
+    ['BODY_LIMIT', '10'],
+  ])('should refuse %s=%p with a problem naming the variable', (name, value) => {
+    const problems = problemsOf({ [name]: value });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain(name);
+  });
+
+  it('should report every bad variable at once, in the error message', () => {
+    let message = '';
+    try {
+      loadConfig({ PORT: 'abc', DB_PORT: 'x', LOG_LEVEL: 'loud' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    for (const name of ['PORT', 'DB_PORT', 'LOG_LEVEL']) expect(message).toContain(name);
+  });
+
+  it('should require JWT_SECRET in production', () => {
+    const problems = problemsOf({ NODE_ENV: 'production' });
+    expect(problems).toEqual([expect.stringContaining('JWT_SECRET')]);
+    expect(problems[0]).toMatch(/required/);
+  });
+
+  it('should require at least 32 characters of JWT_SECRET, in production and outside', () => {
+    expect(problemsOf({ NODE_ENV: 'production', JWT_SECRET: 's'.repeat(31) })).toEqual([
+      expect.stringContaining('JWT_SECRET'),
+    ]);
+    expect(problemsOf({ JWT_SECRET: 's'.repeat(31) })).toEqual([
+      expect.stringContaining('JWT_SECRET'),
+    ]);
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: SECRET }).jwt.secret).toBe(SECRET);
+  });
+
+  it('should make a different random secret per call outside production', () => {
+    const a = loadConfig({ NODE_ENV: 'development' }).jwt;
+    const b = loadConfig({ NODE_ENV: 'test' }).jwt;
+    expect(a.secretGenerated).toBe(true);
+    expect(a.secret.length).toBeGreaterThanOrEqual(32);
+    expect(b.secret).not.toBe(a.secret);
+  });
+
+  it('should treat blank values as unset', () => {
+    expect(loadConfig({ PORT: '  ', DB_NAME: '' })).toMatchObject({
+      port: 8080,
+      db: { name: 'taskdb' },
+    });
+  });
+
+  it('should accept CORS_ORIGINS=* as any origin', () => {
+    expect(loadConfig({ CORS_ORIGINS: '*' }).http.corsOrigins).toBe(true);
+  });
+});
+
+describe(parseDurationMs.name, () => {
+  it.each([
+    ['900', 900_000],
+    ['900s', 900_000],
+    ['15m', 900_000],
+    ['1h', 3_600_000],
+    ['7d', 604_800_000],
+    ['250ms', 250],
+  ])('should parse %s', (value, ms) => {
+    expect(parseDurationMs(value)).toBe(ms);
+  });
+
+  it.each(['', '0', '-1s', '1.5h', '15 m', '1w', 'abc'])('should refuse %p', (value) => {
+    expect(parseDurationMs(value)).toBeUndefined();
+  });
+});

@@ -1,0 +1,180 @@
+import { Agent, request as httpRequest } from 'node:http';
+import { newUser } from './helpers/factories';
+import { ensureBuilt, ServerProcess, spawnServer, startServer } from './helpers/server';
+
+/**
+ * The production entry point (`node dist/main.js`) as a separate process: what it logs, how it
+ * stops on SIGTERM, and how it refuses a bad configuration. The build is refreshed first when
+ * any source file is newer than it.
+ */
+
+interface JsonResponse {
+  status: number;
+  headers: Headers;
+  body: Record<string, unknown>;
+}
+
+async function post(
+  server: ServerProcess,
+  path: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<JsonResponse> {
+  const res = await fetch(`${server.baseUrl}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+  const text = await res.text();
+  return {
+    status: res.status,
+    headers: res.headers,
+    body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
+  };
+}
+
+/** The JSON lines of a pino log (anything else the process printed is skipped). */
+function logLines(output: string): Array<Record<string, unknown>> {
+  return output
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+jest.setTimeout(30_000);
+
+describe('The built server process (e2e)', () => {
+  beforeAll(() => {
+    ensureBuilt();
+  }, 120_000);
+
+  describe('logs', () => {
+    it('should never log passwords or tokens, and tag request lines with the request id', async () => {
+      const server = await startServer({ LOG_LEVEL: 'debug' });
+      const user = newUser();
+      let secrets: string[] = [user.password];
+      try {
+        const reg = await post(server, '/api/v1/auth/register', user, {
+          'x-request-id': 'log-test-register',
+        });
+        expect(reg.status).toBe(201);
+        const login = await post(
+          server,
+          '/api/v1/auth/login',
+          { email: user.email, password: user.password },
+          { 'x-request-id': 'log-test-login' },
+        );
+        expect(login.status).toBe(200);
+        const refreshed = await post(
+          server,
+          '/api/v1/auth/refresh',
+          { refresh_token: login.body.refresh_token },
+          { 'x-request-id': 'log-test-refresh' },
+        );
+        expect(refreshed.status).toBe(200);
+        // A failed login and a replayed refresh token take the warning paths.
+        await post(server, '/api/v1/auth/login', { email: user.email, password: 'wrong-password' });
+        await post(server, '/api/v1/auth/refresh', { refresh_token: login.body.refresh_token });
+        const me = await fetch(`${server.baseUrl}/api/v1/users/me`, {
+          headers: { authorization: `Bearer ${String(refreshed.body.token)}` },
+        });
+        expect(me.status).toBe(200);
+        secrets = [
+          user.password,
+          String(login.body.refresh_token),
+          String(refreshed.body.refresh_token),
+          String(login.body.token),
+          String(refreshed.body.token),
+          'wrong-password',
+        ];
+      } finally {
+        await server.stop();
+      }
+
+      const output = server.output();
+      for (const secret of secrets) expect(output).not.toContain(secret);
+      expect(output).not.toContain('$2b$');
+      const lines = logLines(output);
+      for (const id of ['log-test-register', 'log-test-login', 'log-test-refresh']) {
+        const tagged = lines.filter((line) => (line.req as { id?: string } | undefined)?.id === id);
+        expect(tagged.length).toBeGreaterThanOrEqual(1);
+      }
+      // Every line written while handling a request carries its id.
+      const requestLines = lines.filter((line) => line.req !== undefined);
+      expect(requestLines.length).toBeGreaterThanOrEqual(6);
+      for (const line of requestLines) {
+        expect((line.req as { id?: unknown }).id).toEqual(expect.any(String));
+      }
+    });
+  });
+
+  describe('graceful shutdown', () => {
+    it('should finish a request in flight on SIGTERM and exit 0', async () => {
+      const server = await startServer({ LOG_LEVEL: 'silent' });
+      try {
+        const user = newUser();
+        expect((await post(server, '/api/v1/auth/register', user)).status).toBe(201);
+        const body = JSON.stringify({ email: user.email, password: user.password });
+
+        // `Expect: 100-continue` makes the server confirm it has the request before the body is
+        // sent, so SIGTERM provably arrives while the request is in flight. The agent keeps its
+        // connection open for as long as the server allows, as browsers and proxies do.
+        const agent = new Agent({ keepAlive: true });
+        const response = new Promise<{ status: number; body: string }>((resolve, reject) => {
+          const req = httpRequest(
+            `${server.baseUrl}/api/v1/auth/login`,
+            {
+              method: 'POST',
+              agent,
+              headers: {
+                'content-type': 'application/json',
+                'content-length': Buffer.byteLength(body),
+                expect: '100-continue',
+              },
+            },
+            (res) => {
+              let text = '';
+              res.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+              res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+            },
+          );
+          req.on('error', reject);
+          req.on('continue', () => {
+            server.child.kill('SIGTERM');
+            req.end(body);
+          });
+          req.flushHeaders();
+        });
+
+        const answered = await response;
+        expect(answered.status).toBe(200);
+        expect(JSON.parse(answered.body)).toMatchObject({ token_type: 'Bearer' });
+        await expect(server.exited).resolves.toBe(0);
+        agent.destroy();
+      } finally {
+        await server.stop();
+      }
+    });
+  });
+
+  describe('configuration errors', () => {
+    it.each<[string, Record<string, string | undefined>, string]>([
+      ['PORT=abc', { PORT: 'abc' }, 'PORT'],
+      [
+        'NODE_ENV=production without JWT_SECRET',
+        { NODE_ENV: 'production', JWT_SECRET: undefined },
+        'JWT_SECRET',
+      ],
+    ])('should refuse to start with %s, naming the variable', async (_name, env, variable) => {
+      const server = spawnServer(env);
+      try {
+        const code = await server.exited;
+        expect(code).not.toBe(0);
+        expect(server.output()).toMatch(new RegExp(`\\b${variable}\\b`));
+        expect(server.output()).toMatch(/Invalid configuration/);
+      } finally {
+        await server.stop();
+      }
+    });
+  });
+});
