@@ -1,5 +1,8 @@
 import { RefreshToken } from '../auth/refresh-token.entity';
+import { IdempotencyKey } from '../idempotency/idempotency-key.entity';
+import { TaskEventRecord } from '../tasks/events/task-event-record.entity';
+import { Task } from '../tasks/task.entity';
 import { User } from '../users/user.entity';
 
 /** Every entity, listed explicitly so the app, the CLI and the tests load the same set. */
-export const ENTITIES = [User, RefreshToken];
+export const ENTITIES = [User, RefreshToken, Task, TaskEventRecord, IdempotencyKey];

@@ -1,0 +1,211 @@
+/**
+ * Fills the configured database with realistic data, fast:
+ *   npm run seed:data -- --users 1000 --tasks 1000000 [--heavy 100000] [--password pw]
+ * The first seeded user is the "heavy" user owning `--heavy` tasks (default 10% of the tasks,
+ * at most 100,000); the rest are spread over all users. Statuses, priorities, due dates,
+ * assignees and Latin/Chinese titles are mixed; about 2% of tasks are soft-deleted.
+ * Rows go in as multi-row INSERTs of 5,000, one transaction each, on two connections.
+ */
+import * as bcrypt from 'bcrypt';
+import { randomBytes } from 'node:crypto';
+import type { Pool, ResultSetHeader } from 'mysql2/promise';
+import { intArg, openPool, parseArgs, prepareDatabase } from './seed-support';
+
+const BATCH = 5000;
+const DAY = 86_400_000;
+
+/** mulberry32: a small seeded PRNG, so a run is reproducible and cheap. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const LATIN_VERBS = [
+  'Write',
+  'Review',
+  'Fix',
+  'Plan',
+  'Update',
+  'Deploy',
+  'Test',
+  'Design',
+  'Prepare',
+  'Migrate',
+];
+const LATIN_NOUNS = [
+  'report',
+  'release notes',
+  'login page',
+  'budget',
+  'database backup',
+  'onboarding guide',
+  'API docs',
+  'sprint board',
+  'invoice',
+  'roadmap',
+];
+const CHINESE_VERBS = [
+  '完成',
+  '编写',
+  '审核',
+  '修复',
+  '更新',
+  '部署',
+  '测试',
+  '设计',
+  '准备',
+  '整理',
+];
+const CHINESE_NOUNS = [
+  '项目文档',
+  '技术方案',
+  '周报',
+  '登录页面',
+  '数据库备份',
+  '接口文档',
+  '发布说明',
+  '预算表',
+  '用户手册',
+  '会议纪要',
+];
+const DESCRIPTIONS = [
+  '',
+  '编写项目的技术文档',
+  'Follow up with the team before Friday.',
+  '需要和产品经理确认需求细节',
+  'Check the numbers twice; 100% accuracy needed.',
+  'See the attached notes for context_and_links.',
+  '整理上周的会议记录并发给大家',
+];
+
+function pick<T>(rand: () => number, items: readonly T[]): T {
+  return items[Math.floor(rand() * items.length)];
+}
+
+async function insertUsers(pool: Pool, count: number, passwordHash: string): Promise<number[]> {
+  const tag = randomBytes(3).toString('hex');
+  const now = new Date();
+  const ids: number[] = [];
+  for (let start = 0; start < count; start += BATCH) {
+    const rows = [];
+    for (let i = start; i < Math.min(count, start + BATCH); i += 1) {
+      rows.push([`s${tag}_${i}`, `seed.${tag}.${i}@example.com`, passwordHash, now, now]);
+    }
+    const [result] = await pool.query<ResultSetHeader>(
+      'INSERT INTO users (username, email, password_hash, created_at, updated_at) VALUES ?',
+      [rows],
+    );
+    // A multi-row INSERT gets consecutive ids starting at insertId (InnoDB, known row count).
+    for (let i = 0; i < rows.length; i += 1) ids.push(result.insertId + i);
+  }
+  return ids;
+}
+
+function taskRow(rand: () => number, ownerId: number, userIds: number[], now: number): unknown[] {
+  const chinese = rand() < 0.4;
+  const title = chinese
+    ? `${pick(rand, CHINESE_VERBS)}${pick(rand, CHINESE_NOUNS)}`
+    : `${pick(rand, LATIN_VERBS)} ${pick(rand, LATIN_NOUNS)}`;
+  const createdAt = new Date(now - Math.floor(rand() * 365 * DAY));
+  const updatedAt = new Date(Math.min(now, createdAt.getTime() + Math.floor(rand() * 30 * DAY)));
+  const r = rand();
+  const status = r < 0.45 ? 1 : r < 0.7 ? 2 : 3;
+  const p = rand();
+  const priority = p < 0.3 ? 1 : p < 0.75 ? 2 : 3;
+  const dueDate = rand() < 0.7 ? new Date(now + Math.floor((rand() - 0.4) * 180 * DAY)) : null;
+  const assigneeId = rand() < 0.4 ? pick(rand, userIds) : null;
+  const deletedAt = rand() < 0.02 ? updatedAt : null;
+  return [
+    ownerId,
+    assigneeId,
+    `${title} #${Math.floor(rand() * 100000)}`,
+    pick(rand, DESCRIPTIONS),
+    status,
+    priority,
+    dueDate,
+    status === 3 ? updatedAt : null,
+    createdAt,
+    updatedAt,
+    deletedAt,
+  ];
+}
+
+async function insertTasks(
+  pool: Pool,
+  userIds: number[],
+  total: number,
+  heavy: number,
+  seed: number,
+): Promise<void> {
+  const now = Date.now();
+  let next = 0;
+  let done = 0;
+  const started = Date.now();
+  const worker = async (workerId: number): Promise<void> => {
+    const connection = await pool.getConnection();
+    try {
+      // The generated rows reference only users inserted above and carry no unique keys.
+      await connection.query('SET SESSION foreign_key_checks = 0, unique_checks = 0');
+      const rand = prng(seed + workerId);
+      while (next < total) {
+        const start = next;
+        next = Math.min(total, next + BATCH);
+        const rows = [];
+        for (let i = start; i < next; i += 1) {
+          const owner = i < heavy ? userIds[0] : pick(rand, userIds);
+          rows.push(taskRow(rand, owner, userIds, now));
+        }
+        await connection.beginTransaction();
+        await connection.query(
+          'INSERT INTO tasks (user_id, assignee_id, title, description, status, priority, due_date, completed_at, created_at, updated_at, deleted_at) VALUES ?',
+          [rows],
+        );
+        await connection.commit();
+        done += rows.length;
+        if (done % 100_000 < BATCH) {
+          const rate = Math.round(done / ((Date.now() - started) / 1000));
+          console.log(`  ${done} / ${total} tasks (${rate} rows/s)`);
+        }
+      }
+    } finally {
+      connection.release();
+    }
+  };
+  await Promise.all([worker(1), worker(2)]);
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const users = Math.max(1, intArg(args, 'users', 1000));
+  const tasks = intArg(args, 'tasks', 1_000_000);
+  const heavy = Math.min(tasks, intArg(args, 'heavy', Math.min(100_000, Math.floor(tasks / 10))));
+  const password = args.get('password') ?? 'seed-password-123';
+  const seed = intArg(args, 'seed', 42);
+
+  const config = await prepareDatabase();
+  const pool = openPool(config, 2);
+  try {
+    const started = Date.now();
+    console.log(`Seeding ${config.db.name}: ${users} users, ${tasks} tasks (heavy user: ${heavy})`);
+    const userIds = await insertUsers(pool, users, await bcrypt.hash(password, 10));
+    console.log(`  users ${userIds[0]}..${userIds[userIds.length - 1]} (password "${password}")`);
+    await insertTasks(pool, userIds, tasks, heavy, seed);
+    await pool.query('ANALYZE TABLE tasks');
+    console.log(
+      `Done in ${((Date.now() - started) / 1000).toFixed(1)} s; heavy user id ${userIds[0]}`,
+    );
+  } finally {
+    await pool.end();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

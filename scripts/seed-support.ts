@@ -1,0 +1,48 @@
+import { createPool, Pool } from 'mysql2/promise';
+import type { MysqlConnectionOptions } from 'typeorm/driver/mysql/MysqlConnectionOptions';
+import { AppConfig, loadConfig, loadDotEnv, processEnv } from '../src/config/env';
+import { ensureDatabaseExists, runMigrationsLocked } from '../src/database/database-bootstrap';
+import { buildDataSourceOptions } from '../src/database/database-options';
+
+/** The configured database, created and migrated exactly as the service does on start. */
+export async function prepareDatabase(): Promise<AppConfig> {
+  loadDotEnv();
+  const config = loadConfig(processEnv());
+  const options = buildDataSourceOptions(config) as MysqlConnectionOptions;
+  await ensureDatabaseExists(options);
+  await runMigrationsLocked(options);
+  return config;
+}
+
+/** A plain mysql2 pool on the configured database (UTC, like the app). */
+export function openPool(config: AppConfig, connectionLimit: number): Pool {
+  return createPool({
+    host: config.db.host,
+    port: config.db.port,
+    user: config.db.user,
+    password: config.db.password,
+    database: config.db.name,
+    charset: 'utf8mb4_unicode_ci',
+    timezone: 'Z',
+    connectionLimit,
+  });
+}
+
+/** `--name value` pairs of the command line. */
+export function parseArgs(argv: string[]): Map<string, string> {
+  const args = new Map<string, string>();
+  for (let i = 0; i < argv.length; i += 1) {
+    const m = /^--([a-z-]+)$/.exec(argv[i]);
+    if (m && argv[i + 1] !== undefined) args.set(m[1], argv[(i += 1)]);
+  }
+  return args;
+}
+
+export function intArg(args: Map<string, string>, name: string, fallback: number): number {
+  const raw = args.get(name);
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n < 0)
+    throw new Error(`--${name} must be a non-negative integer`);
+  return n;
+}

@@ -1,0 +1,88 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
+} from 'class-validator';
+import { IsRfc3339 } from '../../common/validators/is-rfc3339.validator';
+import {
+  MAX_ID,
+  TASK_DESCRIPTION_MAX,
+  TASK_PRIORITIES,
+  TASK_STATUSES,
+  TASK_TITLE_MAX,
+  TaskPriority,
+  TaskStatus,
+} from '../task.constants';
+
+const trim = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' ? value.trim() : value;
+
+/** Validates only when the field is present: `null` is an invalid value, not "absent". */
+const IfPresent = (): PropertyDecorator => ValidateIf((_object, value) => value !== undefined);
+
+export class CreateTaskDto {
+  @ApiProperty({
+    description: 'Trimmed; 1 to 200 characters after trimming',
+    example: '完成项目文档',
+    minLength: 1,
+    maxLength: TASK_TITLE_MAX,
+  })
+  @Transform(trim)
+  @IsString()
+  @Length(1, TASK_TITLE_MAX)
+  title!: string;
+
+  @ApiPropertyOptional({
+    description: 'Free text; defaults to the empty string',
+    example: '编写项目的技术文档',
+    maxLength: TASK_DESCRIPTION_MAX,
+    default: '',
+  })
+  @IfPresent()
+  @IsString()
+  @MaxLength(TASK_DESCRIPTION_MAX)
+  description?: string;
+
+  @ApiPropertyOptional({ enum: TASK_STATUSES, default: 'pending', example: 'pending' })
+  @IfPresent()
+  @IsIn(TASK_STATUSES)
+  status?: TaskStatus;
+
+  @ApiPropertyOptional({ enum: TASK_PRIORITIES, default: 'medium', example: 'high' })
+  @IfPresent()
+  @IsIn(TASK_PRIORITIES)
+  priority?: TaskPriority;
+
+  @ApiPropertyOptional({
+    description: 'RFC 3339 date-time (years 1000-9999), or null for none',
+    example: '2026-02-01T00:00:00Z',
+    type: String,
+    format: 'date-time',
+    nullable: true,
+  })
+  @IsOptional()
+  @IsRfc3339()
+  due_date?: string | null;
+
+  @ApiPropertyOptional({
+    description: 'Id of an existing user to assign the task to, or null for nobody',
+    example: 2,
+    type: Number,
+    minimum: 1,
+    maximum: MAX_ID,
+    nullable: true,
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_ID)
+  assignee_id?: number | null;
+}

@@ -1,0 +1,161 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
+import { IsRfc3339 } from '../../common/validators/is-rfc3339.validator';
+import {
+  DEFAULT_PAGE_SIZE,
+  MAX_PAGE,
+  MAX_PAGE_SIZE,
+  MAX_SEARCH_LENGTH,
+  SORT_ORDERS,
+  SortOrder,
+  TASK_PRIORITIES,
+  TASK_SCOPES,
+  TASK_SORTS,
+  TASK_STATUSES,
+  TaskPriority,
+  TaskScope,
+  TaskSort,
+  TaskStatus,
+} from '../task.constants';
+
+/** `a,b` and repeated parameters (`?status=a&status=b`) both become `['a', 'b']`. */
+const commaList = ({ value }: { value: unknown }): unknown => {
+  const parts = Array.isArray(value) ? value : [value];
+  return parts.every((p) => typeof p === 'string')
+    ? parts.flatMap((p) => p.split(',')).map((p) => p.trim())
+    : value;
+};
+
+/**
+ * Query of `GET /tasks`. Unknown parameters are dropped by the global pipe. No parameter has an
+ * `example`: Swagger UI pre-fills "Try it out" with examples, which would filter every list.
+ */
+export class ListTasksQuery {
+  @ApiPropertyOptional({
+    description: 'One status or a comma list, e.g. `pending,in_progress`',
+    type: String,
+    enum: TASK_STATUSES,
+    isArray: true,
+  })
+  @IsOptional()
+  @Transform(commaList)
+  @ArrayMaxSize(TASK_STATUSES.length * 4)
+  @IsIn(TASK_STATUSES, { each: true })
+  status?: TaskStatus[];
+
+  @ApiPropertyOptional({
+    description: 'One priority or a comma list, e.g. `high`',
+    type: String,
+    enum: TASK_PRIORITIES,
+    isArray: true,
+  })
+  @IsOptional()
+  @Transform(commaList)
+  @ArrayMaxSize(TASK_PRIORITIES.length * 4)
+  @IsIn(TASK_PRIORITIES, { each: true })
+  priority?: TaskPriority[];
+
+  @ApiPropertyOptional({
+    description: 'Tasks assigned to this user id, or `none` for unassigned tasks',
+    type: String,
+    pattern: '^(none|[1-9][0-9]{0,9})$',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(/^(none|[1-9]\d{0,9})$/, {
+    message: 'assignee_id must be a positive integer or none',
+  })
+  assignee_id?: string;
+
+  @ApiPropertyOptional({
+    description: '`all`: owned or assigned to the caller; `owned`; `assigned` (to the caller)',
+    enum: TASK_SCOPES,
+    default: 'all',
+  })
+  @IsOptional()
+  @IsIn(TASK_SCOPES)
+  scope?: TaskScope;
+
+  @ApiPropertyOptional({
+    description:
+      'Search: every whitespace-separated term must occur, case-insensitively, inside the title ' +
+      'or the description (substring match, so text without spaces such as Chinese works; `%` ' +
+      'and `_` match themselves), e.g. `项目`',
+    maxLength: MAX_SEARCH_LENGTH,
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(MAX_SEARCH_LENGTH)
+  q?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'Only tasks due strictly before this RFC 3339 date-time, e.g. `2026-03-01T00:00:00Z`',
+    format: 'date-time',
+  })
+  @IsOptional()
+  @IsRfc3339()
+  due_before?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'Only tasks due strictly after this RFC 3339 date-time, e.g. `2026-01-01T00:00:00Z`',
+    format: 'date-time',
+  })
+  @IsOptional()
+  @IsRfc3339()
+  due_after?: string;
+
+  @ApiPropertyOptional({
+    description:
+      '`true`: due in the past and not completed; `false`: the others (no due date, due ' +
+      'later, or completed)',
+    enum: ['true', 'false'],
+  })
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  overdue?: 'true' | 'false';
+
+  @ApiPropertyOptional({
+    description:
+      'Sort key; ties are broken by id in the same direction. Tasks without a due date sort ' +
+      'before all others ascending, after them descending (MySQL NULL order)',
+    enum: TASK_SORTS,
+    default: 'created_at',
+  })
+  @IsOptional()
+  @IsIn(TASK_SORTS)
+  sort?: TaskSort;
+
+  @ApiPropertyOptional({ enum: SORT_ORDERS, default: 'desc' })
+  @IsOptional()
+  @IsIn(SORT_ORDERS)
+  order?: SortOrder;
+
+  @ApiPropertyOptional({ description: '1-based page', minimum: 1, maximum: MAX_PAGE, default: 1 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PAGE)
+  page?: number;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PAGE_SIZE)
+  page_size?: number;
+}

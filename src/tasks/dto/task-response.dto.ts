@@ -1,0 +1,71 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { TASK_PRIORITIES, TASK_STATUSES, TaskPriority, TaskStatus } from '../task.constants';
+import type { Task } from '../task.entity';
+
+export class TaskResponseDto {
+  @ApiProperty({ example: 1 })
+  id!: number;
+
+  @ApiProperty({ example: '完成项目文档' })
+  title!: string;
+
+  @ApiProperty({ example: '编写项目的技术文档', description: 'Empty string when none was given' })
+  description!: string;
+
+  @ApiProperty({ enum: TASK_STATUSES, example: 'pending' })
+  status!: TaskStatus;
+
+  @ApiProperty({ enum: TASK_PRIORITIES, example: 'high' })
+  priority!: TaskPriority;
+
+  @ApiProperty({ description: 'The owner (creator) of the task', example: 1 })
+  user_id!: number;
+
+  @ApiProperty({ type: Number, nullable: true, example: 2 })
+  assignee_id!: number | null;
+
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    example: '2026-02-01T00:00:00.000Z',
+  })
+  due_date!: string | null;
+
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'Set when the status becomes completed, cleared when it leaves it',
+    example: null,
+  })
+  completed_at!: string | null;
+
+  @ApiProperty({ format: 'date-time', example: '2026-01-20T08:30:00.000Z' })
+  created_at!: string;
+
+  @ApiProperty({ format: 'date-time', example: '2026-01-20T08:30:00.000Z' })
+  updated_at!: string;
+}
+
+/** The only way a task leaves the service: an explicit field list. */
+export function toTaskResponse(task: Task): TaskResponseDto {
+  return {
+    id: task.id,
+    title: task.title,
+    description: task.description,
+    status: task.status,
+    priority: task.priority,
+    user_id: task.userId,
+    assignee_id: task.assigneeId,
+    due_date: task.dueDate ? task.dueDate.toISOString() : null,
+    completed_at: task.completedAt ? task.completedAt.toISOString() : null,
+    created_at: task.createdAt.toISOString(),
+    updated_at: task.updatedAt.toISOString(),
+  };
+}
+
+export class TaskDeletedResponseDto {
+  @ApiProperty({ example: 'Task deleted successfully' })
+  message!: string;
+}

@@ -1,0 +1,45 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+export class TaskStatusCountsDto {
+  @ApiProperty({ example: 3 })
+  pending!: number;
+
+  @ApiProperty({ example: 2 })
+  in_progress!: number;
+
+  @ApiProperty({ example: 5 })
+  completed!: number;
+}
+
+export class TaskPriorityCountsDto {
+  @ApiProperty({ example: 2 })
+  low!: number;
+
+  @ApiProperty({ example: 6 })
+  medium!: number;
+
+  @ApiProperty({ example: 2 })
+  high!: number;
+}
+
+export class TaskStatsResponseDto {
+  @ApiProperty({ description: 'Visible (owned or assigned), non-deleted tasks', example: 10 })
+  total!: number;
+
+  @ApiProperty({ type: TaskStatusCountsDto, description: 'Every status, 0 when none' })
+  by_status!: TaskStatusCountsDto;
+
+  @ApiProperty({ type: TaskPriorityCountsDto, description: 'Every priority, 0 when none' })
+  by_priority!: TaskPriorityCountsDto;
+
+  @ApiProperty({ description: 'Due in the past and not completed', example: 1 })
+  overdue!: number;
+
+  @ApiProperty({
+    description: 'completed / total as a number from 0 to 1; 0 when total is 0',
+    minimum: 0,
+    maximum: 1,
+    example: 0.5,
+  })
+  completion_rate!: number;
+}

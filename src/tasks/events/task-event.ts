@@ -1,0 +1,40 @@
+import type { TaskResponseDto } from '../dto/task-response.dto';
+
+export const TASK_EVENT_TYPES = [
+  'task.created',
+  'task.updated',
+  'task.assigned',
+  'task.completed',
+  'task.deleted',
+] as const;
+export type TaskEventType = (typeof TASK_EVENT_TYPES)[number];
+
+/** A domain event: what happened to which task, by whom, with the task before and after. */
+export interface TaskEvent {
+  type: TaskEventType;
+  taskId: number;
+  actorId: number;
+  occurredAt: Date;
+  /** The task as clients see it; null before a creation. */
+  before: TaskResponseDto | null;
+  /** The task as clients see it; null after a deletion. */
+  after: TaskResponseDto | null;
+}
+
+/**
+ * The events of one write. Every update is `task.updated`; it is also `task.assigned` when the
+ * assignee changes to someone and `task.completed` when the status becomes completed. A creation
+ * with an assignee or already completed says so too.
+ */
+export function taskEventTypes(
+  before: TaskResponseDto | null,
+  after: TaskResponseDto | null,
+): TaskEventType[] {
+  if (after === null) return before === null ? [] : ['task.deleted'];
+  const types: TaskEventType[] = [before === null ? 'task.created' : 'task.updated'];
+  if (after.assignee_id !== null && after.assignee_id !== (before?.assignee_id ?? null)) {
+    types.push('task.assigned');
+  }
+  if (after.status === 'completed' && before?.status !== 'completed') types.push('task.completed');
+  return types;
+}

@@ -1,0 +1,235 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { ListTasksQuery } from './dto/list-tasks.query';
+import {
+  ASSIGNEE_INDEXES,
+  buildCountQuery,
+  buildListIdsQuery,
+  buildStatsQuery,
+  escapeLikeTerm,
+  filterConditions,
+  OWNER_INDEXES,
+  parseListQuery,
+  TaskListFilters,
+  visibilityBranches,
+} from './task-list.query';
+
+const ME = 7;
+const NOW = new Date('2026-01-15T12:00:00.000Z');
+const OWNED = `tasks t FORCE INDEX (${OWNER_INDEXES.join(', ')})`;
+const ASSIGNED = `tasks t FORCE INDEX (${ASSIGNEE_INDEXES.join(', ')})`;
+const base: TaskListFilters = { scope: 'all', terms: [], sort: 'created_at', order: 'desc' };
+
+function parse(query: Record<string, unknown>): { fields: string[]; value: ListTasksQuery } {
+  const value = plainToInstance(ListTasksQuery, query);
+  const errors = validateSync(value, { whitelist: true });
+  return { fields: errors.map((e) => e.property), value };
+}
+
+describe('parseListQuery', () => {
+  it('should apply every documented default', () => {
+    expect(parseListQuery(parse({}).value)).toEqual({
+      filters: {
+        ...base,
+        statuses: undefined,
+        priorities: undefined,
+        assignee: undefined,
+        dueBefore: undefined,
+        dueAfter: undefined,
+        overdue: undefined,
+      },
+      page: 1,
+      pageSize: 20,
+    });
+  });
+
+  it('should parse comma lists, repeated values, none, dates and booleans', () => {
+    const { fields, value } = parse({
+      status: ['pending,in_progress', 'pending'],
+      priority: 'high',
+      assignee_id: 'none',
+      q: '  项目   plan  plan ',
+      due_before: '2026-02-01T08:00:00+08:00',
+      overdue: 'false',
+      sort: 'priority',
+      order: 'asc',
+      page: '3',
+      page_size: '50',
+    });
+    expect(fields).toEqual([]);
+    const request = parseListQuery(value);
+    expect(request).toMatchObject({
+      filters: {
+        statuses: ['pending', 'in_progress'],
+        priorities: ['high'],
+        assignee: 'none',
+        terms: ['项目', 'plan'],
+        dueBefore: new Date('2026-02-01T00:00:00.000Z'),
+        overdue: false,
+        sort: 'priority',
+        order: 'asc',
+      },
+      page: 3,
+      pageSize: 50,
+    });
+    expect(parseListQuery(parse({ assignee_id: '42' }).value).filters.assignee).toBe(42);
+  });
+
+  it.each([
+    [{ status: 'done' }, 'status'],
+    [{ status: 'pending,' }, 'status'],
+    [{ priority: ['high', 'urgent'] }, 'priority'],
+    [{ assignee_id: '0' }, 'assignee_id'],
+    [{ assignee_id: ['1', '2'] }, 'assignee_id'],
+    [{ scope: 'x' }, 'scope'],
+    [{ q: ['a', 'b'] }, 'q'],
+    [{ due_after: '2026-02-30T00:00:00Z' }, 'due_after'],
+    [{ overdue: 'maybe' }, 'overdue'],
+    [{ sort: 'password' }, 'sort'],
+    [{ order: 'sideways' }, 'order'],
+    [{ page: '0' }, 'page'],
+    [{ page: '1e30' }, 'page'],
+    [{ page_size: '101' }, 'page_size'],
+  ])('should refuse %j naming %s', (query, field) => {
+    expect(parse(query).fields).toEqual([field]);
+  });
+});
+
+describe('visibilityBranches', () => {
+  it('should split "owned or assigned" into two disjoint branches by default', () => {
+    expect(visibilityBranches(ME, base)).toEqual([
+      { conditions: ['t.user_id = ?'], params: [ME] },
+      { conditions: ['t.assignee_id = ?', 't.user_id <> ?'], params: [ME, ME] },
+    ]);
+  });
+
+  it('should keep one branch per scope', () => {
+    expect(visibilityBranches(ME, { ...base, scope: 'owned' })).toEqual([
+      { conditions: ['t.user_id = ?'], params: [ME] },
+    ]);
+    expect(visibilityBranches(ME, { ...base, scope: 'assigned' })).toEqual([
+      { conditions: ['t.assignee_id = ?'], params: [ME] },
+    ]);
+  });
+
+  it('should drop branches the assignee filter cannot match', () => {
+    expect(visibilityBranches(ME, { ...base, assignee: 'none' })).toEqual([
+      { conditions: ['t.user_id = ?', 't.assignee_id IS NULL'], params: [ME] },
+    ]);
+    expect(visibilityBranches(ME, { ...base, assignee: 9 })).toEqual([
+      { conditions: ['t.user_id = ?', 't.assignee_id = ?'], params: [ME, 9] },
+    ]);
+    expect(visibilityBranches(ME, { ...base, assignee: ME })).toHaveLength(2);
+    expect(visibilityBranches(ME, { ...base, scope: 'assigned', assignee: 'none' })).toEqual([]);
+    expect(visibilityBranches(ME, { ...base, scope: 'assigned', assignee: 9 })).toEqual([]);
+  });
+});
+
+describe('filterConditions', () => {
+  it('should always exclude deleted rows and translate each filter', () => {
+    const { conditions, params } = filterConditions(
+      {
+        ...base,
+        statuses: ['pending', 'completed'],
+        priorities: ['high'],
+        dueBefore: new Date('2026-03-01T00:00:00Z'),
+        dueAfter: new Date('2026-01-01T00:00:00Z'),
+        overdue: true,
+        terms: ['50%_off'],
+      },
+      NOW,
+    );
+    expect(conditions).toEqual([
+      't.deleted_at IS NULL',
+      't.status IN (?, ?)',
+      't.priority IN (?)',
+      't.due_date < ?',
+      't.due_date > ?',
+      't.due_date < ?',
+      't.status IN (1, 2)',
+      "(t.title LIKE ? ESCAPE '!' OR t.description LIKE ? ESCAPE '!')",
+    ]);
+    expect(params).toEqual([
+      1,
+      3,
+      3,
+      new Date('2026-03-01T00:00:00Z'),
+      new Date('2026-01-01T00:00:00Z'),
+      NOW,
+      '%50!%!_off%',
+      '%50!%!_off%',
+    ]);
+  });
+
+  it('should express overdue=false as the complement', () => {
+    expect(filterConditions({ ...base, overdue: false }, NOW)).toEqual({
+      conditions: [
+        't.deleted_at IS NULL',
+        '(t.due_date IS NULL OR t.due_date >= ? OR t.status = 3)',
+      ],
+      params: [NOW],
+    });
+  });
+
+  it('should escape LIKE wildcards and the escape character', () => {
+    expect(escapeLikeTerm('100%_!x')).toBe('100!%!_!!x');
+    expect(escapeLikeTerm('项目')).toBe('项目');
+  });
+});
+
+describe('buildListIdsQuery', () => {
+  it('should merge two ordered, limited branches and page the union', () => {
+    const query = buildListIdsQuery(ME, { filters: base, page: 3, pageSize: 20 }, NOW)!;
+    expect(query.sql).toBe(
+      'SELECT v.id FROM (' +
+        `(SELECT t.id, t.created_at AS sort_value FROM ${OWNED} WHERE t.user_id = ? AND t.deleted_at IS NULL ORDER BY t.created_at DESC, t.id DESC LIMIT ?)` +
+        ' UNION ALL ' +
+        `(SELECT t.id, t.created_at AS sort_value FROM ${ASSIGNED} WHERE t.assignee_id = ? AND t.user_id <> ? AND t.deleted_at IS NULL ORDER BY t.created_at DESC, t.id DESC LIMIT ?)` +
+        ') v ORDER BY v.sort_value DESC, v.id DESC LIMIT ? OFFSET ?',
+    );
+    expect(query.params).toEqual([ME, 60, ME, ME, 60, 20, 40]);
+  });
+
+  it('should read a single branch directly, in the requested order', () => {
+    const query = buildListIdsQuery(
+      ME,
+      {
+        filters: { ...base, scope: 'owned', sort: 'priority', order: 'asc' },
+        page: 1,
+        pageSize: 5,
+      },
+      NOW,
+    )!;
+    expect(query.sql).toBe(
+      `SELECT t.id FROM ${OWNED} WHERE t.user_id = ? AND t.deleted_at IS NULL ORDER BY t.priority ASC, t.id ASC LIMIT ? OFFSET ?`,
+    );
+    expect(query.params).toEqual([ME, 5, 0]);
+  });
+
+  it('should answer nothing when no branch can match', () => {
+    const filters: TaskListFilters = { ...base, scope: 'assigned', assignee: 'none' };
+    expect(buildListIdsQuery(ME, { filters, page: 1, pageSize: 5 }, NOW)).toBeNull();
+    expect(buildCountQuery(ME, filters, NOW)).toBeNull();
+  });
+});
+
+describe('buildCountQuery and buildStatsQuery', () => {
+  it('should sum the counts of the disjoint branches', () => {
+    const query = buildCountQuery(ME, { ...base, statuses: ['pending'] }, NOW)!;
+    expect(query.sql).toBe(
+      `SELECT (SELECT COUNT(*) FROM ${OWNED} WHERE t.user_id = ? AND t.deleted_at IS NULL AND t.status IN (?)) + ` +
+        `(SELECT COUNT(*) FROM ${ASSIGNED} WHERE t.assignee_id = ? AND t.user_id <> ? AND t.deleted_at IS NULL AND t.status IN (?)) AS total`,
+    );
+    expect(query.params).toEqual([ME, 1, ME, ME, 1]);
+  });
+
+  it('should aggregate the visible rows in one statement with `now` first', () => {
+    const query = buildStatsQuery(ME, NOW);
+    expect(query.sql).toContain('COALESCE(SUM(v.due_date < ? AND v.status <> 3), 0) AS overdue');
+    expect(query.sql).toContain(
+      `FROM (SELECT t.status, t.priority, t.due_date FROM ${OWNED} WHERE t.user_id = ? AND t.deleted_at IS NULL UNION ALL`,
+    );
+    expect(query.sql).not.toMatch(/NOW\(\)/i);
+    expect(query.params).toEqual([NOW, ME, ME, ME]);
+  });
+});

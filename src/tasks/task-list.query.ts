@@ -1,0 +1,275 @@
+import { parseRfc3339 } from '../common/validators/is-rfc3339.validator';
+import type { ListTasksQuery } from './dto/list-tasks.query';
+import {
+  DEFAULT_PAGE_SIZE,
+  priorityCode,
+  SortOrder,
+  statusCode,
+  TaskPriority,
+  TaskScope,
+  TaskSort,
+  TASK_STATUSES,
+  TaskStatus,
+} from './task.constants';
+
+/** The listing filters, parsed and typed (the query DTO has already validated every value). */
+export interface TaskListFilters {
+  scope: TaskScope;
+  statuses?: TaskStatus[];
+  priorities?: TaskPriority[];
+  /** A user id, or `none` for unassigned tasks. */
+  assignee?: number | 'none';
+  /** Search terms; each must occur in the title or the description. */
+  terms: string[];
+  dueBefore?: Date;
+  dueAfter?: Date;
+  overdue?: boolean;
+  sort: TaskSort;
+  order: SortOrder;
+}
+
+export interface TaskListRequest {
+  filters: TaskListFilters;
+  page: number;
+  pageSize: number;
+}
+
+export interface SqlQuery {
+  sql: string;
+  params: unknown[];
+}
+
+/** Turns the validated query string into filters, applying every documented default. */
+export function parseListQuery(query: ListTasksQuery): TaskListRequest {
+  const date = (value: string | undefined): Date | undefined =>
+    value === undefined ? undefined : parseRfc3339(value);
+  const terms = [...new Set((query.q ?? '').split(/\s+/).filter((t) => t.length > 0))];
+  return {
+    filters: {
+      scope: query.scope ?? 'all',
+      statuses: query.status ? [...new Set(query.status)] : undefined,
+      priorities: query.priority ? [...new Set(query.priority)] : undefined,
+      assignee:
+        query.assignee_id === undefined
+          ? undefined
+          : query.assignee_id === 'none'
+            ? 'none'
+            : Number(query.assignee_id),
+      terms,
+      dueBefore: date(query.due_before),
+      dueAfter: date(query.due_after),
+      overdue: query.overdue === undefined ? undefined : query.overdue === 'true',
+      sort: query.sort ?? 'created_at',
+      order: query.order ?? 'desc',
+    },
+    page: query.page ?? 1,
+    pageSize: query.page_size ?? DEFAULT_PAGE_SIZE,
+  };
+}
+
+/** `%`, `_` and the escape character itself match literally (`LIKE ? ESCAPE '!'`). */
+export function escapeLikeTerm(term: string): string {
+  return term.replace(/[!%_]/g, (c) => `!${c}`);
+}
+
+/** One disjoint part of "what the caller may see": owned, or assigned to the caller. */
+interface Branch {
+  conditions: string[];
+  params: unknown[];
+}
+
+/**
+ * The indexes (CreateTasks migration) each branch may use. Forcing the choice among them rules
+ * out a full table scan, which the optimizer otherwise picks for a user owning ~10% of the table
+ * when a filter (a LIKE search, `assignee_id IS NULL`) needs row reads anyway; within the set it
+ * still chooses the index that fits the sort and filters.
+ */
+export const OWNER_INDEXES = [
+  'idx_tasks_owner_created',
+  'idx_tasks_owner_updated',
+  'idx_tasks_owner_due',
+  'idx_tasks_owner_priority',
+  'idx_tasks_owner_title',
+  'idx_tasks_owner_status',
+];
+export const ASSIGNEE_INDEXES = ['idx_tasks_assignee_created', 'idx_tasks_assignee_status'];
+
+/** `tasks t` with the index set of the branch (told apart by its first condition). */
+function fromTasks(branch: Branch): string {
+  const indexes = branch.conditions[0].startsWith('t.user_id') ? OWNER_INDEXES : ASSIGNEE_INDEXES;
+  return `tasks t FORCE INDEX (${indexes.join(', ')})`;
+}
+
+/**
+ * The caller's visible rows matching the scope and the assignee filter, as disjoint branches.
+ * Each branch is served by an index starting with (user_id, deleted_at) or (assignee_id,
+ * deleted_at); an OR across both columns would defeat ordered index reads. Branches that cannot
+ * match anything are left out (e.g. `assignee_id=none` never matches "assigned to me").
+ */
+export function visibilityBranches(userId: number, filters: TaskListFilters): Branch[] {
+  const branches: Branch[] = [];
+  const { scope, assignee } = filters;
+  if (scope !== 'assigned') {
+    const owned: Branch = { conditions: ['t.user_id = ?'], params: [userId] };
+    if (assignee === 'none') owned.conditions.push('t.assignee_id IS NULL');
+    else if (assignee !== undefined) {
+      owned.conditions.push('t.assignee_id = ?');
+      owned.params.push(assignee);
+    }
+    branches.push(owned);
+  }
+  if (scope !== 'owned' && (assignee === undefined || assignee === userId)) {
+    // With scope=all, tasks the caller owns are already in the owned branch.
+    branches.push(
+      scope === 'all'
+        ? { conditions: ['t.assignee_id = ?', 't.user_id <> ?'], params: [userId, userId] }
+        : { conditions: ['t.assignee_id = ?'], params: [userId] },
+    );
+  }
+  return branches;
+}
+
+/** Conditions every branch shares: live rows and the filters. `now` decides `overdue`. */
+export function filterConditions(filters: TaskListFilters, now: Date): Branch {
+  const conditions = ['t.deleted_at IS NULL'];
+  const params: unknown[] = [];
+  if (filters.statuses?.length) {
+    conditions.push(`t.status IN (${filters.statuses.map(() => '?').join(', ')})`);
+    params.push(...filters.statuses.map(statusCode));
+  }
+  if (filters.priorities?.length) {
+    conditions.push(`t.priority IN (${filters.priorities.map(() => '?').join(', ')})`);
+    params.push(...filters.priorities.map(priorityCode));
+  }
+  if (filters.dueBefore) {
+    conditions.push('t.due_date < ?');
+    params.push(filters.dueBefore);
+  }
+  if (filters.dueAfter) {
+    conditions.push('t.due_date > ?');
+    params.push(filters.dueAfter);
+  }
+  const completed = statusCode('completed');
+  if (filters.overdue === true) {
+    // `status IN (open statuses)` rather than `<> completed`: a range the *_status index serves.
+    const open = TASK_STATUSES.filter((s) => s !== 'completed').map(statusCode);
+    conditions.push('t.due_date < ?', `t.status IN (${open.join(', ')})`);
+    params.push(now);
+  } else if (filters.overdue === false) {
+    conditions.push(`(t.due_date IS NULL OR t.due_date >= ? OR t.status = ${completed})`);
+    params.push(now);
+  }
+  for (const term of filters.terms) {
+    // Substring match under the column's case-insensitive collation. Unlike FULLTEXT it finds
+    // text without spaces (Chinese) on MySQL and MariaDB alike; the visibility index narrows
+    // the rows it has to read to the caller's own.
+    conditions.push("(t.title LIKE ? ESCAPE '!' OR t.description LIKE ? ESCAPE '!')");
+    const pattern = `%${escapeLikeTerm(term)}%`;
+    params.push(pattern, pattern);
+  }
+  return { conditions, params };
+}
+
+const SORT_COLUMNS: Readonly<Record<TaskSort, string>> = {
+  created_at: 'created_at',
+  updated_at: 'updated_at',
+  due_date: 'due_date',
+  priority: 'priority',
+  title: 'title',
+};
+
+/** `FROM … WHERE …` of one branch with the shared filters. */
+function branchWhere(branch: Branch, shared: Branch): SqlQuery {
+  return {
+    sql: `${fromTasks(branch)} WHERE ${[...branch.conditions, ...shared.conditions].join(' AND ')}`,
+    params: [...branch.params, ...shared.params],
+  };
+}
+
+/**
+ * The ids of one page, in order. With two branches each branch yields its first
+ * `offset + limit` rows in index order and the outer query merges them; a single branch is a
+ * plain ordered, limited read.
+ */
+export function buildListIdsQuery(
+  userId: number,
+  request: TaskListRequest,
+  now: Date,
+): SqlQuery | null {
+  const { filters, page, pageSize } = request;
+  const branches = visibilityBranches(userId, filters);
+  if (branches.length === 0) return null;
+  const shared = filterConditions(filters, now);
+  const column = SORT_COLUMNS[filters.sort];
+  const dir = filters.order === 'asc' ? 'ASC' : 'DESC';
+  const offset = (page - 1) * pageSize;
+
+  if (branches.length === 1) {
+    const where = branchWhere(branches[0], shared);
+    return {
+      sql: `SELECT t.id FROM ${where.sql} ORDER BY t.${column} ${dir}, t.id ${dir} LIMIT ? OFFSET ?`,
+      params: [...where.params, pageSize, offset],
+    };
+  }
+  const parts = branches.map((branch) => branchWhere(branch, shared));
+  const union = parts
+    .map(
+      (part) =>
+        `(SELECT t.id, t.${column} AS sort_value FROM ${part.sql} ORDER BY t.${column} ${dir}, t.id ${dir} LIMIT ?)`,
+    )
+    .join(' UNION ALL ');
+  return {
+    sql: `SELECT v.id FROM (${union}) v ORDER BY v.sort_value ${dir}, v.id ${dir} LIMIT ? OFFSET ?`,
+    params: [...parts.flatMap((part) => [...part.params, offset + pageSize]), pageSize, offset],
+  };
+}
+
+/** The number of matches of the filters (`X-Total-Count`), summed over the disjoint branches. */
+export function buildCountQuery(
+  userId: number,
+  filters: TaskListFilters,
+  now: Date,
+): SqlQuery | null {
+  const branches = visibilityBranches(userId, filters);
+  if (branches.length === 0) return null;
+  const shared = filterConditions(filters, now);
+  const parts = branches.map((branch) => branchWhere(branch, shared));
+  return {
+    sql: `SELECT ${parts.map((part) => `(SELECT COUNT(*) FROM ${part.sql})`).join(' + ')} AS total`,
+    params: parts.flatMap((part) => part.params),
+  };
+}
+
+/** Counts by status and priority, overdue and total over the caller's visible live tasks. */
+export function buildStatsQuery(userId: number, now: Date): SqlQuery {
+  const filters: TaskListFilters = {
+    scope: 'all',
+    terms: [],
+    sort: 'created_at',
+    order: 'desc',
+  };
+  const shared = filterConditions(filters, now);
+  const parts = visibilityBranches(userId, filters).map((branch) => branchWhere(branch, shared));
+  const union = parts
+    .map((part) => `SELECT t.status, t.priority, t.due_date FROM ${part.sql}`)
+    .join(' UNION ALL ');
+  const [pending, inProgress, completed] = [
+    statusCode('pending'),
+    statusCode('in_progress'),
+    statusCode('completed'),
+  ];
+  const [low, medium, high] = [priorityCode('low'), priorityCode('medium'), priorityCode('high')];
+  return {
+    sql:
+      'SELECT COUNT(*) AS total, ' +
+      `COALESCE(SUM(v.status = ${pending}), 0) AS pending, ` +
+      `COALESCE(SUM(v.status = ${inProgress}), 0) AS in_progress, ` +
+      `COALESCE(SUM(v.status = ${completed}), 0) AS completed, ` +
+      `COALESCE(SUM(v.priority = ${low}), 0) AS low, ` +
+      `COALESCE(SUM(v.priority = ${medium}), 0) AS medium, ` +
+      `COALESCE(SUM(v.priority = ${high}), 0) AS high, ` +
+      `COALESCE(SUM(v.due_date < ? AND v.status <> ${completed}), 0) AS overdue ` +
+      `FROM (${union}) v`,
+    params: [now, ...parts.flatMap((part) => part.params)],
+  };
+}

@@ -1,0 +1,139 @@
+import type { Task } from './task.entity';
+import { TaskForbiddenError } from './task.errors';
+import {
+  assertMayDelete,
+  assertMayUpdate,
+  newTaskFields,
+  planUpdate,
+  roleOf,
+  sentFields,
+} from './task.rules';
+
+const NOW = new Date('2026-01-15T12:00:00.000Z');
+const EARLIER = new Date('2026-01-10T00:00:00.000Z');
+
+function task(overrides: Partial<Task> = {}): Task {
+  return {
+    id: 1,
+    userId: 10,
+    assigneeId: 20,
+    title: 'title',
+    description: '',
+    status: 'pending',
+    priority: 'medium',
+    dueDate: null,
+    completedAt: null,
+    createdAt: EARLIER,
+    updatedAt: EARLIER,
+    deletedAt: null,
+    version: 1,
+    ...overrides,
+  };
+}
+
+describe('roleOf', () => {
+  it('should tell owner, assignee and stranger apart; the owner wins when self-assigned', () => {
+    expect(roleOf(task(), 10)).toBe('owner');
+    expect(roleOf(task(), 20)).toBe('assignee');
+    expect(roleOf(task(), 30)).toBeNull();
+    expect(roleOf(task({ assigneeId: 10 }), 10)).toBe('owner');
+    expect(roleOf(task({ assigneeId: null }), 20)).toBeNull();
+  });
+});
+
+describe('assertMayUpdate / assertMayDelete', () => {
+  it('should let the owner change anything and delete', () => {
+    expect(() => assertMayUpdate('owner', ['title', 'assignee_id', 'status'])).not.toThrow();
+    expect(() => assertMayDelete('owner')).not.toThrow();
+  });
+
+  it('should let the assignee change the status only', () => {
+    expect(() => assertMayUpdate('assignee', ['status'])).not.toThrow();
+    for (const fields of [['title'], ['status', 'priority'], ['assignee_id'], ['due_date']]) {
+      expect(() => assertMayUpdate('assignee', fields)).toThrow(TaskForbiddenError);
+    }
+    expect(() => assertMayDelete('assignee')).toThrow(TaskForbiddenError);
+  });
+});
+
+describe('newTaskFields', () => {
+  it('should apply the defaults', () => {
+    expect(newTaskFields({ title: 'a' }, NOW)).toEqual({
+      title: 'a',
+      description: '',
+      status: 'pending',
+      priority: 'medium',
+      dueDate: null,
+      assigneeId: null,
+      completedAt: null,
+    });
+  });
+
+  it('should stamp completed_at for a task created completed and parse the due date', () => {
+    expect(
+      newTaskFields(
+        { title: 'a', status: 'completed', due_date: '2026-02-01T08:00:00+08:00' },
+        NOW,
+      ),
+    ).toMatchObject({ completedAt: NOW, dueDate: new Date('2026-02-01T00:00:00.000Z') });
+  });
+});
+
+describe('sentFields', () => {
+  it('should list present fields, nulls included', () => {
+    expect(sentFields({ title: undefined, due_date: null, status: 'pending' })).toEqual([
+      'due_date',
+      'status',
+    ]);
+  });
+});
+
+describe('planUpdate', () => {
+  it('should change only the sent fields and report what really changed', () => {
+    const { next, changed } = planUpdate(
+      task({ priority: 'high' }),
+      { priority: 'high', title: 'new' },
+      NOW,
+    );
+    expect(changed).toEqual(['title']);
+    expect(next).toMatchObject({ title: 'new', priority: 'high', assigneeId: 20 });
+  });
+
+  it('should clear due_date and assignee with null', () => {
+    const { next, changed } = planUpdate(
+      task({ dueDate: EARLIER }),
+      { due_date: null, assignee_id: null },
+      NOW,
+    );
+    expect(next).toMatchObject({ dueDate: null, assigneeId: null });
+    expect(changed.sort()).toEqual(['assigneeId', 'dueDate']);
+  });
+
+  it('should compare due dates by instant, not by object', () => {
+    const { changed } = planUpdate(
+      task({ dueDate: new Date('2026-02-01T00:00:00Z') }),
+      { due_date: '2026-02-01T08:00:00+08:00' },
+      NOW,
+    );
+    expect(changed).toEqual([]);
+  });
+
+  it('should set completed_at on completion, keep it while completed and clear it on leaving', () => {
+    const done = planUpdate(task(), { status: 'completed' }, NOW);
+    expect(done.next.completedAt).toBe(NOW);
+    expect(done.changed.sort()).toEqual(['completedAt', 'status']);
+    const still = planUpdate(
+      task({ status: 'completed', completedAt: EARLIER }),
+      { status: 'completed', title: 'x' },
+      NOW,
+    );
+    expect(still.next.completedAt).toBe(EARLIER);
+    const reopened = planUpdate(
+      task({ status: 'completed', completedAt: EARLIER }),
+      { status: 'pending' },
+      NOW,
+    );
+    expect(reopened.next.completedAt).toBeNull();
+    expect(reopened.changed.sort()).toEqual(['completedAt', 'status']);
+  });
+});

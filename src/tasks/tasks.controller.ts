@@ -1,0 +1,264 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Headers,
+  HttpCode,
+  HttpStatus,
+  Param,
+  Patch,
+  Post,
+  Put,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ApiErrorResponses } from '../common/decorators/api-error-responses.decorator';
+import { AuthUser, CurrentUser } from '../common/decorators/current-user.decorator';
+import { pageLinkHeader } from '../common/http/pagination';
+import { ParseIdPipe } from '../common/http/parse-id.pipe';
+import {
+  IDEMPOTENCY_KEY_HEADER,
+  IdempotencyKeyHeader,
+} from '../idempotency/idempotency-key.decorator';
+import { CreateTaskDto } from './dto/create-task.dto';
+import { ListTasksQuery } from './dto/list-tasks.query';
+import { TaskStatsResponseDto } from './dto/task-stats.dto';
+import { TaskDeletedResponseDto, TaskResponseDto } from './dto/task-response.dto';
+import { UpdateTaskDto } from './dto/update-task.dto';
+import { TASKS_PATH } from './task.constants';
+import { TaskWithEtag, TasksService } from './tasks.service';
+
+const ETAG_HEADER = {
+  ETag: {
+    description: 'Strong entity tag of the task version (`"<id>-<version>"`), for If-Match',
+    schema: { type: 'string', example: '"42-3"' },
+  },
+};
+
+const IF_MATCH = ApiHeader({
+  name: 'If-Match',
+  required: false,
+  description:
+    'An ETag from an earlier response (or `*`). When the task has changed since, the write is ' +
+    'refused with 412 PRECONDITION_FAILED. Without it the write applies to the latest version.',
+});
+
+const ID_PARAM = ApiParam({
+  name: 'id',
+  description: 'Task id (positive integer)',
+  schema: { type: 'integer', minimum: 1, maximum: 4294967295 },
+});
+
+const UPDATE_BODY = ApiBody({
+  type: UpdateTaskDto,
+  description:
+    'Partial update: only the fields sent change, at least one. `due_date: null` clears the due ' +
+    'date, `assignee_id: null` unassigns. The assignee may send `status` only.',
+  examples: {
+    status: { value: { status: 'in_progress' } },
+    owner: { value: { priority: 'low', due_date: null, assignee_id: 2 } },
+  },
+});
+
+function withEtag(reply: FastifyReply, result: TaskWithEtag): TaskResponseDto {
+  void reply.header('ETag', result.etag);
+  return result.task;
+}
+
+@ApiTags('tasks')
+@ApiBearerAuth()
+@Controller('tasks')
+export class TasksController {
+  constructor(private readonly tasks: TasksService) {}
+
+  @Post()
+  @HttpCode(HttpStatus.CREATED)
+  @ApiOperation({
+    summary: 'Create a task owned by the caller',
+    description:
+      'Defaults: `description` "", `status` pending, `priority` medium, `due_date` and ' +
+      '`assignee_id` null. With an `Idempotency-Key` (kept 24 hours per user), a retry with the ' +
+      'same body answers the original 201, body and headers again (with `Idempotent-Replayed: ' +
+      'true`) without creating anything; the same key with another body answers 422; a retry ' +
+      'while the first request is still running answers 409. A request that fails forgets its key.',
+  })
+  @ApiHeader({
+    name: IDEMPOTENCY_KEY_HEADER,
+    required: false,
+    description: '1 to 255 printable ASCII characters, unique per intended creation',
+    schema: { type: 'string', minLength: 1, maxLength: 255, example: 'b7d1c6e0-create-1' },
+  })
+  @ApiBody({
+    type: CreateTaskDto,
+    examples: {
+      task: {
+        value: {
+          title: '完成项目文档',
+          description: '编写项目的技术文档',
+          priority: 'high',
+          due_date: '2026-02-01T00:00:00Z',
+        },
+      },
+    },
+  })
+  @ApiCreatedResponse({
+    type: TaskResponseDto,
+    headers: {
+      Location: {
+        description: 'URL of the new task',
+        schema: { type: 'string', example: '/api/v1/tasks/42' },
+      },
+      ...ETAG_HEADER,
+      'Idempotent-Replayed': {
+        description: '`true` when this is a replay of an earlier request with the same key',
+        schema: { type: 'string', enum: ['true'] },
+      },
+    },
+  })
+  @ApiErrorResponses(400, 401, 409, 413, 415, 422, 429)
+  async create(
+    @CurrentUser() caller: AuthUser,
+    @Body() dto: CreateTaskDto,
+    @IdempotencyKeyHeader() idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<TaskResponseDto> {
+    const result = await this.tasks.create(caller.id, dto, idempotencyKey);
+    void reply.status(result.status).headers(result.headers);
+    if (result.replayed) void reply.header('Idempotent-Replayed', 'true');
+    return result.body as TaskResponseDto;
+  }
+
+  @Get()
+  @ApiOperation({
+    summary: 'List the tasks the caller owns or is assigned to',
+    description:
+      'A JSON array of one page. `X-Total-Count` is the number of matches of the filters; `Link` ' +
+      'has `first` and `last` always and `prev`/`next` where they exist, each URL keeping the ' +
+      'other query parameters. A page past the last answers an empty array. Invalid values of ' +
+      'known parameters answer 400 naming the field; unknown parameters are ignored.',
+  })
+  @ApiOkResponse({
+    type: [TaskResponseDto],
+    headers: {
+      'X-Total-Count': {
+        description: 'Number of tasks matching the filters, over all pages',
+        schema: { type: 'integer', example: 57 },
+      },
+      Link: {
+        description: 'RFC 8288 paging links (rel first, last, and prev/next where they exist)',
+        schema: {
+          type: 'string',
+          example:
+            '</api/v1/tasks?page_size=20&page=2>; rel="next", </api/v1/tasks?page_size=20&page=1>; rel="first", </api/v1/tasks?page_size=20&page=3>; rel="last"',
+        },
+      },
+    },
+  })
+  @ApiErrorResponses(400, 401, 429)
+  async list(
+    @CurrentUser() caller: AuthUser,
+    @Query() query: ListTasksQuery,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<TaskResponseDto[]> {
+    const page = await this.tasks.list(caller.id, query);
+    const rawQuery = request.url.includes('?')
+      ? request.url.slice(request.url.indexOf('?') + 1)
+      : '';
+    void reply
+      .header('X-Total-Count', String(page.total))
+      .header('Link', pageLinkHeader(TASKS_PATH, rawQuery, page));
+    return page.items;
+  }
+
+  @Get('stats')
+  @ApiOperation({
+    summary: 'Counts over the tasks the caller owns or is assigned to (not deleted)',
+    description:
+      'Every key is present, 0 when empty. `overdue`: due in the past and not completed. ' +
+      '`completion_rate` = completed / total as a number from 0 to 1, and 0 when total is 0.',
+  })
+  @ApiOkResponse({ type: TaskStatsResponseDto })
+  @ApiErrorResponses(401, 429)
+  stats(@CurrentUser() caller: AuthUser): Promise<TaskStatsResponseDto> {
+    return this.tasks.stats(caller.id);
+  }
+
+  @Get(':id')
+  @ID_PARAM
+  @ApiOperation({ summary: 'One task the caller owns or is assigned to' })
+  @ApiOkResponse({ type: TaskResponseDto, headers: ETAG_HEADER })
+  @ApiErrorResponses(400, 401, 404, 429)
+  async get(
+    @CurrentUser() caller: AuthUser,
+    @Param('id', ParseIdPipe) id: number,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<TaskResponseDto> {
+    return withEtag(reply, await this.tasks.get(caller.id, id));
+  }
+
+  @Put(':id')
+  @ID_PARAM
+  @IF_MATCH
+  @UPDATE_BODY
+  @ApiOperation({ summary: 'Update a task (partial, same as PATCH)' })
+  @ApiOkResponse({ type: TaskResponseDto, headers: ETAG_HEADER })
+  @ApiErrorResponses(400, 401, 403, 404, 412, 413, 415, 429)
+  async put(
+    @CurrentUser() caller: AuthUser,
+    @Param('id', ParseIdPipe) id: number,
+    @Body() dto: UpdateTaskDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<TaskResponseDto> {
+    return withEtag(reply, await this.tasks.update(caller.id, id, dto, ifMatch));
+  }
+
+  @Patch(':id')
+  @ID_PARAM
+  @IF_MATCH
+  @UPDATE_BODY
+  @ApiOperation({ summary: 'Update a task (partial)' })
+  @ApiOkResponse({ type: TaskResponseDto, headers: ETAG_HEADER })
+  @ApiErrorResponses(400, 401, 403, 404, 412, 413, 415, 429)
+  async patch(
+    @CurrentUser() caller: AuthUser,
+    @Param('id', ParseIdPipe) id: number,
+    @Body() dto: UpdateTaskDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<TaskResponseDto> {
+    return withEtag(reply, await this.tasks.update(caller.id, id, dto, ifMatch));
+  }
+
+  @Delete(':id')
+  @ID_PARAM
+  @IF_MATCH
+  @ApiOperation({
+    summary: 'Delete a task (soft; owner only)',
+    description: 'Afterwards the task answers 404 everywhere and leaves every list and count.',
+  })
+  @ApiOkResponse({ type: TaskDeletedResponseDto })
+  @ApiErrorResponses(400, 401, 403, 404, 412, 429)
+  async delete(
+    @CurrentUser() caller: AuthUser,
+    @Param('id', ParseIdPipe) id: number,
+    @Headers('if-match') ifMatch: string | undefined,
+  ): Promise<TaskDeletedResponseDto> {
+    await this.tasks.delete(caller.id, id, ifMatch);
+    return { message: 'Task deleted successfully' };
+  }
+}

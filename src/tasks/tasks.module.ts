@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { IdempotencyModule } from '../idempotency/idempotency.module';
+import { UsersModule } from '../users/users.module';
+import { TaskEventRecord } from './events/task-event-record.entity';
+import { TaskEventsService } from './events/task-events.service';
+import { Task } from './task.entity';
+import { TasksController } from './tasks.controller';
+import { TasksRepository } from './tasks.repository';
+import { TasksService } from './tasks.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([Task, TaskEventRecord]), UsersModule, IdempotencyModule],
+  controllers: [TasksController],
+  providers: [TasksRepository, TasksService, TaskEventsService],
+  exports: [TasksService],
+})
+export class TasksModule {}

@@ -1,0 +1,171 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, Repository } from 'typeorm';
+import { Task } from './task.entity';
+import {
+  buildCountQuery,
+  buildListIdsQuery,
+  buildStatsQuery,
+  TaskListFilters,
+  TaskListRequest,
+} from './task-list.query';
+import type { TaskFields, TaskRole } from './task.rules';
+
+export interface TaskCounts {
+  total: number;
+  pending: number;
+  in_progress: number;
+  completed: number;
+  low: number;
+  medium: number;
+  high: number;
+  overdue: number;
+}
+
+/** SQL rows hold counts as strings (COUNT/SUM are BIGINT/DECIMAL in mysql2). */
+type CountRow = Record<keyof TaskCounts, string | number>;
+
+/**
+ * Every query on tasks is scoped by the acting user: a row the caller may not see is never read,
+ * counted or written, so a forgotten check cannot leak one. Visibility: owner or assignee, and
+ * not soft-deleted.
+ */
+@Injectable()
+export class TasksRepository {
+  constructor(@InjectRepository(Task) private readonly tasks: Repository<Task>) {}
+
+  /** Runs `work` in one transaction; the task row and its event rows commit together. */
+  inTransaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.tasks.manager.transaction(work);
+  }
+
+  /** Inserts a task owned by `ownerId`. */
+  async insert(
+    manager: EntityManager,
+    ownerId: number,
+    fields: TaskFields,
+    now: Date,
+  ): Promise<Task> {
+    const task = manager.create(Task, {
+      ...fields,
+      userId: ownerId,
+      createdAt: now,
+      updatedAt: now,
+      deletedAt: null,
+      version: 1,
+    });
+    const result = await manager.insert(Task, task);
+    task.id = Number(result.identifiers[0].id);
+    return task;
+  }
+
+  private visible(manager: EntityManager, userId: number, id: number) {
+    return manager
+      .createQueryBuilder(Task, 't')
+      .where('t.id = :id', { id })
+      .andWhere('t.deleted_at IS NULL')
+      .andWhere('(t.user_id = :userId OR t.assignee_id = :userId)', { userId });
+  }
+
+  findVisibleById(userId: number, id: number): Promise<Task | null> {
+    return this.visible(this.tasks.manager, userId, id).getOne();
+  }
+
+  /**
+   * The visible task, locked (`SELECT … FOR UPDATE`) until the transaction ends: concurrent
+   * writers of one task queue up, and each sees the version the previous one wrote.
+   */
+  lockVisibleById(manager: EntityManager, userId: number, id: number): Promise<Task | null> {
+    return this.visible(manager, userId, id).setLock('pessimistic_write').getOne();
+  }
+
+  /**
+   * Writes `changes` if the task is still at `expectedVersion`, still live and the caller still
+   * holds `role` on it; bumps the version. False when no row matched (nothing was written).
+   */
+  async updateVisible(
+    manager: EntityManager,
+    userId: number,
+    role: TaskRole,
+    id: number,
+    expectedVersion: number,
+    changes: Partial<TaskFields>,
+    now: Date,
+  ): Promise<boolean> {
+    const result = await manager
+      .createQueryBuilder()
+      .update(Task)
+      .set({ ...changes, updatedAt: now, version: () => 'version + 1' })
+      .where('id = :id AND version = :expectedVersion AND deleted_at IS NULL', {
+        id,
+        expectedVersion,
+      })
+      .andWhere(role === 'owner' ? 'user_id = :userId' : 'assignee_id = :userId', { userId })
+      .execute();
+    return result.affected === 1;
+  }
+
+  /** Soft-deletes the task if the caller owns it and it is still at `expectedVersion`. */
+  async softDeleteOwned(
+    manager: EntityManager,
+    userId: number,
+    id: number,
+    expectedVersion: number,
+    now: Date,
+  ): Promise<boolean> {
+    const result = await manager
+      .createQueryBuilder()
+      .update(Task)
+      .set({ deletedAt: now, updatedAt: now, version: () => 'version + 1' })
+      .where('id = :id AND version = :expectedVersion AND deleted_at IS NULL', {
+        id,
+        expectedVersion,
+      })
+      .andWhere('user_id = :userId', { userId })
+      .execute();
+    return result.affected === 1;
+  }
+
+  /** The number of the caller's visible tasks matching the filters. */
+  async count(userId: number, filters: TaskListFilters, now: Date): Promise<number> {
+    const query = buildCountQuery(userId, filters, now);
+    if (!query) return 0;
+    const rows = await this.tasks.query<Array<{ total: unknown }>>(query.sql, query.params);
+    return Number(rows[0]?.total ?? 0);
+  }
+
+  /** One page of the caller's visible tasks matching the filters, in the requested order. */
+  async listPage(userId: number, request: TaskListRequest, now: Date): Promise<Task[]> {
+    const query = buildListIdsQuery(userId, request, now);
+    if (!query) return [];
+    const rows = await this.tasks.query<Array<{ id: unknown }>>(query.sql, query.params);
+    const ids = rows.map((row) => Number(row.id));
+    if (ids.length === 0) return [];
+    // Primary-key reads of at most one page; visibility is checked again on the way.
+    const tasks = await this.tasks
+      .createQueryBuilder('t')
+      .where('t.id IN (:...ids)', { ids })
+      .andWhere('t.deleted_at IS NULL')
+      .andWhere('(t.user_id = :userId OR t.assignee_id = :userId)', { userId })
+      .getMany();
+    const byId = new Map(tasks.map((task) => [task.id, task]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
+  }
+
+  async countByState(userId: number, now: Date): Promise<TaskCounts> {
+    const query = buildStatsQuery(userId, now);
+    const rows = await this.tasks.query<CountRow[]>(query.sql, query.params);
+    const row = rows[0];
+    const n = (key: keyof TaskCounts): number => Number(row?.[key] ?? 0);
+    return {
+      total: n('total'),
+      pending: n('pending'),
+      in_progress: n('in_progress'),
+      completed: n('completed'),
+      low: n('low'),
+      medium: n('medium'),
+      high: n('high'),
+      overdue: n('overdue'),
+    };
+  }
+}

@@ -1,0 +1,76 @@
+import type TestAgent from 'supertest/lib/agent';
+import type { Session } from './factories';
+
+export const TASKS = '/api/v1/tasks';
+
+/**
+ * Limits high enough that the task specs, which send many requests per user and sign up many
+ * users from one IP, measure tasks and not the rate limiter (tested in its own spec).
+ */
+export const NO_RATE_LIMITS: Record<string, string> = {
+  RATE_LIMIT_PER_MINUTE: '1000000',
+  RATE_LIMIT_IP_PER_MINUTE: '1000000',
+  RATE_LIMIT_AUTH_PER_MINUTE: '1000000',
+};
+
+export interface TaskJson {
+  id: number;
+  title: string;
+  description: string;
+  status: 'pending' | 'in_progress' | 'completed';
+  priority: 'low' | 'medium' | 'high';
+  user_id: number;
+  assignee_id: number | null;
+  due_date: string | null;
+  completed_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export const TASK_KEYS = [
+  'assignee_id',
+  'completed_at',
+  'created_at',
+  'description',
+  'due_date',
+  'id',
+  'priority',
+  'status',
+  'title',
+  'updated_at',
+  'user_id',
+];
+
+let sequence = 0;
+
+/** Creates a task owned by `owner` (201 expected) and returns its JSON. */
+export async function createTask(
+  http: TestAgent,
+  owner: Session,
+  body: Record<string, unknown> = {},
+): Promise<TaskJson> {
+  sequence += 1;
+  const res = await http
+    .post(TASKS)
+    .set(owner.auth)
+    .send({ title: `task ${sequence}`, ...body });
+  if (res.status !== 201) {
+    throw new Error(`create task: ${res.status} ${JSON.stringify(res.body)}`);
+  }
+  return res.body as TaskJson;
+}
+
+/** The field names of a 400's `details`. */
+export function detailFields(body: { details?: Array<{ field: string }> }): string[] {
+  return [...new Set((body.details ?? []).map((d) => d.field))];
+}
+
+/** The URL of `rel` in a Link header, or undefined. */
+export function linkUrl(header: string | undefined, rel: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(',')) {
+    const m = /<([^>]+)>;\s*rel="([^"]+)"/.exec(part.trim());
+    if (m && m[2] === rel) return m[1];
+  }
+  return undefined;
+}
