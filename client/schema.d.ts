@@ -172,7 +172,7 @@ export interface paths {
         };
         /**
          * List the tasks the caller owns or is assigned to
-         * @description A JSON array of one page. `X-Total-Count` is the number of matches of the filters; `Link` has `first` and `last` always and `prev`/`next` where they exist, each URL keeping the other query parameters. A page past the last answers an empty array. Invalid values of known parameters answer 400 naming the field; unknown parameters are ignored.
+         * @description A JSON array of one page. `X-Total-Count` is the number of matches of the filters; `Link` has `first` and `last` always and `prev`/`next` where they exist, each URL keeping the other query parameters. A page past the last answers an empty array. Invalid values of known parameters answer 400 naming the field; unknown parameters are ignored. Lists are never cached: they always come from MySQL, so they reflect every committed write at once.
          */
         get: operations["TasksController_list"];
         put?: never;
@@ -196,7 +196,7 @@ export interface paths {
         };
         /**
          * Counts over the tasks the caller owns or is assigned to (not deleted)
-         * @description Every key is present, 0 when empty. `overdue`: due in the past and not completed. `completion_rate` = completed / total as a number from 0 to 1, and 0 when total is 0.
+         * @description Every key is present, 0 when empty. `overdue`: due in the past and not completed. `completion_rate` = completed / total as a number from 0 to 1, and 0 when total is 0. Never cached: always counted in MySQL.
          */
         get: operations["TasksController_stats"];
         put?: never;
@@ -214,7 +214,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One task the caller owns or is assigned to */
+        /**
+         * One task the caller owns or is assigned to
+         * @description Served from a Redis cache when possible (`X-Cache: HIT`), else from MySQL (`MISS`). Every write updates or retires the cached task before it answers, so a read on any instance right after a write sees it, including a change of assignee or a delete.
+         */
         get: operations["TasksController_get"];
         /** Update a task (partial, same as PATCH) */
         put: operations["TasksController_put"];
@@ -1232,6 +1235,8 @@ export interface operations {
                 headers: {
                     /** @description Strong entity tag of the task version (`"<id>-<version>"`), for If-Match */
                     ETag?: string;
+                    /** @description `HIT` when the task came from the cache, `MISS` when it was read from MySQL (also while the cache is unavailable) */
+                    "X-Cache"?: "HIT" | "MISS";
                     [name: string]: unknown;
                 };
                 content: {

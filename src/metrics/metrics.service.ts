@@ -38,6 +38,28 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  private readonly cacheRequests = new Counter({
+    name: 'cache_requests_total',
+    help: 'Cache lookups by cache and result (hit, miss, bypass while Redis is unusable)',
+    labelNames: ['cache', 'result'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly cacheErrors = new Counter({
+    name: 'cache_errors_total',
+    help: 'Cache operations that failed against Redis, by cache and operation',
+    labelNames: ['cache', 'operation'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly jobDuration = new Histogram({
+    name: 'job_duration_seconds',
+    help: 'Job run time by job name and outcome (completed, failed)',
+    labelNames: ['job', 'outcome'] as const,
+    buckets: [0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300],
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }
@@ -55,6 +77,19 @@ export class MetricsService {
 
   rateLimitStorageFailure(limit: string, fallback: 'fail_open' | 'in_process'): void {
     this.rateLimitStorageFailures.inc({ limit, fallback });
+  }
+
+  cacheRequest(cache: string, result: 'hit' | 'miss' | 'bypass'): void {
+    this.cacheRequests.inc({ cache, result });
+  }
+
+  cacheError(cache: string, operation: string): void {
+    this.cacheErrors.inc({ cache, operation });
+  }
+
+  /** One finished run of a job; failed runs include those that will be retried. */
+  jobFinished(job: string, outcome: 'completed' | 'failed', seconds: number): void {
+    this.jobDuration.observe({ job, outcome }, seconds);
   }
 
   render(): Promise<string> {

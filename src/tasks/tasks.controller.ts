@@ -148,7 +148,8 @@ export class TasksController {
       'A JSON array of one page. `X-Total-Count` is the number of matches of the filters; `Link` ' +
       'has `first` and `last` always and `prev`/`next` where they exist, each URL keeping the ' +
       'other query parameters. A page past the last answers an empty array. Invalid values of ' +
-      'known parameters answer 400 naming the field; unknown parameters are ignored.',
+      'known parameters answer 400 naming the field; unknown parameters are ignored. Lists are ' +
+      'never cached: they always come from MySQL, so they reflect every committed write at once.',
   })
   @ApiOkResponse({
     type: [TaskResponseDto],
@@ -189,7 +190,8 @@ export class TasksController {
     summary: 'Counts over the tasks the caller owns or is assigned to (not deleted)',
     description:
       'Every key is present, 0 when empty. `overdue`: due in the past and not completed. ' +
-      '`completion_rate` = completed / total as a number from 0 to 1, and 0 when total is 0.',
+      '`completion_rate` = completed / total as a number from 0 to 1, and 0 when total is 0. ' +
+      'Never cached: always counted in MySQL.',
   })
   @ApiOkResponse({ type: TaskStatsResponseDto })
   @ApiErrorResponses(401, 429)
@@ -199,15 +201,34 @@ export class TasksController {
 
   @Get(':id')
   @ID_PARAM
-  @ApiOperation({ summary: 'One task the caller owns or is assigned to' })
-  @ApiOkResponse({ type: TaskResponseDto, headers: ETAG_HEADER })
+  @ApiOperation({
+    summary: 'One task the caller owns or is assigned to',
+    description:
+      'Served from a Redis cache when possible (`X-Cache: HIT`), else from MySQL (`MISS`). Every ' +
+      'write updates or retires the cached task before it answers, so a read on any instance ' +
+      'right after a write sees it, including a change of assignee or a delete.',
+  })
+  @ApiOkResponse({
+    type: TaskResponseDto,
+    headers: {
+      ...ETAG_HEADER,
+      'X-Cache': {
+        description:
+          '`HIT` when the task came from the cache, `MISS` when it was read from MySQL ' +
+          '(also while the cache is unavailable)',
+        schema: { type: 'string', enum: ['HIT', 'MISS'] },
+      },
+    },
+  })
   @ApiErrorResponses(400, 401, 404, 429)
   async get(
     @CurrentUser() caller: AuthUser,
     @Param('id', ParseIdPipe) id: number,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<TaskResponseDto> {
-    return withEtag(reply, await this.tasks.get(caller.id, id));
+    const result = await this.tasks.get(caller.id, id);
+    void reply.header('X-Cache', result.cache);
+    return withEtag(reply, result);
   }
 
   @Put(':id')

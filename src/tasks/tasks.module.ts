@@ -1,18 +1,26 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { CacheModule } from '../cache/cache.module';
 import { IdempotencyModule } from '../idempotency/idempotency.module';
 import { UsersModule } from '../users/users.module';
 import { TaskEventRecord } from './events/task-event-record.entity';
 import { TaskEventsService } from './events/task-events.service';
+import { taskCacheProvider } from './task-cache';
+import { TaskCacheWarmup } from './task-cache.warmup';
 import { Task } from './task.entity';
 import { TasksController } from './tasks.controller';
 import { TasksRepository } from './tasks.repository';
 import { TasksService } from './tasks.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Task, TaskEventRecord]), UsersModule, IdempotencyModule],
+  imports: [
+    TypeOrmModule.forFeature([Task, TaskEventRecord]),
+    UsersModule,
+    IdempotencyModule,
+    CacheModule,
+  ],
   controllers: [TasksController],
-  providers: [TasksRepository, TasksService, TaskEventsService],
+  providers: [TasksRepository, TasksService, TaskEventsService, taskCacheProvider, TaskCacheWarmup],
   exports: [TasksService],
 })
 export class TasksModule {}

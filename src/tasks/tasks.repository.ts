@@ -28,7 +28,9 @@ type CountRow = Record<keyof TaskCounts, string | number>;
 /**
  * Every query on tasks is scoped by the acting user: a row the caller may not see is never read,
  * counted or written, so a forgotten check cannot leak one. Visibility: owner or assignee, and
- * not soft-deleted.
+ * not soft-deleted. The two exceptions (`findLiveByIdForCache`, `findRecentlyUpdatedForCache`)
+ * feed the task cache only, which is shared by every user and checks each answer against the
+ * caller before it leaves TasksService.
  */
 @Injectable()
 export class TasksRepository {
@@ -69,6 +71,39 @@ export class TasksRepository {
 
   findVisibleById(userId: number, id: number): Promise<Task | null> {
     return this.visible(this.tasks.manager, userId, id).getOne();
+  }
+
+  /**
+   * Unscoped, for the cache only: the live task whatever the caller, because the cached value
+   * serves every user. TasksService checks `roleOf(value, caller)` on every answer from the
+   * cache (hit or fill) before returning it, exactly as `findVisibleById` would.
+   */
+  findLiveByIdForCache(id: number): Promise<Task | null> {
+    return this.tasks
+      .createQueryBuilder('t')
+      .where('t.id = :id', { id })
+      .andWhere('t.deleted_at IS NULL')
+      .getOne();
+  }
+
+  /**
+   * Unscoped, for the cache warm-up only (see `findLiveByIdForCache`): the `limit` most recently
+   * updated live tasks among the newest `window` rows. There is no index on `updated_at` alone,
+   * so the primary key bounds the scan to `window` rows whatever the table's size.
+   */
+  findRecentlyUpdatedForCache(limit: number, window: number): Promise<Task[]> {
+    return this.tasks
+      .createQueryBuilder('t')
+      .innerJoin(
+        (recent) =>
+          recent.select('r.id', 'id').from(Task, 'r').orderBy('r.id', 'DESC').limit(window),
+        'recent',
+        'recent.id = t.id',
+      )
+      .where('t.deleted_at IS NULL')
+      .orderBy('t.updated_at', 'DESC')
+      .limit(limit)
+      .getMany();
   }
 
   /**

@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { formatEtag, ifMatchSatisfied } from '../common/http/etag';
 import { PageInfo } from '../common/http/pagination';
@@ -11,6 +11,7 @@ import { TaskResponseDto, toTaskResponse } from './dto/task-response.dto';
 import { UpdateTaskDto } from './dto/update-task.dto';
 import { TaskEvent, taskEventTypes } from './events/task-event';
 import { TaskEventsService } from './events/task-events.service';
+import { TASK_CACHE, TaskCache } from './task-cache';
 import { parseListQuery } from './task-list.query';
 import { TASKS_PATH } from './task.constants';
 import { Task } from './task.entity';
@@ -36,6 +37,11 @@ export interface TaskWithEtag {
   etag: string;
 }
 
+/** A single-task read, and whether the cache answered it (`MISS` also when it was bypassed). */
+export interface TaskRead extends TaskWithEtag {
+  cache: 'HIT' | 'MISS';
+}
+
 export interface TaskPage extends PageInfo {
   items: TaskResponseDto[];
 }
@@ -58,6 +64,7 @@ export class TasksService {
     private readonly users: UsersService,
     private readonly events: TaskEventsService,
     private readonly idempotency: IdempotencyService,
+    @Inject(TASK_CACHE) private readonly cache: TaskCache,
   ) {}
 
   /**
@@ -89,22 +96,42 @@ export class TasksService {
         await complete(manager, response);
         return response;
       });
+      // No cache update: a new id has no entry (a "not found" is never cached), and the first
+      // read fills it, so only tasks that are read take cache space.
       this.logger.log({ userId, taskId: result.body.id }, 'Task created');
       return result;
     });
   }
 
-  async get(userId: number, id: number): Promise<TaskWithEtag> {
-    const task = await this.tasks.findVisibleById(userId, id);
-    if (!task) throw new TaskNotFoundError();
-    return { task: toTaskResponse(task), etag: formatEtag(task.id, task.version) };
+  /**
+   * Cache-aside. The cached value is shared by all users, so visibility (owner or assignee) is
+   * checked on it here, on a hit and after a fill alike; a tombstone (deleted task) is a 404.
+   */
+  async get(userId: number, id: number): Promise<TaskRead> {
+    const cached = await this.cache.read(id);
+    if (cached.kind === 'deleted') throw new TaskNotFoundError();
+    if (cached.kind === 'hit') return this.visibleRead(userId, cached, 'HIT');
+    if (cached.epoch === undefined) {
+      // Cache bypassed (Redis unusable): nothing will be stored, so the scoped query answers.
+      const task = await this.tasks.findVisibleById(userId, id);
+      if (!task) throw new TaskNotFoundError();
+      return { task: toTaskResponse(task), etag: formatEtag(task.id, task.version), cache: 'MISS' };
+    }
+    // The loader is unscoped (one load serves every concurrent caller and fills the shared
+    // entry); visibleRead applies the same check findVisibleById makes in SQL.
+    const loaded = await this.cache.load(id, cached.epoch, async () => {
+      const task = await this.tasks.findLiveByIdForCache(id);
+      return task && { value: toTaskResponse(task), version: task.version };
+    });
+    if (!loaded) throw new TaskNotFoundError();
+    return this.visibleRead(userId, loaded, 'MISS');
   }
 
   /**
    * Partial update (PUT and PATCH alike). Order of answers: 400 empty body, 404 not visible,
    * 403 not allowed for the caller's role, 412 stale If-Match, 400 unknown assignee.
    */
-  update(
+  async update(
     userId: number,
     id: number,
     dto: UpdateTaskDto,
@@ -112,14 +139,14 @@ export class TasksService {
   ): Promise<TaskWithEtag> {
     const fields = sentFields(dto);
     if (fields.length === 0) throw new EmptyTaskUpdateError();
-    return this.writeTransaction(async (manager) => {
+    const result = await this.writeTransaction(async (manager) => {
       const current = await this.lockVisible(manager, userId, id, ifMatch, (role) =>
         assertMayUpdate(role, fields),
       );
       const now = new Date();
       const { next, changed } = planUpdate(current.task, dto, now);
       if (changed.length === 0) {
-        return { task: toTaskResponse(current.task), etag: current.etag };
+        return { task: toTaskResponse(current.task), etag: current.etag, written: null };
       }
       const changes: Partial<TaskFields> = Object.fromEntries(changed.map((k) => [k, next[k]]));
       // The assignee's existence is left to the foreign key here rather than a second pooled
@@ -145,8 +172,14 @@ export class TasksService {
         manager,
         this.eventsOf(toTaskResponse(current.task), after, userId, now),
       );
-      return { task: after, etag: formatEtag(updated.id, updated.version) };
+      return { task: after, etag: formatEtag(updated.id, updated.version), written: updated };
     });
+    // After the commit and before the answer: every instance's next read sees this version,
+    // including a changed assignee (access moves at once).
+    if (result.written) {
+      await this.cache.afterWrite(id, result.task, result.written.version);
+    }
+    return { task: result.task, etag: result.etag };
   }
 
   /** Soft delete by the owner; 404 when not visible, 403 for the assignee, 412 when stale. */
@@ -167,6 +200,8 @@ export class TasksService {
         this.eventsOf(toTaskResponse(current.task), null, userId, now),
       );
     });
+    // A tombstone, after the commit and before the answer: no instance serves the task again.
+    await this.cache.afterWrite(id, null, 0);
   }
 
   async list(userId: number, query: ListTasksQuery): Promise<TaskPage> {
@@ -193,6 +228,19 @@ export class TasksService {
       overdue: c.overdue,
       completion_rate: c.total === 0 ? 0 : c.completed / c.total,
     };
+  }
+
+  private visibleRead(
+    userId: number,
+    entry: { value: TaskResponseDto; version: number },
+    cache: TaskRead['cache'],
+  ): TaskRead {
+    const role = roleOf(
+      { userId: entry.value.user_id, assigneeId: entry.value.assignee_id },
+      userId,
+    );
+    if (!role) throw new TaskNotFoundError();
+    return { task: entry.value, etag: formatEtag(entry.value.id, entry.version), cache };
   }
 
   /** Locks the visible task, then checks the caller's role and the If-Match precondition. */

@@ -1,0 +1,37 @@
+import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import type Redis from 'ioredis';
+import { MetricsService } from '../metrics/metrics.service';
+import { RedisConnectionFactory } from '../redis/redis-connection.factory';
+import { REDIS_CLIENT } from '../redis/redis.constants';
+import { CacheOptions, VersionedCache } from './versioned-cache';
+
+/**
+ * Makes the app's versioned caches on the shared fail-fast Redis client, under this
+ * deployment's key prefix, and stops their background work on shutdown (before the client is
+ * closed). Feature modules declare their own cache as a provider built here.
+ */
+@Injectable()
+export class VersionedCacheFactory implements OnModuleDestroy {
+  private readonly caches: Array<VersionedCache<unknown>> = [];
+
+  constructor(
+    @Inject(REDIS_CLIENT) private readonly redis: Redis,
+    private readonly connections: RedisConnectionFactory,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  create<T>(options: CacheOptions): VersionedCache<T> {
+    const cache = new VersionedCache<T>(
+      this.redis,
+      this.connections.keyPrefix,
+      options,
+      this.metrics,
+    );
+    this.caches.push(cache);
+    return cache;
+  }
+
+  onModuleDestroy(): void {
+    for (const cache of this.caches) cache.stop();
+  }
+}

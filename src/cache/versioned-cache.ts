@@ -1,0 +1,345 @@
+import { Logger } from '@nestjs/common';
+import type Redis from 'ioredis';
+import { MetricsService } from '../metrics/metrics.service';
+import {
+  CACHE_BUMP_EPOCH_SCRIPT,
+  CACHE_GET_SCRIPT,
+  CACHE_SET_IF_NEWER_SCRIPT,
+} from './versioned-cache.scripts';
+
+/** A tombstone's version: higher than any real one, so nothing can overwrite a deleted entry. */
+export const TOMBSTONE_VERSION = Number.MAX_SAFE_INTEGER;
+const RECONCILE_INTERVAL_MS = 250;
+/** After a failed read, skip Redis for this long instead of paying a timeout per request. */
+const READ_BREAKER_MS = 1000;
+/** The epoch key's TTL; always more than an entry's longest TTL (see CACHE_BUMP_EPOCH_SCRIPT). */
+const EPOCH_TTL_MS = 24 * 60 * 60 * 1000;
+/** Preload writes go out this many at a time (pipelined on the one connection). */
+const PRELOAD_BATCH = 100;
+
+export interface CacheOptions {
+  /** Entry namespace, e.g. `task`. */
+  namespace: string;
+  /** Base time to live; every entry gets it with ±10% jitter. */
+  ttlMs: number;
+}
+
+export interface Versioned<T> {
+  value: T;
+  version: number;
+}
+
+export type CacheRead<T> =
+  | ({ kind: 'hit' } & Versioned<T>)
+  | { kind: 'deleted' }
+  /** Not cached (or cache not usable now); `epoch` is set when a fill may follow. */
+  | { kind: 'miss'; epoch?: string };
+
+type ScriptedRedis = Redis & {
+  versionedCacheGet(
+    epochKey: string,
+    entryPrefix: string,
+    id: string,
+  ): Promise<[string, string | null]>;
+  versionedCacheSetIfNewer(
+    epochKey: string,
+    entryPrefix: string,
+    id: string,
+    json: string,
+    version: number,
+    ttlMs: number,
+    expectedEpoch: string,
+  ): Promise<number>;
+  versionedCacheBumpEpoch(epochKey: string, ttlMs: number): Promise<number>;
+};
+
+/**
+ * Cache-aside for versioned entities in Redis, correct across any number of instances:
+ * - an entry is only replaced by a newer version, so a slow reader cannot put an old row back
+ *   after a write (the classic cache-aside race), and a delete leaves a tombstone;
+ * - a write that cannot reach Redis, or any loss of the connection (Redis may have restarted
+ *   from an older snapshot, or dropped our last commands), makes this instance stop reading the
+ *   cache and, as soon as Redis answers, bump the epoch that is part of every key, retiring
+ *   every instance's entries at once before anything is read from the cache again;
+ * - one load per key at a time in this process (stampede protection), a TTL with jitter on
+ *   every key (so the cache stays bounded beside BullMQ's noeviction data).
+ * Redis errors never escape: the caller falls back to MySQL.
+ *
+ * Not covered: another instance may still read an entry between Redis coming back and this
+ * instance's epoch bump (milliseconds: the bump is sent on the connection's `ready` event), or
+ * during a partition that cuts off only the writer; and a process that dies between a commit
+ * and its cache update leaves the old entry until its TTL ends.
+ */
+export class VersionedCache<T> {
+  private readonly logger: Logger;
+  private readonly redis: ScriptedRedis;
+  private readonly epochKey: string;
+  private readonly entryPrefix: string;
+  private readonly inflight = new Map<string, Promise<Versioned<T> | null>>();
+  private unreconciled = false;
+  /** Grows on every failure, so a bump sent before a later failure does not clear that one. */
+  private failures = 0;
+  private reconciling?: Promise<boolean>;
+  private reconcileTimer?: NodeJS.Timeout;
+  private readBreakerUntil = 0;
+  private stopped = false;
+
+  constructor(
+    redis: Redis,
+    keyPrefix: string,
+    private readonly options: CacheOptions,
+    private readonly metrics: MetricsService,
+  ) {
+    this.logger = new Logger(`VersionedCache:${options.namespace}`);
+    if (!('versionedCacheGet' in redis)) {
+      redis.defineCommand('versionedCacheGet', { numberOfKeys: 1, lua: CACHE_GET_SCRIPT });
+      redis.defineCommand('versionedCacheSetIfNewer', {
+        numberOfKeys: 1,
+        lua: CACHE_SET_IF_NEWER_SCRIPT,
+      });
+      redis.defineCommand('versionedCacheBumpEpoch', {
+        numberOfKeys: 1,
+        lua: CACHE_BUMP_EPOCH_SCRIPT,
+      });
+    }
+    this.redis = redis as ScriptedRedis;
+    this.epochKey = `cache:${options.namespace}:epoch`;
+    // Entry keys are built inside the scripts, where ioredis does not add its prefix.
+    this.entryPrefix = `${keyPrefix}cache:${options.namespace}:`;
+    redis.on('ready', this.onReady);
+    redis.on('close', this.onClose);
+  }
+
+  /** True while a failed write's invalidation has not reached Redis yet. */
+  get isReconciling(): boolean {
+    return this.unreconciled;
+  }
+
+  async read(id: number): Promise<CacheRead<T>> {
+    if (Date.now() < this.readBreakerUntil || this.redis.status !== 'ready') return this.bypass();
+    if (this.unreconciled && !(await this.reconcile())) return this.bypass();
+    try {
+      const [epoch, raw] = await this.redis.versionedCacheGet(
+        this.epochKey,
+        this.entryPrefix,
+        String(id),
+      );
+      if (raw === null) {
+        this.metrics.cacheRequest(this.options.namespace, 'miss');
+        return { kind: 'miss', epoch };
+      }
+      this.metrics.cacheRequest(this.options.namespace, 'hit');
+      const separator = raw.indexOf('|');
+      const version = Number(raw.slice(0, separator));
+      if (version === TOMBSTONE_VERSION) return { kind: 'deleted' };
+      return { kind: 'hit', value: JSON.parse(raw.slice(separator + 1)) as T, version };
+    } catch (error) {
+      this.readBreakerUntil = Date.now() + READ_BREAKER_MS;
+      this.recordError('read', error);
+      return this.bypass();
+    }
+  }
+
+  /**
+   * Loads `id` once for all concurrent callers in this process and fills the cache with the
+   * result (unless the epoch moved meanwhile). A null result is not cached.
+   */
+  load(
+    id: number,
+    epoch: string | undefined,
+    loader: () => Promise<Versioned<T> | null>,
+  ): Promise<Versioned<T> | null> {
+    const key = String(id);
+    const pending = this.inflight.get(key);
+    if (pending) return pending;
+    const promise: Promise<Versioned<T> | null> = (async () => {
+      const loaded = await loader();
+      if (loaded && epoch !== undefined) await this.fill(id, loaded, epoch);
+      return loaded;
+    })().finally(() => {
+      if (this.inflight.get(key) === promise) this.inflight.delete(key);
+    });
+    this.inflight.set(key, promise);
+    return promise;
+  }
+
+  /** After a committed write: store the new version (or a tombstone), before responding. */
+  async afterWrite(id: number, value: T | null, version: number): Promise<void> {
+    // A load that began before this write may return the old row; later readers in this
+    // process must not join it.
+    this.inflight.delete(String(id));
+    const stored =
+      value === null
+        ? { json: '', version: TOMBSTONE_VERSION }
+        : { json: JSON.stringify(value), version };
+    try {
+      if (this.redis.status !== 'ready') throw new Error(`Redis is ${this.redis.status}`);
+      await this.redis.versionedCacheSetIfNewer(
+        this.epochKey,
+        this.entryPrefix,
+        String(id),
+        stored.json,
+        stored.version,
+        this.ttlWithJitter(),
+        '',
+      );
+    } catch (error) {
+      this.recordError('invalidate', error);
+      this.markUnreconciled();
+    }
+  }
+
+  /** Resolves true once the connection is ready, false if it is not within `timeoutMs`. */
+  whenReady(timeoutMs: number): Promise<boolean> {
+    if (this.redis.status === 'ready') return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = (ready: boolean): void => {
+        clearTimeout(timer);
+        this.redis.off('ready', onReady);
+        resolve(ready);
+      };
+      const onReady = (): void => done(true);
+      const timer = setTimeout(() => done(false), timeoutMs);
+      this.redis.on('ready', onReady);
+    });
+  }
+
+  /**
+   * Warm-up: reads the epoch, then `loadEntries` (from the source of truth), then stores them
+   * unless the epoch moved meanwhile or an entry is newer. Stops at `deadline` (epoch ms) or at
+   * the first Redis error. Returns how many entries were stored.
+   */
+  async preload(
+    loadEntries: () => Promise<Array<{ id: number } & Versioned<T>>>,
+    deadline: number,
+  ): Promise<number> {
+    if (this.unreconciled || this.redis.status !== 'ready') return 0;
+    let epoch: string;
+    try {
+      epoch = (await this.redis.get(this.epochKey)) ?? '0';
+    } catch (error) {
+      this.recordError('preload', error);
+      return 0;
+    }
+    const entries = await loadEntries();
+    let stored = 0;
+    for (let i = 0; i < entries.length; i += PRELOAD_BATCH) {
+      if (Date.now() >= deadline || this.stopped || this.unreconciled) break;
+      if (this.redis.status !== 'ready') break;
+      try {
+        const written = await Promise.all(
+          entries
+            .slice(i, i + PRELOAD_BATCH)
+            .map((entry) =>
+              this.redis.versionedCacheSetIfNewer(
+                this.epochKey,
+                this.entryPrefix,
+                String(entry.id),
+                JSON.stringify(entry.value),
+                entry.version,
+                this.ttlWithJitter(),
+                epoch,
+              ),
+            ),
+        );
+        stored += written.reduce((sum, n) => sum + Number(n), 0);
+      } catch (error) {
+        this.recordError('preload', error);
+        break;
+      }
+    }
+    return stored;
+  }
+
+  /** Stops background work and detaches from the (shared) client; call on shutdown. */
+  stop(): void {
+    this.stopped = true;
+    this.stopTimer();
+    this.redis.off('ready', this.onReady);
+    this.redis.off('close', this.onClose);
+  }
+
+  private readonly onReady = (): void => void this.reconcile();
+
+  private readonly onClose = (): void => {
+    if (!this.stopped) this.markUnreconciled();
+  };
+
+  private async fill(id: number, loaded: Versioned<T>, epoch: string): Promise<void> {
+    // While unreconciled the epoch is about to move; a fill now could only be retired again.
+    if (this.unreconciled) return;
+    try {
+      await this.redis.versionedCacheSetIfNewer(
+        this.epochKey,
+        this.entryPrefix,
+        String(id),
+        JSON.stringify(loaded.value),
+        loaded.version,
+        this.ttlWithJitter(),
+        epoch,
+      );
+    } catch (error) {
+      this.recordError('fill', error);
+    }
+  }
+
+  private markUnreconciled(): void {
+    this.unreconciled = true;
+    this.failures += 1;
+    if (this.stopped) return;
+    this.reconcileTimer ??= setInterval(() => void this.reconcile(), RECONCILE_INTERVAL_MS);
+    this.reconcileTimer.unref();
+  }
+
+  /** Bumps the epoch once Redis answers again; until then the cache is not read. */
+  private reconcile(): Promise<boolean> {
+    if (!this.unreconciled) return Promise.resolve(true);
+    if (this.redis.status !== 'ready') return Promise.resolve(false);
+    this.reconciling ??= this.bumpEpoch().finally(() => (this.reconciling = undefined));
+    return this.reconciling;
+  }
+
+  private async bumpEpoch(): Promise<boolean> {
+    const failuresBefore = this.failures;
+    try {
+      const epoch = await this.redis.versionedCacheBumpEpoch(
+        this.epochKey,
+        Math.max(EPOCH_TTL_MS, this.options.ttlMs * 2),
+      );
+      // A failure after the bump was sent may postdate it: that one needs its own bump.
+      if (this.failures !== failuresBefore) return false;
+      this.unreconciled = false;
+      this.readBreakerUntil = 0;
+      this.stopTimer();
+      this.logger.warn(
+        `Redis is back: cache epoch bumped to ${epoch}, entries written before the outage are retired`,
+      );
+      return true;
+    } catch (error) {
+      this.readBreakerUntil = Date.now() + READ_BREAKER_MS;
+      this.recordError('reconcile', error);
+      return false;
+    }
+  }
+
+  private stopTimer(): void {
+    clearInterval(this.reconcileTimer);
+    this.reconcileTimer = undefined;
+  }
+
+  private bypass(): CacheRead<T> {
+    this.metrics.cacheRequest(this.options.namespace, 'bypass');
+    return { kind: 'miss' };
+  }
+
+  private ttlWithJitter(): number {
+    return Math.round(this.options.ttlMs * (0.9 + Math.random() * 0.2));
+  }
+
+  private recordError(operation: string, error: unknown): void {
+    this.metrics.cacheError(this.options.namespace, operation);
+    this.logger.debug(
+      `Cache ${operation} failed: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+}
