@@ -1,0 +1,264 @@
+/**
+ * The "floor" of the benchmark: the two hot paths of the service written with bare libraries,
+ * no framework, so that the report can say how much the service adds on top.
+ *
+ * - `GET /tasks/:id`: the same HS256 JWT verification (@nestjs/jwt, algorithm pinned, claims
+ *   checked like the service), the same rate-limit round trip (FIXED_WINDOW_SCRIPT, per user),
+ *   then a Redis GET of the cached task JSON (filled from MySQL on a miss) and the visibility
+ *   check on it.
+ * - `POST /tasks`: JWT + rate limit as above, then one mysql2 transaction with the INSERT into
+ *   tasks and the INSERT of its `task.created` row into task_events, like TasksService.create.
+ *
+ * Configured like the service (loadConfig: PORT, DB_*, REDIS_*, JWT_SECRET, RATE_LIMIT_PER_MINUTE).
+ * Its Redis keys live under `<REDIS_KEY_PREFIX>benchfloor:`, apart from the service's own.
+ * Started and stopped by bench/run.ts; `GET /health` answers 200 once MySQL and Redis answer.
+ */
+import { JwtService } from '@nestjs/jwt';
+import Fastify, { FastifyReply, FastifyRequest } from 'fastify';
+import Redis from 'ioredis';
+import { createPool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import { randomUUID } from 'node:crypto';
+import { authUserFromClaims, JWT_ALGORITHM } from '../src/auth/jwt-claims';
+import { loadConfig, loadDotEnv, processEnv } from '../src/config/env';
+import { FIXED_WINDOW_SCRIPT } from '../src/rate-limit/redis-throttler.storage';
+import {
+  priorityCode,
+  priorityFromCode,
+  statusCode,
+  statusFromCode,
+  TASK_PRIORITIES,
+  TASK_STATUSES,
+  TaskPriority,
+  TaskStatus,
+} from '../src/tasks/task.constants';
+
+const WINDOW_MS = 60_000;
+const CACHE_TTL_MS = 10 * 60_000;
+
+type FloorRedis = Redis & {
+  rateLimitHit(key: string, windowMs: number): Promise<[number, number]>;
+};
+
+interface TaskRow extends RowDataPacket {
+  id: number;
+  user_id: number;
+  assignee_id: number | null;
+  title: string;
+  description: string;
+  status: number;
+  priority: number;
+  due_date: Date | null;
+  completed_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+  version: number;
+}
+
+interface CachedTask {
+  version: number;
+  task: Record<string, unknown> & { user_id: number; assignee_id: number | null };
+}
+
+const iso = (d: Date | null): string | null => (d === null ? null : d.toISOString());
+
+function toJson(row: TaskRow): CachedTask {
+  return {
+    version: row.version,
+    task: {
+      id: row.id,
+      title: row.title,
+      description: row.description,
+      status: statusFromCode(row.status),
+      priority: priorityFromCode(row.priority),
+      user_id: row.user_id,
+      assignee_id: row.assignee_id,
+      due_date: iso(row.due_date),
+      completed_at: iso(row.completed_at),
+      created_at: row.created_at.toISOString(),
+      updated_at: row.updated_at.toISOString(),
+    },
+  };
+}
+
+function fail(reply: FastifyReply, status: number, code: string, error: string): FastifyReply {
+  return reply.status(status).send({ error, code, request_id: reply.request.id });
+}
+
+async function main(): Promise<void> {
+  loadDotEnv();
+  const config = loadConfig(processEnv());
+  const jwt = new JwtService({
+    secret: config.jwt.secret,
+    verifyOptions: { algorithms: [JWT_ALGORITHM] },
+  });
+  const prefix = `${config.redis.keyPrefix}benchfloor:`;
+  const redis = new Redis({
+    host: config.redis.host,
+    port: config.redis.port,
+    password: config.redis.password,
+    db: config.redis.db,
+    keyPrefix: prefix,
+    maxRetriesPerRequest: 1,
+  }) as FloorRedis;
+  redis.defineCommand('rateLimitHit', { numberOfKeys: 1, lua: FIXED_WINDOW_SCRIPT });
+  // The service's pool size (database-options.ts), UTC like the app.
+  const pool = createPool({
+    host: config.db.host,
+    port: config.db.port,
+    user: config.db.user,
+    password: config.db.password,
+    database: config.db.name,
+    charset: 'utf8mb4_unicode_ci',
+    timezone: 'Z',
+    connectionLimit: 10,
+  });
+
+  const app = Fastify({ genReqId: () => randomUUID() });
+  app.addHook('onRequest', (request, reply, done) => {
+    void reply.header('X-Request-Id', request.id);
+    done();
+  });
+
+  /** JWT verification and the per-user rate limit, as the service's two global guards do. */
+  const authorize = async (request: FastifyRequest, reply: FastifyReply): Promise<number> => {
+    const header = request.headers.authorization;
+    const token = header?.startsWith('Bearer ') ? header.slice(7) : undefined;
+    let userId: number | undefined;
+    try {
+      userId = token ? authUserFromClaims(jwt.verify(token))?.id : undefined;
+    } catch {
+      userId = undefined;
+    }
+    if (userId === undefined) {
+      void fail(reply, 401, 'UNAUTHORIZED', 'missing or invalid access token');
+      return 0;
+    }
+    const [hits, msToReset] = await redis.rateLimitHit(`rl:user:user:${userId}`, WINDOW_MS);
+    const limit = config.rateLimit.perMinute;
+    void reply
+      .header('X-RateLimit-Limit', limit)
+      .header('X-RateLimit-Remaining', Math.max(0, limit - Number(hits)))
+      .header('X-RateLimit-Reset', Math.ceil(Number(msToReset) / 1000));
+    if (Number(hits) > limit) {
+      void fail(reply, 429, 'RATE_LIMITED', 'Rate limit exceeded');
+      return 0;
+    }
+    return userId;
+  };
+
+  app.get('/health', async () => {
+    await Promise.all([redis.ping(), pool.query('SELECT 1')]);
+    return { status: 'ok' };
+  });
+
+  app.get<{ Params: { id: string } }>('/tasks/:id', async (request, reply) => {
+    const userId = await authorize(request, reply);
+    if (userId === 0) return reply;
+    const id = Number(request.params.id);
+    if (!Number.isSafeInteger(id) || id < 1) return fail(reply, 400, 'VALIDATION_FAILED', 'id');
+    const key = `task:${id}`;
+    let cached: CachedTask | null = null;
+    const raw = await redis.get(key);
+    if (raw !== null) {
+      cached = JSON.parse(raw) as CachedTask;
+      void reply.header('X-Cache', 'HIT');
+    } else {
+      const [rows] = await pool.query<TaskRow[]>(
+        'SELECT * FROM tasks WHERE id = ? AND deleted_at IS NULL',
+        [id],
+      );
+      if (rows[0]) {
+        cached = toJson(rows[0]);
+        await redis.set(key, JSON.stringify(cached), 'PX', CACHE_TTL_MS);
+      }
+      void reply.header('X-Cache', 'MISS');
+    }
+    if (!cached || (cached.task.user_id !== userId && cached.task.assignee_id !== userId)) {
+      return fail(reply, 404, 'NOT_FOUND', 'Task not found');
+    }
+    return reply.header('ETag', `"${id}-${cached.version}"`).send(cached.task);
+  });
+
+  app.post<{ Body: Record<string, unknown> }>('/tasks', async (request, reply) => {
+    const userId = await authorize(request, reply);
+    if (userId === 0) return reply;
+    const body = request.body ?? {};
+    const title = typeof body.title === 'string' ? body.title.trim() : '';
+    if (title.length < 1 || title.length > 200) {
+      return fail(reply, 400, 'VALIDATION_FAILED', 'title');
+    }
+    const status = (TASK_STATUSES as readonly unknown[]).includes(body.status)
+      ? (body.status as TaskStatus)
+      : 'pending';
+    const priority = (TASK_PRIORITIES as readonly unknown[]).includes(body.priority)
+      ? (body.priority as TaskPriority)
+      : 'medium';
+    const description = typeof body.description === 'string' ? body.description : '';
+    const dueDate = typeof body.due_date === 'string' ? new Date(body.due_date) : null;
+    const now = new Date();
+    const completedAt = status === 'completed' ? now : null;
+    const connection = await pool.getConnection();
+    try {
+      await connection.beginTransaction();
+      const [result] = await connection.query<ResultSetHeader>(
+        'INSERT INTO tasks (user_id, assignee_id, title, description, status, priority, due_date, completed_at, created_at, updated_at, deleted_at, version) VALUES (?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, NULL, 1)',
+        [
+          userId,
+          title,
+          description,
+          statusCode(status),
+          priorityCode(priority),
+          dueDate,
+          completedAt,
+          now,
+          now,
+        ],
+      );
+      const task = {
+        id: result.insertId,
+        title,
+        description,
+        status,
+        priority,
+        user_id: userId,
+        assignee_id: null,
+        due_date: iso(dueDate),
+        completed_at: iso(completedAt),
+        created_at: now.toISOString(),
+        updated_at: now.toISOString(),
+      };
+      await connection.query(
+        'INSERT INTO task_events (event_type, task_id, actor_id, payload, occurred_at, published_at) VALUES (?, ?, ?, ?, ?, NULL)',
+        ['task.created', task.id, userId, JSON.stringify({ before: null, after: task }), now],
+      );
+      await connection.commit();
+      return reply
+        .status(201)
+        .header('Location', `/api/v1/tasks/${task.id}`)
+        .header('ETag', `"${task.id}-1"`)
+        .send(task);
+    } catch (error) {
+      await connection.rollback().catch(() => undefined);
+      throw error;
+    } finally {
+      connection.release();
+    }
+  });
+
+  const close = (): void => {
+    app
+      .close()
+      .then(() => Promise.all([pool.end(), redis.quit()]))
+      .then(() => process.exit(0))
+      .catch(() => process.exit(1));
+  };
+  process.once('SIGTERM', close);
+  process.once('SIGINT', close);
+  await app.listen({ port: config.port, host: '127.0.0.1' });
+  console.log(`floor listening on ${config.port}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

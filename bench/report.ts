@@ -1,0 +1,169 @@
+/**
+ * The benchmark report: the JSON of a run, and its Markdown (scenarios, floors, growth,
+ * targets met or not, machine).
+ */
+import type { LoadResult } from './load';
+
+export interface ScenarioResult extends LoadResult {
+  id: string;
+  title: string;
+  /** Database the target read and wrote. */
+  db: string;
+  target: 'service' | 'floor';
+  note?: string;
+}
+
+export interface TargetCheck {
+  target: string;
+  met: boolean | null;
+  detail: string;
+}
+
+export interface GrowthRow {
+  id: string;
+  title: string;
+  small: ScenarioResult;
+  large: ScenarioResult;
+  p50Ratio: number | null;
+  p99Ratio: number | null;
+  rpsRatio: number | null;
+}
+
+export interface BenchReport {
+  mode: 'full' | 'smoke';
+  startedAt: string;
+  finishedAt: string;
+  machine: Record<string, string | number>;
+  settings: Record<string, string | number | boolean>;
+  datasets: Array<{ db: string; tasks: number; users: number; heavyUserId: number }>;
+  scenarios: ScenarioResult[];
+  floors: ScenarioResult[];
+  floorRatios: Array<{
+    scenario: string;
+    floor: string;
+    rpsRatio: number | null;
+    p99Ratio: number | null;
+  }>;
+  growth: GrowthRow[];
+  loginFlood: {
+    withoutFloodP99: number;
+    withFlood: ScenarioResult;
+    logins: ScenarioResult;
+    p99Ratio: number | null;
+  } | null;
+  notApplicable: Array<{ id: string; title: string; reason: string }>;
+  targets: TargetCheck[];
+  problems: string[];
+}
+
+export const ratio = (a: number, b: number): number | null =>
+  b > 0 ? Math.round((a / b) * 100) / 100 : null;
+
+const fmt = (n: number | null | undefined, digits = 1): string =>
+  n === null || n === undefined ? 'n/a' : Number.isInteger(n) ? String(n) : n.toFixed(digits);
+
+function cacheCell(r: ScenarioResult): string {
+  if (!r.cache) return '';
+  if (r.cache.ratio === null) return 'n/a (no X-Cache header, no cache metrics)';
+  return `${(r.cache.ratio * 100).toFixed(1)}% (${r.cache.source})`;
+}
+
+function scenarioTable(rows: ScenarioResult[]): string {
+  const head =
+    '| scenario | db | conns | req/s | p50 ms | p90 ms | p99 ms | errors | timeouts | non-2xx | unfinished | max RSS MB | cache hit ratio |\n' +
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |';
+  const body = rows.map(
+    (r) =>
+      `| ${r.title} | ${r.db} | ${r.connections} | ${r.requestsPerSec} | ${fmt(r.latencyMs.p50)} | ${fmt(r.latencyMs.p90)} | ${fmt(r.latencyMs.p99)} | ${r.errors} | ${r.timeouts} | ${r.non2xx}${
+        r.non2xx > 0
+          ? ` (${Object.entries(r.statusCodes)
+              .filter(([c]) => !c.startsWith('2'))
+              .map(([c, n]) => `${c}×${n}`)
+              .join(', ')})`
+          : ''
+      } | ${r.unfinished} | ${fmt(r.rssMaxMb)} | ${cacheCell(r)} |`,
+  );
+  return [head, ...body].join('\n');
+}
+
+export function toMarkdown(report: BenchReport): string {
+  const lines: string[] = [];
+  lines.push(`# Benchmark ${report.mode === 'smoke' ? '(smoke) ' : ''}${report.startedAt}`, '');
+  lines.push(
+    `Finished ${report.finishedAt}. Settings: ${Object.entries(report.settings)
+      .map(([k, v]) => `${k}=${String(v)}`)
+      .join(', ')}.`,
+    '',
+  );
+  if (report.mode === 'smoke') {
+    lines.push(
+      '_Smoke run: tiny durations and data, to check the harness works. The numbers mean nothing._',
+      '',
+    );
+  }
+  lines.push('## Targets', '', '| target | met | numbers |', '| --- | --- | --- |');
+  for (const t of report.targets) {
+    lines.push(
+      `| ${t.target} | ${t.met === null ? 'n/a' : t.met ? 'met' : 'NOT met'} | ${t.detail} |`,
+    );
+  }
+  lines.push(
+    '',
+    '## Scenarios',
+    '',
+    'Latencies are of answered 2xx requests, in whole ms. "unfinished": sent but not answered when the run ended (a request slower than the run is in no other column).',
+    '',
+    scenarioTable(report.scenarios),
+    '',
+  );
+  for (const na of report.notApplicable) lines.push(`- ${na.id}. ${na.title}: ${na.reason}`);
+  if (report.notApplicable.length > 0) lines.push('');
+  if (report.loginFlood) {
+    const f = report.loginFlood;
+    lines.push(
+      '## Login flood (scenario 8)',
+      '',
+      `Scenario 1 p99 without the flood: ${fmt(f.withoutFloodP99)} ms; with the flood: ${fmt(f.withFlood.latencyMs.p99)} ms (×${fmt(f.p99Ratio, 2)}).`,
+      '',
+      scenarioTable([f.withFlood, f.logins]),
+      '',
+    );
+  }
+  lines.push('## Floors (bare Fastify + ioredis + mysql2)', '', scenarioTable(report.floors), '');
+  lines.push(
+    '| scenario | floor | req/s ratio | p99 ratio (service / floor) |',
+    '| --- | --- | --- | --- |',
+  );
+  for (const r of report.floorRatios) {
+    lines.push(`| ${r.scenario} | ${r.floor} | ${fmt(r.rpsRatio, 2)} | ${fmt(r.p99Ratio, 2)} |`);
+  }
+  lines.push('', '## Growth (scenarios 3-5, small vs large database)', '');
+  if (report.growth.length === 0) lines.push('Not measured in this run.');
+  else {
+    lines.push(
+      '| scenario | small db p50 / p99 ms | large db p50 / p99 ms | p50 ratio | p99 ratio | req/s small → large |',
+      '| --- | --- | --- | --- | --- | --- |',
+    );
+    for (const g of report.growth) {
+      lines.push(
+        `| ${g.title} | ${fmt(g.small.latencyMs.p50)} / ${fmt(g.small.latencyMs.p99)} (${g.small.db}) | ${fmt(g.large.latencyMs.p50)} / ${fmt(g.large.latencyMs.p99)} (${g.large.db}) | ${fmt(g.p50Ratio, 2)} | ${fmt(g.p99Ratio, 2)} | ${g.small.requestsPerSec} → ${g.large.requestsPerSec} |`,
+      );
+    }
+  }
+  lines.push(
+    '',
+    '## Data sets',
+    '',
+    '| db | tasks | seed users | heavy user id |',
+    '| --- | --- | --- | --- |',
+  );
+  for (const d of report.datasets)
+    lines.push(`| ${d.db} | ${d.tasks} | ${d.users} | ${d.heavyUserId} |`);
+  lines.push('', '## Machine', '');
+  for (const [k, v] of Object.entries(report.machine)) lines.push(`- ${k}: ${String(v)}`);
+  if (report.problems.length > 0) {
+    lines.push('', '## Problems', '', ...report.problems.map((p) => `- ${p}`));
+  }
+  lines.push('');
+  return lines.join('\n');
+}

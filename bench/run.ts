@@ -1,0 +1,1000 @@
+/**
+ * The benchmark harness (issue 6): `npm run bench` and `npm run bench:smoke`.
+ * See bench/README.md for what it measures, its options and where results go.
+ */
+import { JwtService } from '@nestjs/jwt';
+import Redis from 'ioredis';
+import type { Pool, RowDataPacket } from 'mysql2/promise';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
+import { join, relative } from 'node:path';
+import { JWT_ALGORITHM } from '../src/auth/jwt-claims';
+import { AppConfig, loadConfig, loadDotEnv, processEnv } from '../src/config/env';
+import {
+  BENCH_TITLE_PREFIX,
+  benchTaskIds,
+  cleanup,
+  DatasetInfo,
+  DatasetSpec,
+  describeDataset,
+  ensureSeeded,
+  openPool,
+  ownedTaskIds,
+} from './datasets';
+import {
+  fire,
+  LoadResult,
+  measure,
+  observeCache,
+  RequestPlan,
+  sampleRss,
+  scrapeMetrics,
+  summarize,
+  Target,
+} from './load';
+import { ensureFreshBuild, freePort, Managed, ROOT, startFloor, startService } from './processes';
+import { BenchReport, GrowthRow, ratio, ScenarioResult, TargetCheck, toMarkdown } from './report';
+
+type Env = Record<string, string | undefined>;
+
+interface Options {
+  smoke: boolean;
+  duration: number;
+  warmup: number;
+  connections: number;
+  listConnections: number;
+  writeConnections: number;
+  loginConnections: number;
+  users: number;
+  smallTasks: number;
+  largeTasks: number;
+  smallDb: string;
+  largeDb: string;
+  password: string;
+  only: Set<string> | null;
+  growth: boolean;
+  floors: boolean;
+  seed: boolean;
+  reseed: boolean;
+  build: boolean;
+  out: string;
+  logLevel: string;
+  benchUrl?: string;
+}
+
+const USAGE = `npm run bench -- [options]      (npm run bench:smoke for the CI smoke run)
+  --smoke                 tiny run: 1 s per scenario, 5 connections, 500/2,000-task databases
+  --duration <s>          measured seconds per scenario (10; smoke 1)
+  --warmup <s>            warm-up seconds per scenario, discarded (3; smoke 0.5)
+  --connections <n>       scenarios 1, 2, 8 and the cached-read floor (50; smoke 5)
+  --list-connections <n>  scenarios 3-5 (10; smoke 5)
+  --write-connections <n> scenarios 6, 7 and the create floor (10; smoke 5)
+  --login-connections <n> the login flood of scenario 8 (8; smoke 2)
+  --users <n>             seeded users per database (1000; smoke 20)
+  --small-tasks <n>       tasks in the small database (10000; smoke 500)
+  --large-tasks <n>       tasks in the large database (1000000; smoke 2000)
+  --small-db <name>       (taskdb_bench_10k; smoke taskdb_bench_smoke_s)
+  --large-db <name>       (taskdb_bench_1m; smoke taskdb_bench_smoke)
+  --password <pw>         the seeded users' password (seed-password-123)
+  --only <ids>            comma list of scenario ids to run (e.g. get-hit,create)
+  --no-growth             skip the small database (growth ratios)
+  --no-floors             skip the bare Fastify/mysql2 floors
+  --no-seed               fail instead of seeding a database that is not seeded
+  --reseed                drop the bench databases and seed them again
+  --no-build              use dist/ as it is (default: npm run build when stale)
+  --out <dir>             results directory (bench/results)
+  --log-level <level>     the service's LOG_LEVEL (info)
+Env: BENCH_URL targets a running service instead of starting one (no growth, RSS from
+/metrics); DB_*, REDIS_* as for the service.`;
+
+function parseOptions(argv: string[], env: Env): Options {
+  const flags = new Set<string>();
+  const values = new Map<string, string>();
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i];
+    if (arg === '--help' || arg === '-h') {
+      console.log(USAGE);
+      process.exit(0);
+    }
+    const match = /^--([a-z-]+)$/.exec(arg);
+    if (!match) throw new Error(`unknown argument ${arg}\n${USAGE}`);
+    const name = match[1];
+    if (['smoke', 'no-growth', 'no-floors', 'no-seed', 'reseed', 'no-build'].includes(name)) {
+      flags.add(name);
+    } else if (argv[i + 1] !== undefined) {
+      values.set(name, argv[(i += 1)]);
+    } else throw new Error(`--${name} needs a value\n${USAGE}`);
+  }
+  const smoke = flags.has('smoke');
+  const num = (name: string, full: number, small: number, min = 0.001): number => {
+    const raw = values.get(name);
+    values.delete(name);
+    if (raw === undefined) return smoke ? small : full;
+    const n = Number(raw);
+    if (!Number.isFinite(n) || n < min) throw new Error(`--${name} must be a number ≥ ${min}`);
+    return n;
+  };
+  const str = (name: string, full: string, small: string): string => {
+    const raw = values.get(name);
+    values.delete(name);
+    return raw ?? (smoke ? small : full);
+  };
+  const only = str('only', '', '');
+  const options: Options = {
+    smoke,
+    duration: num('duration', 10, 1),
+    warmup: num('warmup', 3, 0.5, 0),
+    connections: Math.round(num('connections', 50, 5, 1)),
+    listConnections: Math.round(num('list-connections', 10, 5, 1)),
+    writeConnections: Math.round(num('write-connections', 10, 5, 1)),
+    loginConnections: Math.round(num('login-connections', 8, 2, 1)),
+    users: Math.round(num('users', 1000, 20, 5)),
+    smallTasks: Math.round(num('small-tasks', 10_000, 500, 1)),
+    largeTasks: Math.round(num('large-tasks', 1_000_000, 2000, 1)),
+    smallDb: str('small-db', 'taskdb_bench_10k', 'taskdb_bench_smoke_s'),
+    largeDb: str('large-db', 'taskdb_bench_1m', 'taskdb_bench_smoke'),
+    password: str('password', 'seed-password-123', 'seed-password-123'),
+    only: only ? new Set(only.split(',').map((s) => s.trim())) : null,
+    growth: !flags.has('no-growth'),
+    floors: !flags.has('no-floors'),
+    seed: !flags.has('no-seed'),
+    reseed: flags.has('reseed'),
+    build: !flags.has('no-build'),
+    out: str('out', join(ROOT, 'bench', 'results'), join(ROOT, 'bench', 'results')),
+    logLevel: str('log-level', 'info', 'warn'),
+    benchUrl: env.BENCH_URL?.trim() || undefined,
+  };
+  if (values.size > 0) throw new Error(`unknown option --${[...values.keys()][0]}\n${USAGE}`);
+  for (const db of [options.smallDb, options.largeDb]) {
+    if (!/^[A-Za-z0-9_$]{1,64}$/.test(db)) throw new Error(`bad database name ${db}`);
+  }
+  return options;
+}
+
+/** The scenarios, in the order the report lists them. */
+const SCENARIOS = {
+  'get-hit': '1. GET /tasks/{id}, cache hit',
+  'get-miss': '2. GET /tasks/{id}, cache miss',
+  'list-default': '3. GET /tasks default page, normal user',
+  'list-default-heavy': '3h. GET /tasks default page, heavy user',
+  'list-filtered':
+    '4. GET /tasks?status=pending,in_progress&priority=high&sort=due_date, heavy user',
+  'search-latin': '5a. GET /tasks?q=report, heavy user',
+  'search-chinese': '5b. GET /tasks?q=项目, heavy user',
+  create: '6. POST /tasks',
+  patch: '7. PATCH /tasks/{id}',
+  'login-flood': '8. scenario 1 during a login flood',
+} as const;
+type ScenarioId = keyof typeof SCENARIOS;
+const GROWTH_IDS: ScenarioId[] = [
+  'list-default',
+  'list-default-heavy',
+  'list-filtered',
+  'search-latin',
+  'search-chinese',
+];
+const LIST_QUERIES: Record<string, string> = {
+  'list-default': '',
+  'list-default-heavy': '',
+  'list-filtered': '?status=pending,in_progress&priority=high&sort=due_date',
+  'search-latin': '?q=report',
+  'search-chinese': `?q=${encodeURIComponent('项目')}`,
+};
+const CREATE_BODY = {
+  description: 'Created by the benchmark harness',
+  priority: 'high',
+  due_date: '2027-01-01T00:00:00.000Z',
+};
+
+/** mulberry32, for a reproducible shuffle of the cache-miss ids. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function shuffle<T>(items: T[], seed: number): T[] {
+  const rand = prng(seed);
+  for (let i = items.length - 1; i > 0; i -= 1) {
+    const j = Math.floor(rand() * (i + 1));
+    [items[i], items[j]] = [items[j], items[i]];
+  }
+  return items;
+}
+
+const bearer = (token: string): Record<string, string> => ({ authorization: `Bearer ${token}` });
+
+async function login(url: string, email: string, password: string): Promise<string> {
+  const response = await fetch(`${url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+  if (!response.ok) {
+    throw new Error(`login of ${email} answered ${response.status}: ${await response.text()}`);
+  }
+  return ((await response.json()) as { token: string }).token;
+}
+
+/** Deletes the Redis keys under `pattern` (SCAN + UNLINK), never anything else. */
+async function deleteKeys(redis: Redis, pattern: string): Promise<number> {
+  let cursor = '0';
+  let deleted = 0;
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length > 0) deleted += await redis.unlink(...keys);
+  } while (cursor !== '0');
+  return deleted;
+}
+
+class Harness {
+  private readonly report: BenchReport;
+  private readonly runStartedAt = new Date();
+  private readonly jwtSecret = randomBytes(48).toString('base64url');
+  private readonly tmp = mkdtempSync(join(tmpdir(), 'task-bench-'));
+  private readonly redis: Redis;
+  private running: Managed[] = [];
+  private readonly loginResults: ScenarioResult[] = [];
+
+  constructor(
+    private readonly options: Options,
+    private readonly env: Env,
+    private readonly base: AppConfig,
+  ) {
+    this.redis = new Redis({
+      host: base.redis.host,
+      port: base.redis.port,
+      password: base.redis.password,
+      db: base.redis.db,
+      maxRetriesPerRequest: 2,
+    });
+    this.report = {
+      mode: options.smoke ? 'smoke' : 'full',
+      startedAt: this.runStartedAt.toISOString(),
+      finishedAt: '',
+      machine: {},
+      settings: {
+        durationSec: options.duration,
+        warmupSec: options.warmup,
+        connections: options.connections,
+        listConnections: options.listConnections,
+        writeConnections: options.writeConnections,
+        loginConnections: options.loginConnections,
+        target: options.benchUrl ?? 'node dist/main.js (started by the harness)',
+        serviceLogLevel: options.logLevel,
+      },
+      datasets: [],
+      scenarios: [],
+      floors: [],
+      floorRatios: [],
+      growth: [],
+      loginFlood: null,
+      notApplicable: [{ id: '9', title: 'jobs', reason: 'n/a: jobs module not implemented' }],
+      targets: [],
+      problems: [],
+    };
+  }
+
+  private wanted(id: string): boolean {
+    return this.options.only === null || this.options.only.has(id);
+  }
+
+  /** The service's configuration for one bench database: limits raised, own key prefix. */
+  private serviceEnv(db: string): Env {
+    return {
+      ...this.env,
+      NODE_ENV: 'production',
+      DB_NAME: db,
+      REDIS_KEY_PREFIX: `${db}:`,
+      JWT_SECRET: this.jwtSecret,
+      JWT_EXPIRES_IN: '4h',
+      RATE_LIMIT_PER_MINUTE: '1000000',
+      RATE_LIMIT_IP_PER_MINUTE: '1000000',
+      RATE_LIMIT_AUTH_PER_MINUTE: '1000000',
+      LOG_LEVEL: this.options.logLevel,
+    };
+  }
+
+  private configFor(db: string): AppConfig {
+    return loadConfig(this.serviceEnv(db));
+  }
+
+  async run(): Promise<BenchReport> {
+    const { options } = this;
+    if (!options.benchUrl && options.build) ensureFreshBuild();
+    const large: DatasetSpec = {
+      db: options.largeDb,
+      users: options.users,
+      tasks: options.largeTasks,
+    };
+    const small: DatasetSpec = {
+      db: options.smallDb,
+      users: options.users,
+      tasks: options.smallTasks,
+    };
+    const growth = options.growth && !options.benchUrl && GROWTH_IDS.some((id) => this.wanted(id));
+    if (options.benchUrl && options.growth) {
+      this.report.problems.push('growth not measured: BENCH_URL targets one running service');
+    }
+    const largeDb = options.benchUrl ? this.base.db.name : large.db;
+    if (!options.benchUrl) {
+      await ensureSeeded(this.base, this.env, large, options);
+      if (growth) await ensureSeeded(this.base, this.env, small, options);
+    } else {
+      await ensureSeeded(this.base, this.env, { ...large, db: largeDb }, options);
+    }
+    await this.describeMachine(largeDb);
+    console.log(`server logs and scratch files: ${this.tmp}`);
+
+    const largePool = openPool(this.configFor(largeDb));
+    try {
+      const largeInfo = await describeDataset(largePool, largeDb);
+      await cleanup(largePool, largeInfo, this.runStartedAt);
+      this.addDataset(largeInfo);
+
+      if (options.floors) await this.runFloors(largeInfo, largePool);
+
+      let smallResults: ScenarioResult[] = [];
+      if (growth) {
+        const smallPool = openPool(this.configFor(small.db));
+        try {
+          const smallInfo = await describeDataset(smallPool, small.db);
+          this.addDataset(smallInfo);
+          smallResults = await this.withService(small.db, (target) =>
+            this.runScenarios(target, smallInfo, smallPool, GROWTH_IDS),
+          );
+          await cleanup(smallPool, smallInfo, this.runStartedAt);
+        } finally {
+          await smallPool.end();
+        }
+      }
+
+      const ids = Object.keys(SCENARIOS) as ScenarioId[];
+      const main = options.benchUrl
+        ? await this.runScenarios(
+            { url: options.benchUrl, metrics: true },
+            largeInfo,
+            largePool,
+            ids,
+          )
+        : await this.withService(largeDb, (target) =>
+            this.runScenarios(target, largeInfo, largePool, ids),
+          );
+      this.report.scenarios.push(...main);
+      this.growthRows(smallResults, main);
+      const removed = await cleanup(largePool, largeInfo, this.runStartedAt);
+      console.log(`cleanup: removed ${removed} benchmark-created tasks from ${largeDb}`);
+    } finally {
+      await largePool.end();
+      await deleteKeys(this.redis, `${largeDb}:benchfloor:*`).catch(() => 0);
+    }
+    this.checkTargets();
+    this.report.finishedAt = new Date().toISOString();
+    return this.report;
+  }
+
+  async close(): Promise<void> {
+    for (const process of this.running) await process.stop();
+    this.running = [];
+    this.redis.disconnect();
+  }
+
+  private addDataset(info: DatasetInfo): void {
+    this.report.datasets.push({
+      db: info.db,
+      tasks: info.tasks,
+      users: info.users,
+      heavyUserId: info.heavy.id,
+    });
+  }
+
+  private async describeMachine(db: string): Promise<void> {
+    const pool = openPool(this.configFor(db));
+    try {
+      const [rows] = await pool.query<RowDataPacket[]>(
+        'SELECT VERSION() AS v, @@innodb_buffer_pool_size AS bp',
+      );
+      const info = await this.redis.info('server');
+      const cpu = cpus();
+      this.report.machine = {
+        cpu: `${cpu.length} × ${cpu[0]?.model ?? 'unknown'}`,
+        memory: `${Math.round(totalmem() / 1024 / 1024 / 1024)} GiB`,
+        os: `Linux ${release()}`,
+        node: process.version,
+        mariadb: String(rows[0].v),
+        innodbBufferPool: `${Math.round(Number(rows[0].bp) / 1024 / 1024)} MiB`,
+        redis: /redis_version:(\S+)/.exec(info)?.[1] ?? 'unknown',
+        loadAverageAtStart: loadavg()
+          .map((l) => l.toFixed(2))
+          .join(' '),
+        loadGenerator: 'autocannon in the harness process, on the same machine as the service',
+      };
+    } finally {
+      await pool.end();
+    }
+  }
+
+  private async withService<T>(db: string, work: (target: Target) => Promise<T>): Promise<T> {
+    const port = await freePort();
+    const logFile = join(this.tmp, `service-${db}.log`);
+    console.log(`starting node dist/main.js on ${db} (port ${port}, log ${logFile})`);
+    const service = await startService(this.serviceEnv(db), port, logFile);
+    this.running.push(service);
+    try {
+      return await work({ url: service.url, pid: service.pid, metrics: true });
+    } finally {
+      await service.stop();
+      this.running = this.running.filter((p) => p !== service);
+    }
+  }
+
+  private floorToken(userId: number): string {
+    return new JwtService({
+      secret: this.jwtSecret,
+      signOptions: { algorithm: JWT_ALGORITHM, expiresIn: 4 * 3600 },
+    }).sign({ sub: String(userId) }, { jwtid: randomUUID() });
+  }
+
+  private async runFloors(info: DatasetInfo, pool: Pool): Promise<void> {
+    const { options } = this;
+    const port = await freePort();
+    const logFile = join(this.tmp, `floor-${info.db}.log`);
+    console.log(`starting the floor server on ${info.db} (port ${port})`);
+    const floor = await startFloor(this.serviceEnv(info.db), port, logFile);
+    this.running.push(floor);
+    const target: Target = { url: floor.url, pid: floor.pid, metrics: false };
+    try {
+      if (this.wanted('get-hit')) {
+        const ids = await ownedTaskIds(pool, info.normal.id, 100);
+        const headers = bearer(this.floorToken(info.normal.id));
+        const plan: RequestPlan = {
+          method: 'GET',
+          next: (n) => ({ path: `/tasks/${ids[n % ids.length]}`, headers }),
+        };
+        await this.warmIds(
+          target,
+          ids.map((id) => ({ path: `/tasks/${id}`, headers })),
+        );
+        this.report.floors.push(
+          await this.measureOne(
+            'floor-cached-read',
+            'floor: cached GET /tasks/{id}',
+            info.db,
+            'floor',
+            target,
+            plan,
+            {
+              connections: options.connections,
+              observeCache: true,
+              pool,
+            },
+          ),
+        );
+      }
+      if (this.wanted('create')) {
+        const headers = bearer(this.floorToken(info.writer.id));
+        const plan: RequestPlan = {
+          method: 'POST',
+          next: (n) => ({
+            path: '/tasks',
+            headers,
+            body: JSON.stringify({ title: `${BENCH_TITLE_PREFIX} floor ${n}`, ...CREATE_BODY }),
+          }),
+        };
+        this.report.floors.push(
+          await this.measureOne(
+            'floor-create',
+            'floor: POST /tasks (mysql2 transaction)',
+            info.db,
+            'floor',
+            target,
+            plan,
+            {
+              connections: options.writeConnections,
+              observeCache: false,
+              pool,
+            },
+          ),
+        );
+      }
+    } finally {
+      await floor.stop();
+      this.running = this.running.filter((p) => p !== floor);
+    }
+  }
+
+  /**
+   * autocannon drops the requests still in flight when a run ends, but the server keeps working
+   * on them (a slow search keeps MySQL busy for seconds). Waits, up to 30 s, until no other
+   * connection runs a statement in `db`, so that no phase measures the leftovers of the last.
+   */
+  private async settle(pool: Pool, db: string): Promise<void> {
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      const [rows] = await pool.query<RowDataPacket[]>(
+        "SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE DB = ? AND COMMAND NOT IN ('Sleep', 'Daemon') AND ID <> CONNECTION_ID()",
+        [db],
+      );
+      if (Number(rows[0].n) === 0) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    this.report.problems.push(`${db}: MySQL still busy 30 s after a phase ended`);
+  }
+
+  private async warmIds(
+    target: Target,
+    requests: Array<{ path: string; headers: Record<string, string> }>,
+  ): Promise<void> {
+    for (const r of requests) {
+      const response = await fetch(target.url + r.path, { headers: r.headers });
+      await response.arrayBuffer();
+      if (!response.ok) throw new Error(`warming ${r.path} answered ${response.status}`);
+    }
+  }
+
+  private async measureOne(
+    id: string,
+    title: string,
+    db: string,
+    kind: 'service' | 'floor',
+    target: Target,
+    plan: RequestPlan,
+    opts: { connections: number; observeCache: boolean; pool: Pool },
+  ): Promise<ScenarioResult> {
+    process.stdout.write(`  ${title} [${db}, ${opts.connections} conns] ... `);
+    const result = await measure(target, plan, {
+      connections: opts.connections,
+      seconds: this.options.duration,
+      warmupSeconds: this.options.warmup,
+      observeCache: opts.observeCache,
+      settle: () => this.settle(opts.pool, db),
+    });
+    console.log(describe(result));
+    return { id, title, db, target: kind, ...result };
+  }
+
+  private async runScenarios(
+    target: Target,
+    info: DatasetInfo,
+    pool: Pool,
+    ids: ScenarioId[],
+  ): Promise<ScenarioResult[]> {
+    const { options } = this;
+    const wanted = ids.filter((id) => this.wanted(id));
+    const results: ScenarioResult[] = [];
+    const url = target.url;
+    const [heavy, normal, writer] = await Promise.all([
+      login(url, info.heavy.email, options.password),
+      login(url, info.normal.email, options.password),
+      login(url, info.writer.email, options.password),
+    ]);
+    const run = async (
+      id: ScenarioId,
+      plan: RequestPlan,
+      connections: number,
+      observeCache = false,
+    ): Promise<ScenarioResult> => {
+      const result = await this.measureOne(id, SCENARIOS[id], info.db, 'service', target, plan, {
+        connections,
+        observeCache,
+        pool,
+      });
+      results.push(result);
+      return result;
+    };
+
+    const hitIds = await ownedTaskIds(pool, info.normal.id, 100);
+    const hitPlan: RequestPlan = {
+      method: 'GET',
+      next: (n) => ({
+        path: `/api/v1/tasks/${hitIds[n % hitIds.length]}`,
+        headers: bearer(normal),
+      }),
+    };
+    let withoutFloodP99: number | undefined;
+    if (wanted.includes('get-hit')) {
+      await this.warmIds(
+        target,
+        hitIds.map((id) => ({ path: `/api/v1/tasks/${id}`, headers: bearer(normal) })),
+      );
+      withoutFloodP99 = (await run('get-hit', hitPlan, options.connections, true)).latencyMs.p99;
+    }
+
+    if (wanted.includes('get-miss')) {
+      const pool2 = await this.missPool(url, info, pool, new Set(hitIds), { heavy, normal });
+      const cleared = await deleteKeys(
+        this.redis,
+        `${this.configFor(info.db).redis.keyPrefix}cache:*`,
+      );
+      console.log(
+        `  (cache miss: ${pool2.length} distinct (user, id) pairs; ${cleared} cache keys deleted first)`,
+      );
+      await run(
+        'get-miss',
+        {
+          method: 'GET',
+          next: (n) => {
+            const pick = pool2[n % pool2.length];
+            return { path: `/api/v1/tasks/${pick.id}`, headers: bearer(pick.token) };
+          },
+        },
+        options.connections,
+        true,
+      );
+    }
+
+    for (const id of GROWTH_IDS) {
+      if (!wanted.includes(id)) continue;
+      const token = id === 'list-default' ? normal : heavy;
+      await run(
+        id,
+        {
+          method: 'GET',
+          next: () => ({ path: `/api/v1/tasks${LIST_QUERIES[id]}`, headers: bearer(token) }),
+        },
+        options.listConnections,
+      );
+    }
+
+    if (wanted.includes('login-flood')) {
+      await this.warmIds(
+        target,
+        hitIds.map((id) => ({ path: `/api/v1/tasks/${id}`, headers: bearer(normal) })),
+      );
+      const flood = await this.loginFlood(target, info, hitPlan, pool);
+      results.push(flood.withFlood);
+      const base = withoutFloodP99 ?? null;
+      this.report.loginFlood = {
+        withoutFloodP99: base ?? Number.NaN,
+        withFlood: flood.withFlood,
+        logins: flood.logins,
+        p99Ratio: base === null ? null : ratio(flood.withFlood.latencyMs.p99, base),
+      };
+      this.loginResults.push(flood.logins);
+    }
+
+    if (wanted.includes('create')) {
+      await run(
+        'create',
+        {
+          method: 'POST',
+          next: (n) => ({
+            path: '/api/v1/tasks',
+            headers: bearer(writer),
+            body: JSON.stringify({ title: `${BENCH_TITLE_PREFIX} ${n}`, ...CREATE_BODY }),
+          }),
+        },
+        options.writeConnections,
+      );
+    }
+
+    if (wanted.includes('patch')) {
+      let own = await benchTaskIds(pool, info.writer.id, 5000);
+      if (own.length < 100) {
+        for (let i = 0; i < 200; i += 1) {
+          const response = await fetch(`${url}/api/v1/tasks`, {
+            method: 'POST',
+            headers: { ...bearer(writer), 'content-type': 'application/json' },
+            body: JSON.stringify({ title: `${BENCH_TITLE_PREFIX} for patch ${i}`, ...CREATE_BODY }),
+          });
+          if (response.status !== 201)
+            throw new Error(`creating a task answered ${response.status}`);
+          await response.arrayBuffer();
+        }
+        own = await benchTaskIds(pool, info.writer.id, 5000);
+      }
+      await run(
+        'patch',
+        {
+          method: 'PATCH',
+          next: (n) => ({
+            path: `/api/v1/tasks/${own[n % own.length]}`,
+            headers: bearer(writer),
+            body: JSON.stringify({ description: `Bench edit ${n}` }),
+          }),
+        },
+        options.writeConnections,
+      );
+    }
+    return results;
+  }
+
+  /** Logins of the heavy and normal users and a few more, with their own tasks (not hitIds). */
+  private async missPool(
+    url: string,
+    info: DatasetInfo,
+    pool: Pool,
+    exclude: Set<number>,
+    tokens: { heavy: string; normal: string },
+  ): Promise<Array<{ token: string; id: number }>> {
+    const spreadTokens = await Promise.all(
+      info.spread.map((u) => login(url, u.email, this.options.password)),
+    );
+    const owners: Array<{ userId: number; token: string; limit: number }> = [
+      { userId: info.heavy.id, token: tokens.heavy, limit: 100_000 },
+      { userId: info.normal.id, token: tokens.normal, limit: 20_000 },
+      ...info.spread.map((u, i) => ({ userId: u.id, token: spreadTokens[i], limit: 20_000 })),
+    ];
+    const pairs: Array<{ token: string; id: number }> = [];
+    for (const owner of owners) {
+      for (const id of await ownedTaskIds(pool, owner.userId, owner.limit)) {
+        if (!exclude.has(id)) pairs.push({ token: owner.token, id });
+      }
+    }
+    return shuffle(pairs, 42);
+  }
+
+  /** Scenario 1 again, with a concurrent flood of logins (bcrypt) against the same service. */
+  private async loginFlood(
+    target: Target,
+    info: DatasetInfo,
+    hitPlan: RequestPlan,
+    pool: Pool,
+  ): Promise<{ withFlood: ScenarioResult; logins: ScenarioResult }> {
+    const { options } = this;
+    const body = JSON.stringify({ email: info.flooder.email, password: options.password });
+    const loginPlan: RequestPlan = {
+      method: 'POST',
+      next: () => ({ path: '/api/v1/auth/login', headers: {}, body }),
+    };
+    process.stdout.write(
+      `  ${SCENARIOS['login-flood']} [${info.db}, ${options.connections} + ${options.loginConnections} login conns] ... `,
+    );
+    const hitCounter = { n: 0 };
+    const loginCounter = { n: 0 };
+    if (options.warmup > 0) {
+      await Promise.all([
+        fire(target, hitPlan, options.connections, options.warmup, hitCounter),
+        fire(target, loginPlan, options.loginConnections, options.warmup, loginCounter),
+      ]);
+      await this.settle(pool, info.db);
+    }
+    const before = await scrapeMetrics(target).catch(() => '');
+    const header = { hits: 0, misses: 0 };
+    const rss = sampleRss(target);
+    const [hitRaw, loginRaw] = await Promise.all([
+      fire(target, hitPlan, options.connections, options.duration, hitCounter, (headers) => {
+        const value = headers['x-cache'];
+        if (value === 'HIT') header.hits += 1;
+        else if (value === 'MISS') header.misses += 1;
+      }),
+      fire(target, loginPlan, options.loginConnections, options.duration, loginCounter),
+    ]);
+    const rssMax = await rss.stop();
+    const hit: LoadResult = summarize(hitRaw, rssMax);
+    hit.cache = await observeCache(target, before, header);
+    const logins = summarize(loginRaw, rssMax);
+    await this.settle(pool, info.db);
+    console.log(`${describe(hit)}; logins: ${describe(logins)}`);
+    return {
+      withFlood: {
+        id: 'login-flood',
+        title: SCENARIOS['login-flood'],
+        db: info.db,
+        target: 'service',
+        ...hit,
+      },
+      logins: {
+        id: 'login-flood-logins',
+        title: '8. (the flood itself) POST /auth/login',
+        db: info.db,
+        target: 'service',
+        ...logins,
+      },
+    };
+  }
+
+  private growthRows(small: ScenarioResult[], large: ScenarioResult[]): void {
+    for (const id of GROWTH_IDS) {
+      const s = small.find((r) => r.id === id);
+      const l = large.find((r) => r.id === id);
+      if (!s || !l) continue;
+      const row: GrowthRow = {
+        id,
+        title: SCENARIOS[id],
+        small: s,
+        large: l,
+        p50Ratio: ratio(l.latencyMs.p50, s.latencyMs.p50),
+        p99Ratio: ratio(l.latencyMs.p99, s.latencyMs.p99),
+        rpsRatio: ratio(l.requestsPerSec, s.requestsPerSec),
+      };
+      this.report.growth.push(row);
+    }
+  }
+
+  /** Every scenario, floor and flood result, for the error check. */
+  allResults(): ScenarioResult[] {
+    return [
+      ...this.report.scenarios,
+      ...this.report.floors,
+      ...this.loginResults,
+      ...this.report.growth.map((g) => g.small),
+    ];
+  }
+
+  private checkTargets(): void {
+    const r = this.report;
+    const find = (id: string) => r.scenarios.find((s) => s.id === id);
+    const floor = (id: string) => r.floors.find((s) => s.id === id);
+    const checks: TargetCheck[] = [];
+    const clean = (s: ScenarioResult) => s.errors + s.timeouts + s.non2xx === 0 && s.requests > 0;
+    const answered = (s: ScenarioResult) => s.requests > 0;
+
+    const hit = find('get-hit');
+    const readFloor = floor('floor-cached-read');
+    if (readFloor && hit) {
+      r.floorRatios.push({
+        scenario: hit.title,
+        floor: readFloor.title,
+        rpsRatio: ratio(hit.requestsPerSec, readFloor.requestsPerSec),
+        p99Ratio: ratio(hit.latencyMs.p99, readFloor.latencyMs.p99),
+      });
+    }
+    const create = find('create');
+    const createFloor = floor('floor-create');
+    if (create && createFloor) {
+      r.floorRatios.push({
+        scenario: create.title,
+        floor: createFloor.title,
+        rpsRatio: ratio(create.requestsPerSec, createFloor.requestsPerSec),
+        p99Ratio: ratio(create.latencyMs.p99, createFloor.latencyMs.p99),
+      });
+    }
+    if (hit) {
+      const share = readFloor ? ratio(hit.requestsPerSec, readFloor.requestsPerSec) : null;
+      checks.push({
+        target: `cached GET ≥ 70% of floor req/s, p99 < 20 ms at ${hit.connections} connections (target: 50), zero errors`,
+        met: share === null ? null : share >= 0.7 && hit.latencyMs.p99 < 20 && clean(hit),
+        detail: `${hit.requestsPerSec} req/s = ${share === null ? 'n/a' : `${Math.round(share * 100)}%`} of floor ${readFloor?.requestsPerSec ?? 'n/a'}; p99 ${hit.latencyMs.p99} ms; errors ${hit.errors + hit.timeouts}, non-2xx ${hit.non2xx}`,
+      });
+    }
+    const smallOf = (id: string) => r.growth.find((g) => g.id === id)?.small;
+    for (const id of ['list-default-heavy', 'list-filtered']) {
+      const l = find(id);
+      if (!l) continue;
+      const s = smallOf(id);
+      checks.push({
+        target: `${l.title} on ${l.db}: p99 < 50 ms and p50 ≤ 1.5× the p50 on the small db`,
+        met: !answered(l)
+          ? false
+          : s
+            ? l.latencyMs.p99 < 50 && l.latencyMs.p50 <= 1.5 * s.latencyMs.p50
+            : null,
+        detail: `p99 ${l.latencyMs.p99} ms, p50 ${l.latencyMs.p50} ms vs ${s ? `${s.latencyMs.p50} ms on ${s.db} (×${ratio(l.latencyMs.p50, s.latencyMs.p50) ?? 'n/a'})` : 'n/a (no small db run)'}`,
+      });
+    }
+    const searches = ['search-latin', 'search-chinese'].map(find).filter((s) => s !== undefined);
+    if (searches.length > 0) {
+      checks.push({
+        target: `search on ${searches[0].db}: p99 < 150 ms for both terms`,
+        met: searches.some((s) => !answered(s))
+          ? false
+          : searches.length === 2
+            ? searches.every((s) => s.latencyMs.p99 < 150 && clean(s))
+            : null,
+        detail: searches
+          .map((s) =>
+            answered(s)
+              ? `${s.id} p99 ${s.latencyMs.p99} ms (${s.requests} answered, ${s.non2xx} non-2xx)`
+              : `${s.id}: no request answered within the ${s.durationSec} s run (${s.unfinished} unfinished)`,
+          )
+          .join('; '),
+      });
+    }
+    if (create) {
+      const share = createFloor ? ratio(create.requestsPerSec, createFloor.requestsPerSec) : null;
+      checks.push({
+        target: 'POST ≥ 50% of the bare-mysql2 floor req/s',
+        met: share === null ? null : share >= 0.5,
+        detail: `${create.requestsPerSec} req/s = ${share === null ? 'n/a' : `${Math.round(share * 100)}%`} of floor ${createFloor?.requestsPerSec ?? 'n/a'}`,
+      });
+    }
+    if (r.loginFlood) {
+      const f = r.loginFlood;
+      checks.push({
+        target: 'login flood: scenario 1 p99 ≤ 2× its p99 without the flood',
+        met: f.p99Ratio === null ? null : f.p99Ratio <= 2,
+        detail: `p99 ${f.withFlood.latencyMs.p99} ms with vs ${f.withoutFloodP99} ms without (×${f.p99Ratio ?? 'n/a'}); ${f.logins.requestsPerSec} logins/s`,
+      });
+    }
+    const service = [...r.scenarios, ...r.growth.map((g) => g.small)];
+    const rss = service.map((s) => s.rssMaxMb ?? 0);
+    if (rss.length > 0) {
+      const max = Math.max(...rss);
+      checks.push({
+        target: 'service RSS < 250 MB in every scenario',
+        met: service.some((s) => s.rssMaxMb === null) ? null : max < 250,
+        detail: `max ${max} MB`,
+      });
+    }
+    const dirty = this.allResults().filter((s) => !clean(s));
+    checks.push({
+      target: 'no errors, timeouts or non-2xx in any scenario',
+      met: dirty.length === 0,
+      detail:
+        dirty.length === 0
+          ? 'none'
+          : dirty
+              .map(
+                (s) =>
+                  `${s.id}@${s.db}: ${s.errors} errors, ${s.timeouts} timeouts, ${s.non2xx} non-2xx`,
+              )
+              .join('; '),
+    });
+    r.targets = checks;
+  }
+}
+
+function describe(r: LoadResult): string {
+  const cache = r.cache?.ratio != null ? `, hit ${(r.cache.ratio * 100).toFixed(0)}%` : '';
+  const unfinished = r.requests === 0 ? `, NONE answered (${r.unfinished} unfinished)` : '';
+  return `${r.requestsPerSec} req/s${unfinished}, p50 ${r.latencyMs.p50} / p99 ${r.latencyMs.p99} ms, ${r.errors + r.timeouts} errors, ${r.non2xx} non-2xx, RSS ${r.rssMaxMb ?? 'n/a'} MB${cache}`;
+}
+
+function stamp(date: Date): string {
+  return date
+    .toISOString()
+    .replace(/\.\d+Z$/, 'Z')
+    .replace(/:/g, '-');
+}
+
+async function main(): Promise<number> {
+  loadDotEnv();
+  const env = processEnv();
+  const options = parseOptions(process.argv.slice(2), env);
+  const base = loadConfig({ ...env, NODE_ENV: 'development' });
+  const harness = new Harness(options, env, base);
+  let report: BenchReport;
+  try {
+    report = await harness.run();
+  } finally {
+    await harness.close();
+  }
+  mkdirSync(options.out, { recursive: true });
+  const name = options.smoke
+    ? `smoke-${stamp(new Date(report.startedAt))}`
+    : stamp(new Date(report.startedAt));
+  const json = join(options.out, `${name}.json`);
+  const md = join(options.out, `${name}.md`);
+  writeFileSync(json, `${JSON.stringify(report, null, 2)}\n`);
+  const markdown = toMarkdown(report);
+  writeFileSync(md, markdown);
+  const written = [json, md];
+  if (!options.smoke) {
+    const latest = join(options.out, 'latest.md');
+    writeFileSync(latest, markdown);
+    written.push(latest);
+  }
+  console.log(
+    `\n${markdown.slice(markdown.indexOf('## Targets'), markdown.indexOf('## Scenarios'))}`,
+  );
+  console.log(
+    `results written to:\n${written.map((f) => `  ${relative(process.cwd(), f) || f}`).join('\n')}`,
+  );
+  const dirty = harness
+    .allResults()
+    .filter((s) => s.errors + s.timeouts + s.non2xx > 0 || s.requests === 0);
+  if (options.smoke && dirty.length > 0) {
+    console.error(
+      `smoke FAILED: errors, non-2xx or no requests in ${dirty.map((s) => `${s.id}@${s.db}`).join(', ')}`,
+    );
+    return 1;
+  }
+  return 0;
+}
+
+main()
+  .then((code) => process.exit(code))
+  .catch((error: unknown) => {
+    console.error(
+      `bench FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
+    process.exit(1);
+  });
