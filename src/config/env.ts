@@ -23,7 +23,16 @@ export interface AppConfig {
     refreshExpiresInSec: number;
   };
   rateLimit: { perMinute: number; ipPerMinute: number; authPerMinute: number };
-  jobs: { runWorkers: boolean; workerConcurrency: number; attempts: number; backoffMs: number };
+  jobs: {
+    runWorkers: boolean;
+    workerConcurrency: number;
+    attempts: number;
+    backoffMs: number;
+    /** How long a worker's lock on an active job lasts without renewal. */
+    lockDurationMs: number;
+    /** How often stalled jobs (their worker died) are looked for and handed back to the queue. */
+    stalledIntervalMs: number;
+  };
   webhooks: { allowPrivate: boolean };
   reminderLeadMs: number;
 }
@@ -186,6 +195,8 @@ export function loadConfig(env: Env): AppConfig {
       workerConcurrency: int('WORKER_CONCURRENCY', 5, 1, 1000),
       attempts: int('JOB_ATTEMPTS', 5, 1, 100),
       backoffMs: int('JOB_BACKOFF_MS', 1000, 1, 3_600_000),
+      lockDurationMs: int('JOB_LOCK_DURATION_MS', 30_000, 1000, 3_600_000),
+      stalledIntervalMs: int('JOB_STALLED_INTERVAL_MS', 30_000, 500, 3_600_000),
     },
     webhooks: { allowPrivate: bool('WEBHOOK_ALLOW_PRIVATE', false) },
     reminderLeadMs: duration('REMINDER_LEAD', '1h'),

@@ -2,6 +2,7 @@ import type { DataSourceOptions } from 'typeorm';
 import type { AppConfig } from '../config/env';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
+import { TypeOrmNestLogger } from './typeorm-logger';
 
 /** Longest a single request-path query may run. */
 export const QUERY_TIMEOUT_MS = 3000;
@@ -19,6 +20,7 @@ export function buildDataSourceOptions(config: AppConfig): DataSourceOptions {
     charset: 'utf8mb4_unicode_ci',
     // Every timestamp is written and read as UTC; SQL never calls NOW(), the app passes the time.
     timezone: 'Z',
+    logger: new TypeOrmNestLogger(),
     entities: ENTITIES,
     migrations: MIGRATIONS,
     migrationsTableName: 'migrations',

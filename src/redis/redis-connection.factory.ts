@@ -40,7 +40,21 @@ export class RedisConnectionFactory implements OnApplicationShutdown {
   }
 
   /**
-   * Options for BullMQ connections: no key prefix (BullMQ takes `prefix` itself) and
+   * Options for BullMQ producers (Queue): like workers' but failing fast, as BullMQ recommends
+   * for producers, so that enqueueing from a request never waits on a dead Redis.
+   */
+  queueProducerOptions(name: string): RedisOptions {
+    return {
+      ...this.baseOptions(name),
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      connectTimeout: 1000,
+      retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+    };
+  }
+
+  /**
+   * Options for BullMQ workers: no key prefix (BullMQ takes `prefix` itself) and
    * `maxRetriesPerRequest: null`, which BullMQ's blocking commands need.
    */
   queueConnectionOptions(name: string): RedisOptions {

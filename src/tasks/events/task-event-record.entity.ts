@@ -1,8 +1,9 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 /**
- * A task event as stored, in the same transaction as the change it records. `published_at`
- * stays NULL until a relay hands the event on (the outbox of a later issue).
+ * A task event as stored, in the same transaction as the change it records: the transactional
+ * outbox. `published_at` is set when the relay has put it on the queue, `dispatched_at` when
+ * its consumers have run.
  */
 @Entity({ name: 'task_events' })
 export class TaskEventRecord {
@@ -33,4 +34,8 @@ export class TaskEventRecord {
 
   @Column({ name: 'published_at', type: 'datetime', precision: 3, nullable: true })
   publishedAt!: Date | null;
+
+  /** Set once the event's consumers have run (see src/jobs/task-event-dispatcher.ts). */
+  @Column({ name: 'dispatched_at', type: 'datetime', precision: 3, nullable: true })
+  dispatchedAt!: Date | null;
 }

@@ -1,0 +1,53 @@
+import type { JobsOptions } from 'bullmq';
+import type { AppConfig } from '../config/env';
+
+/**
+ * The one registry of queues, job names, typed payloads and retry policies. A job name is
+ * `<queue>.<action>`; every name here must have exactly one @JobHandler, or workers refuse to
+ * start.
+ */
+export const QUEUE_NAMES = ['events'] as const;
+export type QueueName = (typeof QUEUE_NAMES)[number];
+
+export interface JobPayloads {
+  /** Fan a committed task event out to its consumers (webhooks, notifications, reminders). */
+  'events.dispatch': { eventId: number };
+}
+export type JobName = keyof JobPayloads;
+
+interface JobDefinition {
+  queue: QueueName;
+  /** Attempts for this job; defaults to JOB_ATTEMPTS. */
+  attempts?: number;
+  /** How long finished jobs stay inspectable (GET /jobs/{id}, debugging). */
+  keepCompletedSeconds: number;
+  keepFailedSeconds: number;
+}
+
+const HOUR = 3600;
+
+export const JOB_DEFINITIONS: { readonly [N in JobName]: JobDefinition } = {
+  'events.dispatch': {
+    queue: 'events',
+    keepCompletedSeconds: HOUR,
+    keepFailedSeconds: 7 * 24 * HOUR,
+  },
+};
+
+/** Kept finished jobs per queue and state at most, whatever their age (Redis must not grow). */
+const MAX_KEPT_JOBS = 10_000;
+
+/** Retry with exponential backoff and jitter, and bounded retention of finished jobs. */
+export function jobOptions(name: JobName, config: Pick<AppConfig, 'jobs'>): JobsOptions {
+  const definition = JOB_DEFINITIONS[name];
+  return {
+    attempts: definition.attempts ?? config.jobs.attempts,
+    backoff: { type: 'exponential', delay: config.jobs.backoffMs, jitter: 0.5 },
+    removeOnComplete: { age: definition.keepCompletedSeconds, count: MAX_KEPT_JOBS },
+    removeOnFail: { age: definition.keepFailedSeconds, count: MAX_KEPT_JOBS },
+  };
+}
+
+export function queueOf(name: JobName): QueueName {
+  return JOB_DEFINITIONS[name].queue;
+}

@@ -1,0 +1,92 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import type { TaskEventType } from '../tasks/events/task-event';
+import type { DispatchedTaskEvent } from './task-event-consumer';
+
+interface OutboxRow {
+  id: string | number;
+  event_type: TaskEventType;
+  task_id: number;
+  actor_id: number;
+  payload: string;
+  occurred_at: Date;
+  published_at: Date | null;
+  dispatched_at: Date | null;
+}
+
+/**
+ * The outbox side of `task_events` (the tasks module writes the rows in its transactions; this
+ * module publishes and dispatches them). Plain SQL: the queries need SKIP LOCKED and row locks.
+ */
+@Injectable()
+export class OutboxRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Ids of the oldest events not yet published, in order. No lock: publishing is idempotent. */
+  async unpublished(limit: number): Promise<number[]> {
+    const rows = await this.dataSource.query<Array<{ id: string | number }>>(
+      'SELECT id FROM task_events WHERE published_at IS NULL ORDER BY id LIMIT ?',
+      [limit],
+    );
+    return rows.map((row) => Number(row.id));
+  }
+
+  async markPublished(ids: number[]): Promise<void> {
+    await this.dataSource.query(
+      'UPDATE task_events SET published_at = ? WHERE id IN (?) AND published_at IS NULL',
+      [new Date(), ids],
+    );
+  }
+
+  /** Locks one event for dispatch; null when it does not exist. */
+  async lockForDispatch(
+    manager: EntityManager,
+    id: number,
+  ): Promise<{ event: DispatchedTaskEvent; dispatched: boolean } | null> {
+    const rows = await manager.query<OutboxRow[]>(
+      'SELECT * FROM task_events WHERE id = ? FOR UPDATE',
+      [id],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    const payload = JSON.parse(row.payload) as Pick<DispatchedTaskEvent, 'before' | 'after'>;
+    return {
+      dispatched: row.dispatched_at !== null,
+      event: {
+        id: Number(row.id),
+        type: row.event_type,
+        taskId: row.task_id,
+        actorId: row.actor_id,
+        occurredAt: row.occurred_at,
+        before: payload.before,
+        after: payload.after,
+      },
+    };
+  }
+
+  /** The id of an earlier event of the same task that has not been dispatched yet, if any. */
+  async earlierUndispatched(
+    manager: EntityManager,
+    event: DispatchedTaskEvent,
+  ): Promise<number | null> {
+    const rows = await manager.query<Array<{ id: string | number }>>(
+      'SELECT id FROM task_events WHERE task_id = ? AND id < ? AND dispatched_at IS NULL ORDER BY id LIMIT 1',
+      [event.taskId, event.id],
+    );
+    return rows[0] ? Number(rows[0].id) : null;
+  }
+
+  async markDispatched(manager: EntityManager, id: number): Promise<void> {
+    await manager.query('UPDATE task_events SET dispatched_at = ? WHERE id = ?', [new Date(), id]);
+  }
+
+  /** Age in seconds of the oldest event not yet published (0 when none): the outbox lag. */
+  async oldestUnpublishedAgeSeconds(): Promise<number> {
+    const rows = await this.dataSource.query<Array<{ oldest: Date | null }>>(
+      'SELECT MIN(occurred_at) AS oldest FROM task_events WHERE published_at IS NULL',
+    );
+    const oldest = rows[0]?.oldest;
+    return oldest ? Math.max(0, (Date.now() - oldest.getTime()) / 1000) : 0;
+  }
+}

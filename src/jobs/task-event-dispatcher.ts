@@ -1,0 +1,74 @@
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DelayedError, Job } from 'bullmq';
+import { DataSource } from 'typeorm';
+import { JobHandler, JobHandlerInstance, PermanentJobError } from './job-handler';
+import type { JobPayloads } from './job-registry';
+import { OutboxRepository } from './outbox.repository';
+import { TASK_EVENT_CONSUMER_KEY, TaskEventConsumerInstance } from './task-event-consumer';
+
+/** How long an event waits before trying again when an earlier event of its task is pending. */
+const ORDERING_DELAY_MS = 250;
+/**
+ * Past this age an event stops waiting for a predecessor (one whose dispatch failed for good),
+ * so one broken event cannot hold back its task's later events forever.
+ */
+const ORDERING_MAX_WAIT_MS = 10 * 60_000;
+
+/**
+ * Runs every @TaskEventConsumer on one committed event, in one transaction with the event's
+ * `dispatched_at` mark, so a consumer's database effects and the mark commit together and a
+ * redelivered event is skipped. Events of one task are dispatched in order: an event whose
+ * predecessor has not run yet is delayed (without spending an attempt) until it has.
+ */
+@Injectable()
+@JobHandler('events.dispatch')
+export class TaskEventDispatcher implements JobHandlerInstance<'events.dispatch'>, OnModuleInit {
+  private readonly logger = new Logger(TaskEventDispatcher.name);
+  private consumers: TaskEventConsumerInstance[] = [];
+
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly outbox: OutboxRepository,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
+
+  onModuleInit(): void {
+    this.consumers = this.discovery
+      .getProviders()
+      .filter(
+        (wrapper) =>
+          wrapper.metatype && Reflect.getMetadata(TASK_EVENT_CONSUMER_KEY, wrapper.metatype),
+      )
+      .map((wrapper) => wrapper.instance as TaskEventConsumerInstance);
+  }
+
+  async handle(
+    job: Job<JobPayloads['events.dispatch']>,
+    token?: string,
+  ): Promise<{ dispatched: boolean }> {
+    const { eventId } = job.data;
+    const outcome = await this.dataSource.transaction(async (manager) => {
+      const locked = await this.outbox.lockForDispatch(manager, eventId);
+      if (!locked) throw new PermanentJobError(`task event ${eventId} does not exist`);
+      if (locked.dispatched) return 'already';
+      const blocker = await this.outbox.earlierUndispatched(manager, locked.event);
+      if (blocker !== null) {
+        if (Date.now() - locked.event.occurredAt.getTime() < ORDERING_MAX_WAIT_MS) return 'wait';
+        this.logger.warn(
+          `Event ${eventId} dispatched ahead of stuck event ${blocker} of task ${locked.event.taskId}`,
+        );
+      }
+      for (const consumer of this.consumers) await consumer.onTaskEvent(locked.event, manager);
+      await this.outbox.markDispatched(manager, eventId);
+      return 'done';
+    });
+    if (outcome === 'wait') {
+      // BullMQ's way to postpone a job without counting a failed attempt.
+      await job.moveToDelayed(Date.now() + ORDERING_DELAY_MS, token);
+      throw new DelayedError();
+    }
+    return { dispatched: outcome === 'done' };
+  }
+}
