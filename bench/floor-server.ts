@@ -16,11 +16,12 @@
 import { JwtService } from '@nestjs/jwt';
 import Fastify, { FastifyReply, FastifyRequest } from 'fastify';
 import Redis from 'ioredis';
-import { createPool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import type { ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { randomUUID } from 'node:crypto';
 import { authUserFromClaims, JWT_ALGORITHM } from '../src/auth/jwt-claims';
 import { loadConfig, loadDotEnv, processEnv } from '../src/config/env';
 import { FIXED_WINDOW_SCRIPT } from '../src/rate-limit/redis-throttler.storage';
+import { openPool } from '../scripts/seed-support';
 import {
   priorityCode,
   priorityFromCode,
@@ -102,16 +103,7 @@ async function main(): Promise<void> {
   }) as FloorRedis;
   redis.defineCommand('rateLimitHit', { numberOfKeys: 1, lua: FIXED_WINDOW_SCRIPT });
   // The service's pool size (database-options.ts), UTC like the app.
-  const pool = createPool({
-    host: config.db.host,
-    port: config.db.port,
-    user: config.db.user,
-    password: config.db.password,
-    database: config.db.name,
-    charset: 'utf8mb4_unicode_ci',
-    timezone: 'Z',
-    connectionLimit: 10,
-  });
+  const pool = openPool(config, 10);
 
   const app = Fastify({ genReqId: () => randomUUID() });
   app.addHook('onRequest', (request, reply, done) => {

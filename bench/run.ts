@@ -11,6 +11,7 @@ import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join, relative } from 'node:path';
 import { JWT_ALGORITHM } from '../src/auth/jwt-claims';
 import { AppConfig, loadConfig, loadDotEnv, processEnv } from '../src/config/env';
+import { prng } from '../scripts/seed-support';
 import {
   BENCH_TITLE_PREFIX,
   benchTaskIds,
@@ -186,18 +187,6 @@ const CREATE_BODY = {
   priority: 'high',
   due_date: '2027-01-01T00:00:00.000Z',
 };
-
-/** mulberry32, for a reproducible shuffle of the cache-miss ids. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function shuffle<T>(items: T[], seed: number): T[] {
   const rand = prng(seed);

@@ -14,22 +14,10 @@
 import * as bcrypt from 'bcrypt';
 import { randomBytes } from 'node:crypto';
 import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
-import { intArg, openPool, parseArgs, prepareDatabase } from './seed-support';
+import { intArg, openPool, parseArgs, prepareDatabase, prng } from './seed-support';
 
 const BATCH = 10_000;
 const DAY = 86_400_000;
-
-/** mulberry32: a small seeded PRNG, so a run is reproducible and cheap. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const LATIN_VERBS = [
   'Write',

@@ -46,3 +46,15 @@ export function intArg(args: Map<string, string>, name: string, fallback: number
     throw new Error(`--${name} must be a non-negative integer`);
   return n;
 }
+
+/** mulberry32: a small seeded PRNG, so a run is reproducible and cheap. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

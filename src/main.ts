@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { createApp } from './app.setup';
+import { exitGracefullyOnSignals } from './common/process/graceful-shutdown';
 import { loadConfig, loadDotEnv, processEnv } from './config/env';
 
 /** How long in-flight requests and jobs get after SIGTERM before the process gives up. */
@@ -10,29 +11,7 @@ async function bootstrap(): Promise<void> {
   const { port } = loadConfig(processEnv());
   const app = await createApp();
   const logger = new Logger('Bootstrap');
-
-  // Our own signal handling rather than enableShutdownHooks(): Nest re-raises the signal after
-  // closing, which ends the process with 143 instead of the clean exit 0 operators expect.
-  let stopping = false;
-  const shutdown = (signal: NodeJS.Signals): void => {
-    if (stopping) return;
-    stopping = true;
-    logger.log(`${signal} received: finishing in-flight work`);
-    setTimeout(() => {
-      logger.error('Graceful shutdown timed out');
-      process.exit(1);
-    }, SHUTDOWN_GRACE_MS).unref();
-    app
-      .close()
-      .then(() => process.exit(0))
-      .catch((error: unknown) => {
-        logger.error(`Shutdown failed: ${String(error)}`);
-        process.exit(1);
-      });
-  };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
-
+  exitGracefullyOnSignals(app, logger, SHUTDOWN_GRACE_MS, 'in-flight requests and jobs');
   await app.listen({ port, host: '0.0.0.0' });
   logger.log(`Listening on port ${port}`);
 }

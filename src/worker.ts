@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module';
+import { exitGracefullyOnSignals } from './common/process/graceful-shutdown';
 import { loadDotEnv } from './config/env';
 import { WorkerPoolService } from './jobs/worker-pool.service';
 
@@ -17,29 +18,8 @@ async function bootstrap(): Promise<void> {
   const app = await NestFactory.createApplicationContext(AppModule, { bufferLogs: true });
   app.useLogger(app.get(PinoLogger));
   const logger = new Logger('Worker');
+  exitGracefullyOnSignals(app, logger, SHUTDOWN_GRACE_MS, 'active jobs');
   await app.get(WorkerPoolService).start();
-
-  let stopping = false;
-  const shutdown = (signal: NodeJS.Signals): void => {
-    if (stopping) return;
-    stopping = true;
-    logger.log(`${signal} received: finishing active jobs`);
-    setTimeout(() => {
-      logger.error(
-        'Active jobs did not finish in time; they will be picked up again by another worker',
-      );
-      process.exit(1);
-    }, SHUTDOWN_GRACE_MS).unref();
-    app
-      .close()
-      .then(() => process.exit(0))
-      .catch((error: unknown) => {
-        logger.error(`Shutdown failed: ${String(error)}`);
-        process.exit(1);
-      });
-  };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
   logger.log('Worker process ready');
 }
 

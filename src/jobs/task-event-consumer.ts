@@ -1,7 +1,6 @@
 import { SetMetadata } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { TaskResponseDto } from '../tasks/dto/task-response.dto';
-import type { TaskEventType } from '../tasks/events/task-event';
+import type { TaskEvent } from '../tasks/events/task-event';
 
 export const TASK_EVENT_CONSUMER_KEY = 'jobs:task-event-consumer';
 
@@ -9,16 +8,10 @@ export const TASK_EVENT_CONSUMER_KEY = 'jobs:task-event-consumer';
 export const TaskEventConsumer = (): ClassDecorator => SetMetadata(TASK_EVENT_CONSUMER_KEY, true);
 
 /** A task event as stored in the outbox, handed to consumers in order per task. */
-export interface DispatchedTaskEvent {
+export type DispatchedTaskEvent = TaskEvent & {
   /** The outbox row id: unique, increasing; consumers key their idempotency on it. */
   id: number;
-  type: TaskEventType;
-  taskId: number;
-  actorId: number;
-  occurredAt: Date;
-  before: TaskResponseDto | null;
-  after: TaskResponseDto | null;
-}
+};
 
 export interface TaskEventConsumerInstance {
   /**
