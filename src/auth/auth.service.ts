@@ -2,7 +2,9 @@ import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import * as bcrypt from 'bcrypt';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { InvalidCredentialsError, InvalidRefreshTokenError } from '../common/errors/domain-errors';
+import { Semaphore } from '../common/process/semaphore';
 import { AppConfigType, InjectAppConfig } from '../config/app-config';
 import { toUserResponse, UserResponseDto } from '../users/dto/user-response.dto';
 import type { User } from '../users/user.entity';
@@ -15,6 +17,14 @@ import { hashRefreshToken, newRefreshToken } from './token-hash';
 export const BCRYPT_COST = 10;
 /** bcrypt reads at most 72 bytes; longer passwords are refused rather than silently cut. */
 export const MAX_PASSWORD_BYTES = 72;
+
+/**
+ * bcrypt runs on libuv's thread pool (4 threads by default), so a login flood on a small machine
+ * would take every core and starve the event loop, slowing every other request. At most one
+ * hash per core but one runs at once; the rest queue, so logins slow down under a flood while
+ * reads keep their latency.
+ */
+const bcryptSlots = new Semaphore(Math.max(1, availableParallelism() - 1));
 
 @Injectable()
 export class AuthService implements OnModuleInit {
@@ -35,11 +45,13 @@ export class AuthService implements OnModuleInit {
         'JWT_SECRET is not set: using a random secret for this boot only (tokens will not survive a restart). Set JWT_SECRET (32+ characters) before production.',
       );
     }
-    this.dummyHash = await bcrypt.hash(randomBytes(16).toString('hex'), BCRYPT_COST);
+    this.dummyHash = await bcryptSlots.run(() =>
+      bcrypt.hash(randomBytes(16).toString('hex'), BCRYPT_COST),
+    );
   }
 
   async register(dto: RegisterDto): Promise<UserResponseDto> {
-    const passwordHash = await bcrypt.hash(dto.password, BCRYPT_COST);
+    const passwordHash = await bcryptSlots.run(() => bcrypt.hash(dto.password, BCRYPT_COST));
     const user = await this.users.create(dto.username, dto.email, passwordHash);
     this.logger.log({ userId: user.id }, 'User registered');
     return toUserResponse(user);
@@ -49,10 +61,8 @@ export class AuthService implements OnModuleInit {
     const user = await this.users.findWithPasswordByEmail(dto.email);
     const tooLong = Buffer.byteLength(dto.password, 'utf8') > MAX_PASSWORD_BYTES;
     // Always one bcrypt compare, whether or not the email exists, so timing reveals nothing.
-    const matches = await bcrypt.compare(
-      dto.password,
-      user && !tooLong ? user.passwordHash : this.dummyHash,
-    );
+    const hash = user && !tooLong ? user.passwordHash : this.dummyHash;
+    const matches = await bcryptSlots.run(() => bcrypt.compare(dto.password, hash));
     if (!user || tooLong || !matches) throw new InvalidCredentialsError();
     return this.startSession(user, randomUUID());
   }
