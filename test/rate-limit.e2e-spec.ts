@@ -99,6 +99,39 @@ describe('Rate limits (e2e)', () => {
     }
   });
 
+  it('should trust X-Forwarded-For for the client IP only when TRUST_PROXY says so', async () => {
+    const limits = { RATE_LIMIT_IP_PER_MINUTE: '1' };
+    const anonymous = (app: TestApp, forwardedFor: string): Promise<number> =>
+      app.http
+        .post('/api/v1/auth/logout')
+        .set('X-Forwarded-For', forwardedFor)
+        .send({ refresh_token: 'not-a-token' })
+        .then((res) => res.status);
+
+    const direct = await startTestApp({ ...limits, REDIS_KEY_PREFIX: isolatedPrefix() });
+    try {
+      // Not trusted: both requests come from the socket's address, whatever the header says.
+      expect(await anonymous(direct, '203.0.113.1')).toBe(401);
+      expect(await anonymous(direct, '203.0.113.2')).toBe(429);
+    } finally {
+      await direct.close();
+    }
+
+    const proxied = await startTestApp({
+      ...limits,
+      TRUST_PROXY: 'true',
+      REDIS_KEY_PREFIX: isolatedPrefix(),
+    });
+    try {
+      // Trusted: each forwarded client has a limit of its own.
+      expect(await anonymous(proxied, '203.0.113.1')).toBe(401);
+      expect(await anonymous(proxied, '203.0.113.2')).toBe(401);
+      expect(await anonymous(proxied, '203.0.113.1')).toBe(429);
+    } finally {
+      await proxied.close();
+    }
+  });
+
   describe('while Redis is unreachable', () => {
     let app: TestApp;
 
