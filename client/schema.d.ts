@@ -233,6 +233,174 @@ export interface paths {
         patch: operations["TasksController_patch"];
         trace?: never;
     };
+    "/api/v1/tasks/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Export the tasks the caller owns or is assigned to, as CSV or JSON (background job)
+         * @description Queues an export job and answers 202 at once; follow the job at `Location` (`GET /jobs/{id}`) and download the file from `GET /jobs/{id}/result` once it has completed. The body takes `format` plus any filter of `GET /tasks` (same names and rules; no paging: every match is exported, in the requested sort). Unknown fields answer 400. With an `Idempotency-Key` (kept 24 hours per user) a retry with the same body answers the original 202 and job id again (with `Idempotent-Replayed: true`) without queuing another job; the same key with another body answers 422; a retry while the first request is still running answers 409. While the job queue (Redis) is unavailable the answer is 503.
+         */
+        post: operations["ExportsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jobs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One of the caller's background jobs
+         * @description Only the caller's own jobs: another user's job and an unknown id both answer 404. Finished jobs stay visible for 24 hours. `progress` goes from 0 to 100.
+         */
+        get: operations["JobsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jobs/{id}/result": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download the file an export job produced
+         * @description The file is streamed as an attachment: CSV (RFC 4180: a UTF-8 byte order mark, a header row of the Task field names, CRLF line ends, fields with quotes, commas or line breaks quoted with inner quotes doubled, null as an empty field) or JSON (an array of Task objects). 409 while the job has not completed (waiting, delayed, active or failed); 404 for another user's job, an unknown id, or a result past its 24 hours.
+         */
+        get: operations["JobsController_result"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's notifications, newest first
+         * @description The latest 100 notifications of the caller (`unread=true`: the latest unread ones). Being assigned a task by someone else notifies the assignee (`task.assigned`); a task due within REMINDER_LEAD notifies its owner and assignee (`task.due_soon`). Each event notifies a user at most once.
+         */
+        get: operations["NotificationsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark one of the caller's notifications read
+         * @description Idempotent: marking a read notification again answers 204 and keeps its first `read_at`. Another user's notification and an unknown id both answer 404.
+         */
+        post: operations["NotificationsController_markRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's webhooks (without secrets)
+         * @description Oldest first.
+         */
+        get: operations["WebhooksController_list"];
+        put?: never;
+        /**
+         * Register a webhook for task events
+         * @description Each event of a task the owner can see (owns or is assigned to; for `task.deleted`, could see before the deletion) is POSTed to the URL as `{"id": "<delivery id>", "event", "created_at", "data": {"task": Task}}` with `Content-Type: application/json`, `X-Webhook-Event`, `X-Webhook-Delivery` (the delivery id, the same on every retry, for de-duplication: delivery is at least once) and `X-Webhook-Signature: sha256=<hex HMAC-SHA256 of the raw body keyed with the secret>`. A 2xx answer within 5 seconds is success; anything else (including redirects, which are not followed) is retried with exponential backoff (JOB_ATTEMPTS, JOB_BACKOFF_MS); the body is byte-identical on every attempt. The events of one task reach one webhook in order. A target that resolves to a non-public address at delivery time fails at once. After 5 consecutive deliveries failed for good the webhook is disabled (`active: false`, with `disabled_reason`); re-enable it with `PATCH /webhooks/{id}`. The secret is returned only here. At most 20 webhooks per user (409 beyond).
+         */
+        post: operations["WebhooksController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete a webhook and its delivery log
+         * @description Queued deliveries are dropped. Another user's webhook answers 404.
+         */
+        delete: operations["WebhooksController_remove"];
+        options?: never;
+        head?: never;
+        /**
+         * Enable or disable a webhook
+         * @description `{"active": true}` re-enables a webhook (for instance one disabled after failed deliveries) and resets its failure count; `{"active": false}` disables it. Deliveries of a disabled webhook that are still queued are skipped; events that happened while it was disabled are not sent later. Another user's webhook answers 404.
+         */
+        patch: operations["WebhooksController_update"];
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The delivery log of a webhook
+         * @description The 100 newest deliveries, newest first. Another user's webhook answers 404.
+         */
+        get: operations["WebhooksController_deliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -497,6 +665,250 @@ export interface components {
         TaskDeletedResponseDto: {
             /** @example Task deleted successfully */
             message: string;
+        };
+        CreateExportDto: {
+            /** @description One status or a comma list, e.g. `pending,in_progress` */
+            status?: ("pending" | "in_progress" | "completed")[];
+            /** @description One priority or a comma list, e.g. `high` */
+            priority?: ("low" | "medium" | "high")[];
+            /**
+             * @description `all`: owned or assigned to the caller; `owned`; `assigned` (to the caller)
+             * @default all
+             * @enum {string}
+             */
+            scope?: "all" | "owned" | "assigned";
+            /** @description Search: every whitespace-separated term must occur, case-insensitively, inside the title or the description (substring match, so text without spaces such as Chinese works; `%` and `_` match themselves), e.g. `项目` */
+            q?: string;
+            /**
+             * Format: date-time
+             * @description Only tasks due strictly before this RFC 3339 date-time, e.g. `2026-03-01T00:00:00Z`
+             */
+            due_before?: string;
+            /**
+             * Format: date-time
+             * @description Only tasks due strictly after this RFC 3339 date-time, e.g. `2026-01-01T00:00:00Z`
+             */
+            due_after?: string;
+            /**
+             * @description Sort key; ties are broken by id in the same direction. Tasks without a due date sort before all others ascending, after them descending (MySQL NULL order)
+             * @default created_at
+             * @enum {string}
+             */
+            sort?: "created_at" | "updated_at" | "due_date" | "priority" | "title";
+            /**
+             * @default desc
+             * @enum {string}
+             */
+            order?: "asc" | "desc";
+            /**
+             * @example csv
+             * @enum {string}
+             */
+            format: "csv" | "json";
+            /** @description Tasks assigned to this user id, or `none` for unassigned tasks */
+            assignee_id?: number | "none";
+            /** @description `true`: due in the past and not completed; `false`: the others (no due date, due later, or completed) */
+            overdue?: boolean;
+        };
+        JobAcceptedResponseDto: {
+            /**
+             * @description Opaque job id; follow it at `Location`
+             * @example export-3f0c2a8e-9d1b-4c57-8a8e-2b1f4c9d7e60
+             */
+            job_id: string;
+        };
+        JobResponseDto: {
+            /** @example export-3f0c2a8e-9d1b-4c57-8a8e-2b1f4c9d7e60 */
+            id: string;
+            /**
+             * @example export
+             * @enum {string}
+             */
+            type: "export";
+            /**
+             * @description `waiting` (queued), `delayed` (waiting for a retry after a failed attempt), `active`, `completed`, `failed` (after the last attempt)
+             * @example active
+             * @enum {string}
+             */
+            state: "waiting" | "delayed" | "active" | "completed" | "failed";
+            /**
+             * @description Percent done, 0 to 100
+             * @example 40
+             */
+            progress: number;
+            /**
+             * @description Attempts started so far
+             * @example 1
+             */
+            attempts_made: number;
+            /** @example 3 */
+            max_attempts: number;
+            /**
+             * @description Why the job failed; null unless `state` is `failed`
+             * @example null
+             */
+            failed_reason: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-01-20T08:30:00.000Z
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description When the job completed or failed for good
+             * @example null
+             */
+            finished_at: string | null;
+        };
+        NotificationResponseDto: {
+            /** @example 17 */
+            id: number;
+            /**
+             * @description `task.assigned`: the caller was assigned the task; `task.due_soon`: the task (owned by or assigned to the caller) is due within REMINDER_LEAD
+             * @example task.assigned
+             * @enum {string}
+             */
+            type: "task.assigned" | "task.due_soon";
+            /** @example 42 */
+            task_id: number;
+            /** @example You were assigned the task "完成项目文档" */
+            message: string;
+            /**
+             * Format: date-time
+             * @description When the caller first marked it read; null while unread
+             * @example null
+             */
+            read_at: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-01-20T08:30:00.000Z
+             */
+            created_at: string;
+        };
+        CreateWebhookDto: {
+            /**
+             * @description Absolute `http` or `https` URL without credentials. Refused (400) when its host resolves to a private, loopback, link-local, unique-local, carrier-grade NAT, multicast, unspecified or cloud metadata address (IPv4 or IPv6), unless the service runs with `WEBHOOK_ALLOW_PRIVATE=true`.
+             * @example https://example.com/hooks/tasks
+             */
+            url: string;
+            /**
+             * @description Event types to receive: at least one, no repeats
+             * @example [
+             *       "task.created",
+             *       "task.completed"
+             *     ]
+             */
+            events: ("task.created" | "task.updated" | "task.deleted" | "task.assigned" | "task.completed" | "task.due_soon")[];
+            /**
+             * @description Key of the HMAC-SHA256 signature (16 to 255 printable ASCII characters). When absent a random one (`whsec_` + 64 hex digits) is generated. It is stored as given (the service needs it to sign) and returned only in this response.
+             * @example whsec_5f1d0c3b9a7e4d2c8b6a1f0e9d8c7b6a
+             */
+            secret?: string;
+        };
+        CreatedWebhookResponseDto: {
+            /** @example 1 */
+            id: number;
+            /** @example https://example.com/hooks/tasks */
+            url: string;
+            /**
+             * @example [
+             *       "task.created"
+             *     ]
+             */
+            events: ("task.created" | "task.updated" | "task.deleted" | "task.assigned" | "task.completed" | "task.due_soon")[];
+            /**
+             * @description The signing secret; shown only in this response
+             * @example whsec_5f1d0c3b9a7e4d2c8b6a1f0e9d8c7b6a
+             */
+            secret: string;
+            /**
+             * Format: date-time
+             * @example 2026-01-20T08:30:00.000Z
+             */
+            created_at: string;
+        };
+        WebhookResponseDto: {
+            /** @example 1 */
+            id: number;
+            /** @example https://example.com/hooks/tasks */
+            url: string;
+            /**
+             * @example [
+             *       "task.created"
+             *     ]
+             */
+            events: ("task.created" | "task.updated" | "task.deleted" | "task.assigned" | "task.completed" | "task.due_soon")[];
+            /**
+             * @description false once disabled (after failed deliveries or by the owner): nothing is sent
+             * @example true
+             */
+            active: boolean;
+            /**
+             * @description Why the webhook is disabled; null while active
+             * @example null
+             */
+            disabled_reason: string | null;
+            /**
+             * @description Deliveries failed for good in a row (reset by a success or by re-enabling); at 5 the webhook is disabled
+             * @example 0
+             */
+            consecutive_failures: number;
+            /**
+             * Format: date-time
+             * @example 2026-01-20T08:30:00.000Z
+             */
+            created_at: string;
+        };
+        UpdateWebhookDto: {
+            /**
+             * @description `true` re-enables the webhook (also one disabled after failed deliveries) and resets its failure count; `false` disables it.
+             * @example true
+             */
+            active: boolean;
+        };
+        WebhookDeliveryResponseDto: {
+            /**
+             * Format: uuid
+             * @description Delivery id, sent as `X-Webhook-Delivery` and as `id` in the body
+             * @example 3f0c2a8e-9d1b-4c57-8a8e-2b1f4c9d7e60
+             */
+            id: string;
+            /**
+             * @example task.created
+             * @enum {string}
+             */
+            event: "task.created" | "task.updated" | "task.deleted" | "task.assigned" | "task.completed" | "task.due_soon";
+            /**
+             * @description `pending` (not tried yet), `retrying` (an attempt failed, another follows), `delivered` (2xx), `failed` (every attempt failed, or the target was refused), `skipped` (the webhook was disabled before it was sent)
+             * @example delivered
+             * @enum {string}
+             */
+            status: "pending" | "retrying" | "delivered" | "failed" | "skipped";
+            /**
+             * @description Attempts made so far
+             * @example 1
+             */
+            attempts: number;
+            /**
+             * @description HTTP status of the last answer; null when none came
+             * @example 200
+             */
+            response_status: number | null;
+            /**
+             * @description Why the last attempt failed; null after a success
+             * @example null
+             */
+            last_error: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-01-20T08:30:00.000Z
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @example 2026-01-20T08:30:00.250Z
+             */
+            delivered_at: string | null;
         };
     };
     responses: never;
@@ -1577,6 +1989,717 @@ export interface operations {
             };
             /** @description Body is not application/json (`UNSUPPORTED_MEDIA_TYPE`) */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A dependency is unavailable (`SERVICE_UNAVAILABLE`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    ExportsController_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 1 to 255 printable ASCII characters, unique per intended export */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateExportDto"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    /** @description URL of the job resource */
+                    Location?: string;
+                    /** @description `true` when this is a replay of an earlier request with the same key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobAcceptedResponseDto"];
+                };
+            };
+            /** @description Validation failed (`VALIDATION_FAILED`), with `details` per field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials (`UNAUTHORIZED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflict with the current state (`CONFLICT`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Body larger than the limit (`PAYLOAD_TOO_LARGE`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Body is not application/json (`UNSUPPORTED_MEDIA_TYPE`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different body (`IDEMPOTENCY_MISMATCH`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A dependency is unavailable (`SERVICE_UNAVAILABLE`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    JobsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Opaque job id, as returned in `job_id` */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobResponseDto"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials (`UNAUTHORIZED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found, or not visible to the caller (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A dependency is unavailable (`SERVICE_UNAVAILABLE`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    JobsController_result: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Opaque job id, as returned in `job_id` */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The exported file */
+            200: {
+                headers: {
+                    /** @description Always an attachment named `tasks-<id>.csv` or `tasks-<id>.json` */
+                    "Content-Disposition"?: string;
+                    /** @description Size of the file in bytes */
+                    "Content-Length"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                    "application/json": components["schemas"]["TaskResponseDto"][];
+                };
+            };
+            /** @description Missing, expired or invalid credentials (`UNAUTHORIZED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found, or not visible to the caller (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflict with the current state (`CONFLICT`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A dependency is unavailable (`SERVICE_UNAVAILABLE`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    NotificationsController_list: {
+        parameters: {
+            query?: {
+                /** @description `true`: only unread notifications; `false` or absent: all */
+                unread?: "true" | "false";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationResponseDto"][];
+                };
+            };
+            /** @description Validation failed (`VALIDATION_FAILED`), with `details` per field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials (`UNAUTHORIZED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A dependency is unavailable (`SERVICE_UNAVAILABLE`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    NotificationsController_markRead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Notification id (positive integer) */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Marked read (or it already was) */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation failed (`VALIDATION_FAILED`), with `details` per field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials (`UNAUTHORIZED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found, or not visible to the caller (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A dependency is unavailable (`SERVICE_UNAVAILABLE`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    WebhooksController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookResponseDto"][];
+                };
+            };
+            /** @description Missing, expired or invalid credentials (`UNAUTHORIZED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A dependency is unavailable (`SERVICE_UNAVAILABLE`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    WebhooksController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateWebhookDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedWebhookResponseDto"];
+                };
+            };
+            /** @description Validation failed (`VALIDATION_FAILED`), with `details` per field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials (`UNAUTHORIZED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflict with the current state (`CONFLICT`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Body larger than the limit (`PAYLOAD_TOO_LARGE`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Body is not application/json (`UNSUPPORTED_MEDIA_TYPE`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A dependency is unavailable (`SERVICE_UNAVAILABLE`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    WebhooksController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Webhook id (positive integer) */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation failed (`VALIDATION_FAILED`), with `details` per field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials (`UNAUTHORIZED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found, or not visible to the caller (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A dependency is unavailable (`SERVICE_UNAVAILABLE`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    WebhooksController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Webhook id (positive integer) */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateWebhookDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookResponseDto"];
+                };
+            };
+            /** @description Validation failed (`VALIDATION_FAILED`), with `details` per field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials (`UNAUTHORIZED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found, or not visible to the caller (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Body larger than the limit (`PAYLOAD_TOO_LARGE`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Body is not application/json (`UNSUPPORTED_MEDIA_TYPE`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A dependency is unavailable (`SERVICE_UNAVAILABLE`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    WebhooksController_deliveries: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Webhook id (positive integer) */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryResponseDto"][];
+                };
+            };
+            /** @description Validation failed (`VALIDATION_FAILED`), with `details` per field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials (`UNAUTHORIZED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found, or not visible to the caller (`NOT_FOUND`) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -6,15 +6,18 @@ import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { AppValidationPipe } from './common/http/validation';
 import { AppConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { ExportsModule } from './exports/exports.module';
 import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { NotificationsModule } from './notifications/notifications.module';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { RedisModule } from './redis/redis.module';
 import { TasksModule } from './tasks/tasks.module';
 import { UsersModule } from './users/users.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({
   imports: [
@@ -29,6 +32,9 @@ import { UsersModule } from './users/users.module';
     AuthModule,
     TasksModule,
     JobsModule,
+    ExportsModule,
+    NotificationsModule,
+    WebhooksModule,
   ],
   providers: [
     { provide: APP_PIPE, useClass: AppValidationPipe },

@@ -1,8 +1,22 @@
 import { RefreshToken } from '../auth/refresh-token.entity';
+import { ExportFile, ExportFileChunk } from '../exports/export-file.entity';
 import { IdempotencyKey } from '../idempotency/idempotency-key.entity';
+import { Notification } from '../notifications/notification.entity';
 import { TaskEventRecord } from '../tasks/events/task-event-record.entity';
 import { Task } from '../tasks/task.entity';
 import { User } from '../users/user.entity';
+import { Webhook, WebhookDelivery } from '../webhooks/webhook.entity';
 
 /** Every entity, listed explicitly so the app, the CLI and the tests load the same set. */
-export const ENTITIES = [User, RefreshToken, Task, TaskEventRecord, IdempotencyKey];
+export const ENTITIES = [
+  User,
+  RefreshToken,
+  Task,
+  TaskEventRecord,
+  IdempotencyKey,
+  ExportFile,
+  ExportFileChunk,
+  Notification,
+  Webhook,
+  WebhookDelivery,
+];

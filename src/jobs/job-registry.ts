@@ -1,17 +1,24 @@
 import type { JobsOptions } from 'bullmq';
 import type { AppConfig } from '../config/env';
+import type { ExportTasksPayload } from '../exports/export-job';
 
 /**
  * The one registry of queues, job names, typed payloads and retry policies. A job name is
  * `<queue>.<action>`; every name here must have exactly one @JobHandler, or workers refuse to
  * start.
  */
-export const QUEUE_NAMES = ['events'] as const;
+export const QUEUE_NAMES = ['events', 'exports', 'reminders', 'webhooks'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export interface JobPayloads {
   /** Fan a committed task event out to its consumers (webhooks, notifications, reminders). */
   'events.dispatch': { eventId: number };
+  /** Export the caller's visible tasks matching the filters to a CSV or JSON file. */
+  'exports.tasks': ExportTasksPayload;
+  /** Fire a task's due-date reminder (`task.due_soon`) unless the task changed since. */
+  'reminders.fire': { taskId: number; dueAt: string };
+  /** POST one stored webhook delivery (its body and id were fixed when it was created). */
+  'webhooks.deliver': { deliveryId: string; webhookId: number };
 }
 export type JobName = keyof JobPayloads;
 
@@ -29,6 +36,23 @@ const HOUR = 3600;
 export const JOB_DEFINITIONS: { readonly [N in JobName]: JobDefinition } = {
   'events.dispatch': {
     queue: 'events',
+    keepCompletedSeconds: HOUR,
+    keepFailedSeconds: 7 * 24 * HOUR,
+  },
+  'exports.tasks': {
+    queue: 'exports',
+    // As long as the result is downloadable (EXPORT_RESULT_TTL_MS): GET /jobs/{id} keeps working.
+    keepCompletedSeconds: 24 * HOUR,
+    keepFailedSeconds: 24 * HOUR,
+  },
+  'reminders.fire': {
+    queue: 'reminders',
+    keepCompletedSeconds: HOUR,
+    keepFailedSeconds: 7 * 24 * HOUR,
+  },
+  'webhooks.deliver': {
+    queue: 'webhooks',
+    // The outcome lives in webhook_deliveries (GET /webhooks/{id}/deliveries), not in the job.
     keepCompletedSeconds: HOUR,
     keepFailedSeconds: 7 * 24 * HOUR,
   },

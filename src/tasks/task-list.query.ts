@@ -73,7 +73,7 @@ export function escapeLikeTerm(term: string): string {
 }
 
 /** One disjoint part of "what the caller may see": owned, or assigned to the caller. */
-interface Branch {
+export interface Branch {
   conditions: string[];
   params: unknown[];
 }
@@ -170,7 +170,7 @@ export function filterConditions(filters: TaskListFilters, now: Date): Branch {
   return { conditions, params };
 }
 
-const SORT_COLUMNS: Readonly<Record<TaskSort, string>> = {
+export const SORT_COLUMNS: Readonly<Record<TaskSort, string>> = {
   created_at: 'created_at',
   updated_at: 'updated_at',
   due_date: 'due_date',
@@ -179,7 +179,7 @@ const SORT_COLUMNS: Readonly<Record<TaskSort, string>> = {
 };
 
 /** `FROM … WHERE …` of one branch with the shared filters. */
-function branchWhere(branch: Branch, shared: Branch): SqlQuery {
+export function branchWhere(branch: Branch, shared: Branch): SqlQuery {
   return {
     sql: `${fromTasks(branch)} WHERE ${[...branch.conditions, ...shared.conditions].join(' AND ')}`,
     params: [...branch.params, ...shared.params],

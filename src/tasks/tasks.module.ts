@@ -7,6 +7,7 @@ import { TaskEventRecord } from './events/task-event-record.entity';
 import { TaskEventsService } from './events/task-events.service';
 import { taskCacheProvider } from './task-cache';
 import { TaskCacheWarmup } from './task-cache.warmup';
+import { TaskExportReader } from './task-export.reader';
 import { Task } from './task.entity';
 import { TasksController } from './tasks.controller';
 import { TasksRepository } from './tasks.repository';
@@ -20,7 +21,14 @@ import { TasksService } from './tasks.service';
     CacheModule,
   ],
   controllers: [TasksController],
-  providers: [TasksRepository, TasksService, TaskEventsService, taskCacheProvider, TaskCacheWarmup],
-  exports: [TasksService],
+  providers: [
+    TasksRepository,
+    TasksService,
+    TaskEventsService,
+    taskCacheProvider,
+    TaskCacheWarmup,
+    TaskExportReader,
+  ],
+  exports: [TasksService, TaskExportReader, TaskEventsService],
 })
 export class TasksModule {}

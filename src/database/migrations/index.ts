@@ -2,6 +2,9 @@ import { CreateUsersAndRefreshTokens1764000000000 } from './1764000000000-Create
 import { CreateTasks1764100000000 } from './1764100000000-CreateTasks';
 import { CreateIdempotencyKeys1764100000001 } from './1764100000001-CreateIdempotencyKeys';
 import { AddTaskEventDispatch1764200000000 } from './1764200000000-AddTaskEventDispatch';
+import { CreateExportFiles1764300000000 } from './1764300000000-CreateExportFiles';
+import { CreateWebhooks1764300000100 } from './1764300000100-CreateWebhooks';
+import { CreateNotifications1764300000200 } from './1764300000200-CreateNotifications';
 
 /** Every migration in order; new ones are appended here. */
 export const MIGRATIONS = [
@@ -9,4 +12,7 @@ export const MIGRATIONS = [
   CreateTasks1764100000000,
   CreateIdempotencyKeys1764100000001,
   AddTaskEventDispatch1764200000000,
+  CreateExportFiles1764300000000,
+  CreateWebhooks1764300000100,
+  CreateNotifications1764300000200,
 ];

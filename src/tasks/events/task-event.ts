@@ -6,6 +6,8 @@ export const TASK_EVENT_TYPES = [
   'task.assigned',
   'task.completed',
   'task.deleted',
+  /** A due-date reminder fired (written by the reminders job, not by a task write). */
+  'task.due_soon',
 ] as const;
 export type TaskEventType = (typeof TASK_EVENT_TYPES)[number];
 

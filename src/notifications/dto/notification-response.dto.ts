@@ -1,0 +1,49 @@
+import { ApiProperty } from '@nestjs/swagger';
+import type { Notification } from '../notification.entity';
+
+export const NOTIFICATION_TYPES = ['task.assigned', 'task.due_soon'] as const;
+export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
+
+export class NotificationResponseDto {
+  @ApiProperty({ example: 17 })
+  id!: number;
+
+  @ApiProperty({
+    enum: NOTIFICATION_TYPES,
+    description:
+      '`task.assigned`: the caller was assigned the task; `task.due_soon`: the task (owned by ' +
+      'or assigned to the caller) is due within REMINDER_LEAD',
+    example: 'task.assigned',
+  })
+  type!: NotificationType;
+
+  @ApiProperty({ example: 42 })
+  task_id!: number;
+
+  @ApiProperty({ example: 'You were assigned the task "完成项目文档"' })
+  message!: string;
+
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'When the caller first marked it read; null while unread',
+    example: null,
+  })
+  read_at!: string | null;
+
+  @ApiProperty({ format: 'date-time', example: '2026-01-20T08:30:00.000Z' })
+  created_at!: string;
+}
+
+/** The only way a notification leaves the service: an explicit field list. */
+export function toNotificationResponse(notification: Notification): NotificationResponseDto {
+  return {
+    id: notification.id,
+    type: notification.type as NotificationType,
+    task_id: notification.taskId,
+    message: notification.message,
+    read_at: notification.readAt ? notification.readAt.toISOString() : null,
+    created_at: notification.createdAt.toISOString(),
+  };
+}

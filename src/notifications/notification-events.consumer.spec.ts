@@ -1,0 +1,89 @@
+import type { EntityManager } from 'typeorm';
+import type { DispatchedTaskEvent } from '../jobs/task-event-consumer';
+import type { TaskResponseDto } from '../tasks/dto/task-response.dto';
+import { NotificationEventsConsumer } from './notification-events.consumer';
+import type { NewNotification, NotificationsRepository } from './notifications.repository';
+
+const task: TaskResponseDto = {
+  id: 5,
+  title: 'Write the docs',
+  description: '',
+  status: 'pending',
+  priority: 'medium',
+  user_id: 1,
+  assignee_id: 2,
+  due_date: '2026-03-01T12:00:00.000Z',
+  completed_at: null,
+  created_at: '2026-01-01T00:00:00.000Z',
+  updated_at: '2026-01-01T00:00:00.000Z',
+};
+
+function event(overrides: Partial<DispatchedTaskEvent>): DispatchedTaskEvent {
+  return {
+    id: 90,
+    type: 'task.updated',
+    taskId: task.id,
+    actorId: 1,
+    occurredAt: new Date(),
+    before: task,
+    after: task,
+    ...overrides,
+  };
+}
+
+describe(NotificationEventsConsumer.name, () => {
+  const manager = {} as EntityManager;
+  let inserted: NewNotification[][];
+  let consumer: NotificationEventsConsumer;
+
+  beforeEach(() => {
+    inserted = [];
+    const repository = {
+      insertIgnoringDuplicates: (_m: EntityManager, rows: readonly NewNotification[]) => {
+        inserted.push([...rows]);
+        return Promise.resolve();
+      },
+    } as unknown as NotificationsRepository;
+    consumer = new NotificationEventsConsumer(repository);
+  });
+
+  it('should notify the new assignee of an assignment, keyed on the event', async () => {
+    await consumer.onTaskEvent(event({ type: 'task.assigned' }), manager);
+    expect(inserted).toEqual([
+      [
+        {
+          userId: 2,
+          type: 'task.assigned',
+          taskId: 5,
+          eventId: 90,
+          message: 'You were assigned the task "Write the docs"',
+        },
+      ],
+    ]);
+  });
+
+  it('should not notify an assignee that assigned the task to itself', async () => {
+    await consumer.onTaskEvent(event({ type: 'task.assigned', actorId: 2 }), manager);
+    expect(inserted.flat()).toEqual([]);
+  });
+
+  it('should notify owner and assignee once each when a task is due soon', async () => {
+    await consumer.onTaskEvent(event({ type: 'task.due_soon' }), manager);
+    expect(inserted.flat().map((n) => [n.userId, n.type, n.eventId])).toEqual([
+      [1, 'task.due_soon', 90],
+      [2, 'task.due_soon', 90],
+    ]);
+    inserted = [];
+    const ownTask = { ...task, assignee_id: 1 };
+    await consumer.onTaskEvent(event({ type: 'task.due_soon', after: ownTask }), manager);
+    expect(inserted.flat().map((n) => n.userId)).toEqual([1]);
+  });
+
+  it('should notify nobody of other events', async () => {
+    for (const type of ['task.created', 'task.updated', 'task.completed'] as const) {
+      await consumer.onTaskEvent(event({ type }), manager);
+    }
+    await consumer.onTaskEvent(event({ type: 'task.deleted', after: null }), manager);
+    expect(inserted.flat()).toEqual([]);
+  });
+});

@@ -1,0 +1,62 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import {
+  DispatchedTaskEvent,
+  TaskEventConsumer,
+  TaskEventConsumerInstance,
+} from '../jobs/task-event-consumer';
+import type { NotificationType } from './dto/notification-response.dto';
+import { NewNotification, NotificationsRepository } from './notifications.repository';
+
+/** Titles are up to 200 characters; the message column holds 500. */
+function quoted(title: string): string {
+  return `"${title}"`;
+}
+
+/**
+ * Turns task events into notifications: `task.assigned` notifies the new assignee (unless it
+ * assigned itself), `task.due_soon` the owner and the assignee. The rows are keyed on the event
+ * id, so a redelivered event inserts nothing new.
+ */
+@Injectable()
+@TaskEventConsumer()
+export class NotificationEventsConsumer implements TaskEventConsumerInstance {
+  constructor(private readonly notifications: NotificationsRepository) {}
+
+  async onTaskEvent(event: DispatchedTaskEvent, manager: EntityManager): Promise<void> {
+    const rows = this.notificationsOf(event);
+    await this.notifications.insertIgnoringDuplicates(manager, rows, new Date());
+  }
+
+  private notificationsOf(event: DispatchedTaskEvent): NewNotification[] {
+    const task = event.after;
+    if (task === null) return [];
+    const base = { taskId: event.taskId, eventId: event.id };
+    switch (event.type) {
+      case 'task.assigned': {
+        // Nobody needs to be told about an assignment they made to themselves.
+        if (task.assignee_id === null || task.assignee_id === event.actorId) return [];
+        const type: NotificationType = 'task.assigned';
+        return [
+          {
+            ...base,
+            type,
+            userId: task.assignee_id,
+            message: `You were assigned the task ${quoted(task.title)}`,
+          },
+        ];
+      }
+      case 'task.due_soon': {
+        const type: NotificationType = 'task.due_soon';
+        const message = `The task ${quoted(task.title)} is due at ${task.due_date ?? 'its due date'}`;
+        const users = new Set([
+          task.user_id,
+          ...(task.assignee_id === null ? [] : [task.assignee_id]),
+        ]);
+        return [...users].map((userId) => ({ ...base, type, userId, message }));
+      }
+      default:
+        return [];
+    }
+  }
+}

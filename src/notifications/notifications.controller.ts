@@ -1,0 +1,62 @@
+import { Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+} from '@nestjs/swagger';
+import { ApiErrorResponses } from '../common/decorators/api-error-responses.decorator';
+import { AuthUser, CurrentUser } from '../common/decorators/current-user.decorator';
+import { ParseIdPipe } from '../common/http/parse-id.pipe';
+import { ListNotificationsQuery } from './dto/list-notifications.query';
+import { NotificationResponseDto } from './dto/notification-response.dto';
+import { NOTIFICATIONS_LIST_LIMIT, NotificationsService } from './notifications.service';
+
+@ApiTags('notifications')
+@ApiBearerAuth()
+@Controller('notifications')
+export class NotificationsController {
+  constructor(private readonly notifications: NotificationsService) {}
+
+  @Get()
+  @ApiOperation({
+    summary: "The caller's notifications, newest first",
+    description:
+      `The latest ${NOTIFICATIONS_LIST_LIMIT} notifications of the caller (\`unread=true\`: ` +
+      'the latest unread ones). Being assigned a task by someone else notifies the assignee ' +
+      '(`task.assigned`); a task due within REMINDER_LEAD notifies its owner and assignee ' +
+      '(`task.due_soon`). Each event notifies a user at most once.',
+  })
+  @ApiOkResponse({ type: NotificationResponseDto, isArray: true })
+  @ApiErrorResponses(400, 401, 429, 503)
+  list(
+    @CurrentUser() caller: AuthUser,
+    @Query() query: ListNotificationsQuery,
+  ): Promise<NotificationResponseDto[]> {
+    return this.notifications.list(caller.id, query.unread === 'true');
+  }
+
+  @Post(':id/read')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiParam({
+    name: 'id',
+    description: 'Notification id (positive integer)',
+    schema: { type: 'integer', minimum: 1, maximum: 4294967295 },
+  })
+  @ApiOperation({
+    summary: "Mark one of the caller's notifications read",
+    description:
+      'Idempotent: marking a read notification again answers 204 and keeps its first `read_at`. ' +
+      "Another user's notification and an unknown id both answer 404.",
+  })
+  @ApiNoContentResponse({ description: 'Marked read (or it already was)' })
+  @ApiErrorResponses(400, 401, 404, 429, 503)
+  async markRead(
+    @CurrentUser() caller: AuthUser,
+    @Param('id', ParseIdPipe) id: number,
+  ): Promise<void> {
+    await this.notifications.markRead(caller.id, id);
+  }
+}

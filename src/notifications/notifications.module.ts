@@ -1,0 +1,28 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { JobsModule } from '../jobs/jobs.module';
+import { TasksModule } from '../tasks/tasks.module';
+import { NotificationEventsConsumer } from './notification-events.consumer';
+import { Notification } from './notification.entity';
+import { NotificationsController } from './notifications.controller';
+import { NotificationsRepository } from './notifications.repository';
+import { NotificationsService } from './notifications.service';
+import { ReminderFireHandler } from './reminder-fire.handler';
+import { ReminderSchedulerConsumer } from './reminder-scheduler.consumer';
+
+/**
+ * In-app notifications (`GET /notifications`) and due-date reminders: both react to committed
+ * task events, and a fired reminder is itself a task event (`task.due_soon`).
+ */
+@Module({
+  imports: [TypeOrmModule.forFeature([Notification]), JobsModule, TasksModule],
+  controllers: [NotificationsController],
+  providers: [
+    NotificationsRepository,
+    NotificationsService,
+    NotificationEventsConsumer,
+    ReminderSchedulerConsumer,
+    ReminderFireHandler,
+  ],
+})
+export class NotificationsModule {}

@@ -1,0 +1,61 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, IsNull, Repository } from 'typeorm';
+import { Notification } from './notification.entity';
+
+/** A notification to write: one per user, event and type. */
+export interface NewNotification {
+  userId: number;
+  type: string;
+  taskId: number;
+  eventId: number;
+  message: string;
+}
+
+/** Notifications, always scoped by their user. */
+@Injectable()
+export class NotificationsRepository {
+  constructor(
+    @InjectRepository(Notification) private readonly notifications: Repository<Notification>,
+  ) {}
+
+  /** The user's newest notifications first (by id, which grows with creation). */
+  listForUser(userId: number, unreadOnly: boolean, limit: number): Promise<Notification[]> {
+    return this.notifications.find({
+      where: unreadOnly ? { userId, readAt: IsNull() } : { userId },
+      order: { id: 'DESC' },
+      take: limit,
+    });
+  }
+
+  /**
+   * Marks the user's notification read, keeping the first read time. False when the user has
+   * no notification with that id.
+   */
+  async markReadForUser(userId: number, id: number, now: Date): Promise<boolean> {
+    const result = await this.notifications
+      .createQueryBuilder()
+      .update()
+      .set({ readAt: now })
+      .where('id = :id AND user_id = :userId AND read_at IS NULL', { id, userId })
+      .execute();
+    if ((result.affected ?? 0) > 0) return true;
+    return this.notifications.exists({ where: { id, userId } });
+  }
+
+  /**
+   * Inserts inside the caller's transaction; a row that exists already (same user, event and
+   * type: a redelivered event) is skipped by the unique key instead of failing.
+   */
+  async insertIgnoringDuplicates(
+    manager: EntityManager,
+    rows: readonly NewNotification[],
+    now: Date,
+  ): Promise<void> {
+    if (rows.length === 0) return;
+    await manager.query(
+      'INSERT IGNORE INTO notifications (user_id, type, task_id, event_id, message, read_at, created_at) VALUES ?',
+      [rows.map((row) => [row.userId, row.type, row.taskId, row.eventId, row.message, null, now])],
+    );
+  }
+}

@@ -1,0 +1,105 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Job } from 'bullmq';
+import { DataSource, EntityManager } from 'typeorm';
+import { JobHandler, JobHandlerInstance, PermanentJobError } from '../jobs/job-handler';
+import type { JobPayloads } from '../jobs/job-registry';
+import type { TaskResponseDto } from '../tasks/dto/task-response.dto';
+import { TaskEventsService } from '../tasks/events/task-events.service';
+import { priorityFromCode, statusFromCode } from '../tasks/task.constants';
+
+interface TaskRow {
+  id: number;
+  user_id: number;
+  assignee_id: number | null;
+  title: string;
+  description: string;
+  status: number;
+  priority: number;
+  due_date: Date | null;
+  completed_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+function toTask(row: TaskRow): TaskResponseDto {
+  const iso = (value: Date | null): string | null => (value ? value.toISOString() : null);
+  return {
+    id: Number(row.id),
+    title: row.title,
+    description: row.description,
+    status: statusFromCode(Number(row.status)),
+    priority: priorityFromCode(Number(row.priority)),
+    user_id: Number(row.user_id),
+    assignee_id: row.assignee_id === null ? null : Number(row.assignee_id),
+    due_date: iso(row.due_date),
+    completed_at: iso(row.completed_at),
+    created_at: row.created_at.toISOString(),
+    updated_at: row.updated_at.toISOString(),
+  };
+}
+
+type FireOutcome = 'fired' | 'stale' | 'already-fired';
+
+/**
+ * Fires a task's reminder: records a `task.due_soon` event, which the outbox carries to the
+ * notification and webhook consumers. The job may be stale (the task was changed, completed or
+ * deleted after it was queued, and removing it raced with its start): the task is re-read and
+ * nothing fires unless it still is due at the job's due date.
+ */
+@Injectable()
+@JobHandler('reminders.fire')
+export class ReminderFireHandler implements JobHandlerInstance<'reminders.fire'> {
+  private readonly logger = new Logger(ReminderFireHandler.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly taskEvents: TaskEventsService,
+  ) {}
+
+  async handle(job: Job<JobPayloads['reminders.fire']>): Promise<{ outcome: FireOutcome }> {
+    const { taskId } = job.data;
+    const dueAt = new Date(job.data.dueAt);
+    if (!Number.isInteger(taskId) || Number.isNaN(dueAt.getTime())) {
+      throw new PermanentJobError(`invalid reminder payload ${JSON.stringify(job.data)}`);
+    }
+    // One transaction: the task row lock orders this after any concurrent change of the task,
+    // and the task_reminders row commits with the event, so a retried or duplicated job can
+    // never record a second task.due_soon for the same due date.
+    const outcome = await this.dataSource.transaction((manager) =>
+      this.fire(manager, taskId, dueAt),
+    );
+    this.logger.log(`Reminder ${job.id} for task ${taskId}: ${outcome}`);
+    return { outcome };
+  }
+
+  private async fire(manager: EntityManager, taskId: number, dueAt: Date): Promise<FireOutcome> {
+    const rows = await manager.query<TaskRow[]>(
+      `SELECT id, user_id, assignee_id, title, description, status, priority, due_date,
+              completed_at, created_at, updated_at
+         FROM tasks WHERE id = ? AND deleted_at IS NULL FOR UPDATE`,
+      [taskId],
+    );
+    const row = rows[0];
+    if (!row) return 'stale';
+    const task = toTask(row);
+    if (task.status === 'completed' || row.due_date?.getTime() !== dueAt.getTime()) return 'stale';
+    const claimed = await manager.query<{ affectedRows: number }>(
+      'INSERT IGNORE INTO task_reminders (task_id, due_at, fired_at) VALUES (?, ?, ?)',
+      [taskId, dueAt, new Date()],
+    );
+    if (claimed.affectedRows === 0) return 'already-fired';
+    await this.taskEvents.record(manager, [
+      {
+        type: 'task.due_soon',
+        taskId,
+        // No user acted; the owner is recorded as the actor (actor_id is required).
+        actorId: task.user_id,
+        occurredAt: new Date(),
+        before: task,
+        after: task,
+      },
+    ]);
+    return 'fired';
+  }
+}

@@ -1,0 +1,152 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Param,
+  Patch,
+  Post,
+} from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+} from '@nestjs/swagger';
+import { ApiErrorResponses } from '../common/decorators/api-error-responses.decorator';
+import { AuthUser, CurrentUser } from '../common/decorators/current-user.decorator';
+import { ParseIdPipe } from '../common/http/parse-id.pipe';
+import { CreateWebhookDto } from './dto/create-webhook.dto';
+import { UpdateWebhookDto } from './dto/update-webhook.dto';
+import {
+  CreatedWebhookResponseDto,
+  WebhookDeliveryResponseDto,
+  WebhookResponseDto,
+} from './dto/webhook-response.dto';
+import { WebhooksService } from './webhooks.service';
+
+const ID_PARAM = ApiParam({
+  name: 'id',
+  description: 'Webhook id (positive integer)',
+  schema: { type: 'integer', minimum: 1, maximum: 4294967295 },
+});
+
+const DELIVERY_DESCRIPTION =
+  'Each event of a task the owner can see (owns or is assigned to; for `task.deleted`, could ' +
+  'see before the deletion) is POSTed to the URL as `{"id": "<delivery id>", "event", ' +
+  '"created_at", "data": {"task": Task}}` with `Content-Type: application/json`, ' +
+  '`X-Webhook-Event`, `X-Webhook-Delivery` (the delivery id, the same on every retry, for ' +
+  'de-duplication: delivery is at least once) and `X-Webhook-Signature: sha256=<hex ' +
+  'HMAC-SHA256 of the raw body keyed with the secret>`. A 2xx answer within 5 seconds is ' +
+  'success; anything else (including redirects, which are not followed) is retried with ' +
+  'exponential backoff (JOB_ATTEMPTS, JOB_BACKOFF_MS); the body is byte-identical on every ' +
+  'attempt. The events of one task reach one webhook in order. A target that resolves to a ' +
+  'non-public address at delivery time fails at once. After 5 consecutive deliveries failed ' +
+  'for good the webhook is disabled (`active: false`, with `disabled_reason`); re-enable it ' +
+  'with `PATCH /webhooks/{id}`.';
+
+@ApiTags('webhooks')
+@ApiBearerAuth()
+@Controller('webhooks')
+export class WebhooksController {
+  constructor(private readonly webhooks: WebhooksService) {}
+
+  @Post()
+  @HttpCode(HttpStatus.CREATED)
+  @ApiOperation({
+    summary: 'Register a webhook for task events',
+    description:
+      `${DELIVERY_DESCRIPTION} The secret is returned only here. At most 20 webhooks per ` +
+      'user (409 beyond).',
+  })
+  @ApiBody({
+    type: CreateWebhookDto,
+    examples: {
+      generated: { value: { url: 'https://example.com/hooks/tasks', events: ['task.created'] } },
+      ownSecret: {
+        value: {
+          url: 'https://example.com/hooks/tasks',
+          events: ['task.completed', 'task.due_soon'],
+          secret: 'whsec_5f1d0c3b9a7e4d2c8b6a1f0e9d8c7b6a',
+        },
+      },
+    },
+  })
+  @ApiCreatedResponse({ type: CreatedWebhookResponseDto })
+  @ApiErrorResponses(400, 401, 409, 413, 415, 429, 503)
+  create(
+    @CurrentUser() caller: AuthUser,
+    @Body() dto: CreateWebhookDto,
+  ): Promise<CreatedWebhookResponseDto> {
+    return this.webhooks.create(caller.id, dto);
+  }
+
+  @Get()
+  @ApiOperation({
+    summary: "The caller's webhooks (without secrets)",
+    description: 'Oldest first.',
+  })
+  @ApiOkResponse({ type: WebhookResponseDto, isArray: true })
+  @ApiErrorResponses(401, 429, 503)
+  list(@CurrentUser() caller: AuthUser): Promise<WebhookResponseDto[]> {
+    return this.webhooks.list(caller.id);
+  }
+
+  @Patch(':id')
+  @ID_PARAM
+  @ApiOperation({
+    summary: 'Enable or disable a webhook',
+    description:
+      '`{"active": true}` re-enables a webhook (for instance one disabled after failed ' +
+      'deliveries) and resets its failure count; `{"active": false}` disables it. Deliveries ' +
+      'of a disabled webhook that are still queued are skipped; events that happened while it ' +
+      "was disabled are not sent later. Another user's webhook answers 404.",
+  })
+  @ApiBody({ type: UpdateWebhookDto, examples: { enable: { value: { active: true } } } })
+  @ApiOkResponse({ type: WebhookResponseDto })
+  @ApiErrorResponses(400, 401, 404, 413, 415, 429, 503)
+  update(
+    @CurrentUser() caller: AuthUser,
+    @Param('id', ParseIdPipe) id: number,
+    @Body() dto: UpdateWebhookDto,
+  ): Promise<WebhookResponseDto> {
+    return this.webhooks.setActive(caller.id, id, dto.active);
+  }
+
+  @Delete(':id')
+  @ID_PARAM
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({
+    summary: 'Delete a webhook and its delivery log',
+    description: "Queued deliveries are dropped. Another user's webhook answers 404.",
+  })
+  @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiErrorResponses(400, 401, 404, 429, 503)
+  async remove(
+    @CurrentUser() caller: AuthUser,
+    @Param('id', ParseIdPipe) id: number,
+  ): Promise<void> {
+    await this.webhooks.remove(caller.id, id);
+  }
+
+  @Get(':id/deliveries')
+  @ID_PARAM
+  @ApiOperation({
+    summary: 'The delivery log of a webhook',
+    description: "The 100 newest deliveries, newest first. Another user's webhook answers 404.",
+  })
+  @ApiOkResponse({ type: WebhookDeliveryResponseDto, isArray: true })
+  @ApiErrorResponses(400, 401, 404, 429, 503)
+  deliveries(
+    @CurrentUser() caller: AuthUser,
+    @Param('id', ParseIdPipe) id: number,
+  ): Promise<WebhookDeliveryResponseDto[]> {
+    return this.webhooks.deliveries(caller.id, id);
+  }
+}
