@@ -49,9 +49,7 @@ function table(rows: Row[], columns: string[]): string {
   const cell = (v: unknown): string =>
     v === null || v === undefined
       ? ''
-      : (typeof v === 'string' ? v : JSON.stringify(v))
-          .replace(/\|/g, '\\|')
-          .replace(/\n/g, ' ');
+      : (typeof v === 'string' ? v : JSON.stringify(v)).replace(/\|/g, '\\|').replace(/\n/g, ' ');
   return [
     `| ${columns.join(' | ')} |`,
     `| ${columns.map(() => '---').join(' | ')} |`,
