@@ -121,6 +121,40 @@ export async function scrapeMetrics(target: Target): Promise<string> {
   return response.ok ? response.text() : '';
 }
 
+/** One sample of a metric without labels (or the sum over its label sets), or null. */
+export function metricValue(metricsText: string, name: string, labels = ''): number | null {
+  let total: number | null = null;
+  const pattern = new RegExp(`^${name}(\\{[^}]*\\})? (\\S+)$`, 'gm');
+  for (const match of metricsText.matchAll(pattern)) {
+    if (labels && !(match[1] ?? '').includes(labels)) continue;
+    total = (total ?? 0) + Number(match[2]);
+  }
+  return total;
+}
+
+/** Polls a metric every 200 ms until stopped; resolves to the maximum seen (null if never). */
+export function sampleMetricMax(
+  target: Target,
+  name: string,
+): { stop: () => Promise<number | null> } {
+  let max: number | null = null;
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const value = metricValue(await scrapeMetrics(target).catch(() => ''), name);
+      if (value !== null) max = Math.max(max ?? value, value);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  })();
+  return {
+    stop: async () => {
+      running = false;
+      await loop;
+      return max;
+    },
+  };
+}
+
 /** Sum of cache_requests_total by result (hit, miss, bypass) over all caches. */
 export function cacheCounters(metricsText: string): Record<string, number> {
   const totals: Record<string, number> = {};

@@ -52,6 +52,14 @@ export interface BenchReport {
     p99Ratio: number | null;
   } | null;
   notApplicable: Array<{ id: string; title: string; reason: string }>;
+  /** Scenario 9: task-event jobs processed during and after scenario 6, and the outbox lag. */
+  jobs: {
+    processed: number;
+    perSecondDuringLoad: number;
+    drainSeconds: number;
+    perSecondIncludingDrain: number;
+    maxOutboxLagSeconds: number | null;
+  } | null;
   targets: TargetCheck[];
   problems: string[];
 }
@@ -118,6 +126,16 @@ export function toMarkdown(report: BenchReport): string {
   );
   for (const na of report.notApplicable) lines.push(`- ${na.id}. ${na.title}: ${na.reason}`);
   if (report.notApplicable.length > 0) lines.push('');
+  if (report.jobs) {
+    const j = report.jobs;
+    lines.push(
+      `9. Jobs under scenario 6: ${j.processed} task-event jobs processed, ` +
+        `${j.perSecondDuringLoad.toFixed(1)} jobs/s during the load, ` +
+        `${j.perSecondIncludingDrain.toFixed(1)} jobs/s including ${j.drainSeconds.toFixed(1)} s to drain; ` +
+        `max outbox lag ${j.maxOutboxLagSeconds === null ? 'n/a' : `${j.maxOutboxLagSeconds.toFixed(2)} s`}`,
+      '',
+    );
+  }
   if (report.loginFlood) {
     const f = report.loginFlood;
     lines.push(

@@ -29,6 +29,8 @@ import {
   measure,
   observeCache,
   RequestPlan,
+  metricValue,
+  sampleMetricMax,
   sampleRss,
   scrapeMetrics,
   summarize,
@@ -265,7 +267,8 @@ class Harness {
       floorRatios: [],
       growth: [],
       loginFlood: null,
-      notApplicable: [{ id: '9', title: 'jobs', reason: 'n/a: jobs module not implemented' }],
+      notApplicable: [],
+      jobs: null,
       targets: [],
       problems: [],
     };
@@ -650,6 +653,25 @@ class Harness {
     }
 
     if (wanted.includes('create')) {
+      // Scenario 9 rides on scenario 6: every created task is one task-event job. Rates are
+      // wall-clock (the warm-up creates tasks too): from before the run until the backlog is gone.
+      const sample = async (): Promise<{ done: number; backlog: number }> => {
+        const text = await scrapeMetrics(target).catch(() => '');
+        const done =
+          metricValue(
+            text,
+            'job_duration_seconds_count',
+            'job="events.dispatch",outcome="completed"',
+          ) ?? 0;
+        const queued = ['waiting', 'active', 'delayed']
+          .map((state) => metricValue(text, 'queue_jobs', `queue="events",state="${state}"`) ?? 0)
+          .reduce((a, b) => a + b, 0);
+        const lagging = (metricValue(text, 'outbox_lag_seconds') ?? 0) > 0 ? 1 : 0;
+        return { done, backlog: queued + lagging };
+      };
+      const startedAt = Date.now();
+      const before = (await sample()).done;
+      const lag = sampleMetricMax(target, 'outbox_lag_seconds');
       await run(
         'create',
         {
@@ -661,6 +683,28 @@ class Harness {
           }),
         },
         options.writeConnections,
+      );
+      const loadEndedAt = Date.now();
+      const afterLoad = (await sample()).done;
+      let state = await sample();
+      while (state.backlog > 0 && Date.now() - loadEndedAt < 60_000) {
+        await new Promise((r) => setTimeout(r, 200));
+        state = await sample();
+      }
+      const drainedAt = Date.now();
+      const maxOutboxLagSeconds = await lag.stop();
+      const drainSeconds = (drainedAt - loadEndedAt) / 1000;
+      this.report.jobs = {
+        processed: state.done - before,
+        perSecondDuringLoad: (afterLoad - before) / ((loadEndedAt - startedAt) / 1000),
+        drainSeconds,
+        perSecondIncludingDrain: (state.done - before) / ((drainedAt - startedAt) / 1000),
+        maxOutboxLagSeconds,
+      };
+      console.log(
+        `  9. jobs under scenario 6: ${state.done - before} processed, ` +
+          `${this.report.jobs.perSecondDuringLoad.toFixed(1)}/s during load, drained in ${drainSeconds.toFixed(1)} s, ` +
+          `max outbox lag ${maxOutboxLagSeconds ?? 'n/a'} s`,
       );
     }
 
