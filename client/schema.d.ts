@@ -931,6 +931,8 @@ export interface operations {
             /** @description Prometheus text format */
             200: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -950,6 +952,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -969,6 +973,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -978,6 +984,10 @@ export interface operations {
             /** @description A dependency is unavailable (`SERVICE_UNAVAILABLE`) */
             503: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -997,6 +1007,14 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1006,6 +1024,14 @@ export interface operations {
             /** @description Missing, expired or invalid credentials (`UNAUTHORIZED`) */
             401: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1015,6 +1041,16 @@ export interface operations {
             /** @description Rate limit exceeded (`RATE_LIMITED`); see Retry-After */
             429: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1024,6 +1060,16 @@ export interface operations {
             /** @description A dependency is unavailable (`SERVICE_UNAVAILABLE`) */
             503: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1048,6 +1094,14 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1057,6 +1111,14 @@ export interface operations {
             /** @description Validation failed (`VALIDATION_FAILED`), with `details` per field */
             400: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1066,6 +1128,14 @@ export interface operations {
             /** @description Missing, expired or invalid credentials (`UNAUTHORIZED`) */
             401: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1075,6 +1145,16 @@ export interface operations {
             /** @description Rate limit exceeded (`RATE_LIMITED`); see Retry-After */
             429: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1084,6 +1164,16 @@ export interface operations {
             /** @description A dependency is unavailable (`SERVICE_UNAVAILABLE`) */
             503: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1107,6 +1197,14 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1116,6 +1214,14 @@ export interface operations {
             /** @description Validation failed (`VALIDATION_FAILED`), with `details` per field */
             400: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1125,6 +1231,14 @@ export interface operations {
             /** @description Conflict with the current state (`CONFLICT`) */
             409: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1134,6 +1248,14 @@ export interface operations {
             /** @description Body larger than the limit (`PAYLOAD_TOO_LARGE`) */
             413: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1143,6 +1265,14 @@ export interface operations {
             /** @description Body is not application/json (`UNSUPPORTED_MEDIA_TYPE`) */
             415: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1152,6 +1282,16 @@ export interface operations {
             /** @description Rate limit exceeded (`RATE_LIMITED`); see Retry-After */
             429: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1161,6 +1301,16 @@ export interface operations {
             /** @description A dependency is unavailable (`SERVICE_UNAVAILABLE`) */
             503: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1184,6 +1334,14 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1193,6 +1351,14 @@ export interface operations {
             /** @description Validation failed (`VALIDATION_FAILED`), with `details` per field */
             400: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1202,6 +1368,14 @@ export interface operations {
             /** @description Missing, expired or invalid credentials (`UNAUTHORIZED`) */
             401: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1211,6 +1385,14 @@ export interface operations {
             /** @description Body larger than the limit (`PAYLOAD_TOO_LARGE`) */
             413: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1220,6 +1402,14 @@ export interface operations {
             /** @description Body is not application/json (`UNSUPPORTED_MEDIA_TYPE`) */
             415: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1229,6 +1419,16 @@ export interface operations {
             /** @description Rate limit exceeded (`RATE_LIMITED`); see Retry-After */
             429: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1238,6 +1438,16 @@ export interface operations {
             /** @description A dependency is unavailable (`SERVICE_UNAVAILABLE`) */
             503: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1261,6 +1471,14 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1270,6 +1488,14 @@ export interface operations {
             /** @description Validation failed (`VALIDATION_FAILED`), with `details` per field */
             400: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1279,6 +1505,14 @@ export interface operations {
             /** @description Missing, expired or invalid credentials (`UNAUTHORIZED`) */
             401: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1288,6 +1522,14 @@ export interface operations {
             /** @description Body larger than the limit (`PAYLOAD_TOO_LARGE`) */
             413: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1297,6 +1539,14 @@ export interface operations {
             /** @description Body is not application/json (`UNSUPPORTED_MEDIA_TYPE`) */
             415: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1306,6 +1556,16 @@ export interface operations {
             /** @description Rate limit exceeded (`RATE_LIMITED`); see Retry-After */
             429: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1315,6 +1575,16 @@ export interface operations {
             /** @description A dependency is unavailable (`SERVICE_UNAVAILABLE`) */
             503: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1339,6 +1609,14 @@ export interface operations {
             /** @description The family is revoked */
             204: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1346,6 +1624,14 @@ export interface operations {
             /** @description Validation failed (`VALIDATION_FAILED`), with `details` per field */
             400: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1355,6 +1641,14 @@ export interface operations {
             /** @description Missing, expired or invalid credentials (`UNAUTHORIZED`) */
             401: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1364,6 +1658,14 @@ export interface operations {
             /** @description Body larger than the limit (`PAYLOAD_TOO_LARGE`) */
             413: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1373,6 +1675,14 @@ export interface operations {
             /** @description Body is not application/json (`UNSUPPORTED_MEDIA_TYPE`) */
             415: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1382,6 +1692,16 @@ export interface operations {
             /** @description Rate limit exceeded (`RATE_LIMITED`); see Retry-After */
             429: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1391,6 +1711,16 @@ export interface operations {
             /** @description A dependency is unavailable (`SERVICE_UNAVAILABLE`) */
             503: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1433,6 +1763,14 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     /** @description Number of tasks matching the filters, over all pages */
                     "X-Total-Count"?: number;
                     /** @description RFC 8288 paging links (rel first, last, and prev/next where they exist) */
@@ -1446,6 +1784,14 @@ export interface operations {
             /** @description Validation failed (`VALIDATION_FAILED`), with `details` per field */
             400: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1455,6 +1801,14 @@ export interface operations {
             /** @description Missing, expired or invalid credentials (`UNAUTHORIZED`) */
             401: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1464,6 +1818,16 @@ export interface operations {
             /** @description Rate limit exceeded (`RATE_LIMITED`); see Retry-After */
             429: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1473,6 +1837,16 @@ export interface operations {
             /** @description A dependency is unavailable (`SERVICE_UNAVAILABLE`) */
             503: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1499,6 +1873,14 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     /** @description URL of the new task */
                     Location?: string;
                     /** @description Strong entity tag of the task version (`"<id>-<version>"`), for If-Match */
@@ -1514,6 +1896,14 @@ export interface operations {
             /** @description Validation failed (`VALIDATION_FAILED`), with `details` per field */
             400: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1523,6 +1913,14 @@ export interface operations {
             /** @description Missing, expired or invalid credentials (`UNAUTHORIZED`) */
             401: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1532,6 +1930,14 @@ export interface operations {
             /** @description Conflict with the current state (`CONFLICT`) */
             409: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1541,6 +1947,14 @@ export interface operations {
             /** @description Body larger than the limit (`PAYLOAD_TOO_LARGE`) */
             413: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1550,6 +1964,14 @@ export interface operations {
             /** @description Body is not application/json (`UNSUPPORTED_MEDIA_TYPE`) */
             415: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1559,6 +1981,14 @@ export interface operations {
             /** @description Idempotency-Key reused with a different body (`IDEMPOTENCY_MISMATCH`) */
             422: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1568,6 +1998,16 @@ export interface operations {
             /** @description Rate limit exceeded (`RATE_LIMITED`); see Retry-After */
             429: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1577,6 +2017,16 @@ export interface operations {
             /** @description A dependency is unavailable (`SERVICE_UNAVAILABLE`) */
             503: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1596,6 +2046,14 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1605,6 +2063,14 @@ export interface operations {
             /** @description Missing, expired or invalid credentials (`UNAUTHORIZED`) */
             401: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1614,6 +2080,16 @@ export interface operations {
             /** @description Rate limit exceeded (`RATE_LIMITED`); see Retry-After */
             429: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1623,6 +2099,16 @@ export interface operations {
             /** @description A dependency is unavailable (`SERVICE_UNAVAILABLE`) */
             503: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1645,6 +2131,14 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     /** @description Strong entity tag of the task version (`"<id>-<version>"`), for If-Match */
                     ETag?: string;
                     /** @description `HIT` when the task came from the cache, `MISS` when it was read from MySQL (also while the cache is unavailable) */
@@ -1658,6 +2152,14 @@ export interface operations {
             /** @description Validation failed (`VALIDATION_FAILED`), with `details` per field */
             400: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1667,6 +2169,14 @@ export interface operations {
             /** @description Missing, expired or invalid credentials (`UNAUTHORIZED`) */
             401: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1676,6 +2186,14 @@ export interface operations {
             /** @description Not found, or not visible to the caller (`NOT_FOUND`) */
             404: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1685,6 +2203,16 @@ export interface operations {
             /** @description Rate limit exceeded (`RATE_LIMITED`); see Retry-After */
             429: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1694,6 +2222,16 @@ export interface operations {
             /** @description A dependency is unavailable (`SERVICE_UNAVAILABLE`) */
             503: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1724,6 +2262,14 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     /** @description Strong entity tag of the task version (`"<id>-<version>"`), for If-Match */
                     ETag?: string;
                     [name: string]: unknown;
@@ -1735,6 +2281,14 @@ export interface operations {
             /** @description Validation failed (`VALIDATION_FAILED`), with `details` per field */
             400: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1744,6 +2298,14 @@ export interface operations {
             /** @description Missing, expired or invalid credentials (`UNAUTHORIZED`) */
             401: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1753,6 +2315,14 @@ export interface operations {
             /** @description Not allowed for the caller (`FORBIDDEN`) */
             403: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1762,6 +2332,14 @@ export interface operations {
             /** @description Not found, or not visible to the caller (`NOT_FOUND`) */
             404: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1771,6 +2349,14 @@ export interface operations {
             /** @description If-Match does not match the current ETag (`PRECONDITION_FAILED`) */
             412: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1780,6 +2366,14 @@ export interface operations {
             /** @description Body larger than the limit (`PAYLOAD_TOO_LARGE`) */
             413: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1789,6 +2383,14 @@ export interface operations {
             /** @description Body is not application/json (`UNSUPPORTED_MEDIA_TYPE`) */
             415: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1798,6 +2400,16 @@ export interface operations {
             /** @description Rate limit exceeded (`RATE_LIMITED`); see Retry-After */
             429: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1807,6 +2419,16 @@ export interface operations {
             /** @description A dependency is unavailable (`SERVICE_UNAVAILABLE`) */
             503: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1832,6 +2454,14 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1841,6 +2471,14 @@ export interface operations {
             /** @description Validation failed (`VALIDATION_FAILED`), with `details` per field */
             400: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1850,6 +2488,14 @@ export interface operations {
             /** @description Missing, expired or invalid credentials (`UNAUTHORIZED`) */
             401: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1859,6 +2505,14 @@ export interface operations {
             /** @description Not allowed for the caller (`FORBIDDEN`) */
             403: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1868,6 +2522,14 @@ export interface operations {
             /** @description Not found, or not visible to the caller (`NOT_FOUND`) */
             404: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1877,6 +2539,14 @@ export interface operations {
             /** @description If-Match does not match the current ETag (`PRECONDITION_FAILED`) */
             412: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1886,6 +2556,16 @@ export interface operations {
             /** @description Rate limit exceeded (`RATE_LIMITED`); see Retry-After */
             429: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1895,6 +2575,16 @@ export interface operations {
             /** @description A dependency is unavailable (`SERVICE_UNAVAILABLE`) */
             503: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1925,6 +2615,14 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     /** @description Strong entity tag of the task version (`"<id>-<version>"`), for If-Match */
                     ETag?: string;
                     [name: string]: unknown;
@@ -1936,6 +2634,14 @@ export interface operations {
             /** @description Validation failed (`VALIDATION_FAILED`), with `details` per field */
             400: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1945,6 +2651,14 @@ export interface operations {
             /** @description Missing, expired or invalid credentials (`UNAUTHORIZED`) */
             401: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1954,6 +2668,14 @@ export interface operations {
             /** @description Not allowed for the caller (`FORBIDDEN`) */
             403: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1963,6 +2685,14 @@ export interface operations {
             /** @description Not found, or not visible to the caller (`NOT_FOUND`) */
             404: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1972,6 +2702,14 @@ export interface operations {
             /** @description If-Match does not match the current ETag (`PRECONDITION_FAILED`) */
             412: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1981,6 +2719,14 @@ export interface operations {
             /** @description Body larger than the limit (`PAYLOAD_TOO_LARGE`) */
             413: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1990,6 +2736,14 @@ export interface operations {
             /** @description Body is not application/json (`UNSUPPORTED_MEDIA_TYPE`) */
             415: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1999,6 +2753,16 @@ export interface operations {
             /** @description Rate limit exceeded (`RATE_LIMITED`); see Retry-After */
             429: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2008,6 +2772,16 @@ export interface operations {
             /** @description A dependency is unavailable (`SERVICE_UNAVAILABLE`) */
             503: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2034,6 +2808,14 @@ export interface operations {
         responses: {
             202: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     /** @description URL of the job resource */
                     Location?: string;
                     /** @description `true` when this is a replay of an earlier request with the same key */
@@ -2047,6 +2829,14 @@ export interface operations {
             /** @description Validation failed (`VALIDATION_FAILED`), with `details` per field */
             400: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2056,6 +2846,14 @@ export interface operations {
             /** @description Missing, expired or invalid credentials (`UNAUTHORIZED`) */
             401: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2065,6 +2863,14 @@ export interface operations {
             /** @description Conflict with the current state (`CONFLICT`) */
             409: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2074,6 +2880,14 @@ export interface operations {
             /** @description Body larger than the limit (`PAYLOAD_TOO_LARGE`) */
             413: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2083,6 +2897,14 @@ export interface operations {
             /** @description Body is not application/json (`UNSUPPORTED_MEDIA_TYPE`) */
             415: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2092,6 +2914,14 @@ export interface operations {
             /** @description Idempotency-Key reused with a different body (`IDEMPOTENCY_MISMATCH`) */
             422: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2101,6 +2931,16 @@ export interface operations {
             /** @description Rate limit exceeded (`RATE_LIMITED`); see Retry-After */
             429: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2110,6 +2950,16 @@ export interface operations {
             /** @description A dependency is unavailable (`SERVICE_UNAVAILABLE`) */
             503: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2132,6 +2982,14 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2141,6 +2999,14 @@ export interface operations {
             /** @description Missing, expired or invalid credentials (`UNAUTHORIZED`) */
             401: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2150,6 +3016,14 @@ export interface operations {
             /** @description Not found, or not visible to the caller (`NOT_FOUND`) */
             404: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2159,6 +3033,16 @@ export interface operations {
             /** @description Rate limit exceeded (`RATE_LIMITED`); see Retry-After */
             429: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2168,6 +3052,16 @@ export interface operations {
             /** @description A dependency is unavailable (`SERVICE_UNAVAILABLE`) */
             503: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2191,6 +3085,14 @@ export interface operations {
             /** @description The exported file */
             200: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     /** @description Always an attachment named `tasks-<id>.csv` or `tasks-<id>.json` */
                     "Content-Disposition"?: string;
                     /** @description Size of the file in bytes */
@@ -2205,6 +3107,14 @@ export interface operations {
             /** @description Missing, expired or invalid credentials (`UNAUTHORIZED`) */
             401: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2214,6 +3124,14 @@ export interface operations {
             /** @description Not found, or not visible to the caller (`NOT_FOUND`) */
             404: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2223,6 +3141,14 @@ export interface operations {
             /** @description Conflict with the current state (`CONFLICT`) */
             409: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2232,6 +3158,16 @@ export interface operations {
             /** @description Rate limit exceeded (`RATE_LIMITED`); see Retry-After */
             429: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2241,6 +3177,16 @@ export interface operations {
             /** @description A dependency is unavailable (`SERVICE_UNAVAILABLE`) */
             503: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2263,6 +3209,14 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2272,6 +3226,14 @@ export interface operations {
             /** @description Validation failed (`VALIDATION_FAILED`), with `details` per field */
             400: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2281,6 +3243,14 @@ export interface operations {
             /** @description Missing, expired or invalid credentials (`UNAUTHORIZED`) */
             401: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2290,6 +3260,16 @@ export interface operations {
             /** @description Rate limit exceeded (`RATE_LIMITED`); see Retry-After */
             429: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2299,6 +3279,16 @@ export interface operations {
             /** @description A dependency is unavailable (`SERVICE_UNAVAILABLE`) */
             503: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2322,6 +3312,14 @@ export interface operations {
             /** @description Marked read (or it already was) */
             204: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2329,6 +3327,14 @@ export interface operations {
             /** @description Validation failed (`VALIDATION_FAILED`), with `details` per field */
             400: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2338,6 +3344,14 @@ export interface operations {
             /** @description Missing, expired or invalid credentials (`UNAUTHORIZED`) */
             401: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2347,6 +3361,14 @@ export interface operations {
             /** @description Not found, or not visible to the caller (`NOT_FOUND`) */
             404: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2356,6 +3378,16 @@ export interface operations {
             /** @description Rate limit exceeded (`RATE_LIMITED`); see Retry-After */
             429: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2365,6 +3397,16 @@ export interface operations {
             /** @description A dependency is unavailable (`SERVICE_UNAVAILABLE`) */
             503: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2384,6 +3426,14 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2393,6 +3443,14 @@ export interface operations {
             /** @description Missing, expired or invalid credentials (`UNAUTHORIZED`) */
             401: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2402,6 +3460,16 @@ export interface operations {
             /** @description Rate limit exceeded (`RATE_LIMITED`); see Retry-After */
             429: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2411,6 +3479,16 @@ export interface operations {
             /** @description A dependency is unavailable (`SERVICE_UNAVAILABLE`) */
             503: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2434,6 +3512,14 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2443,6 +3529,14 @@ export interface operations {
             /** @description Validation failed (`VALIDATION_FAILED`), with `details` per field */
             400: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2452,6 +3546,14 @@ export interface operations {
             /** @description Missing, expired or invalid credentials (`UNAUTHORIZED`) */
             401: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2461,6 +3563,14 @@ export interface operations {
             /** @description Conflict with the current state (`CONFLICT`) */
             409: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2470,6 +3580,14 @@ export interface operations {
             /** @description Body larger than the limit (`PAYLOAD_TOO_LARGE`) */
             413: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2479,6 +3597,14 @@ export interface operations {
             /** @description Body is not application/json (`UNSUPPORTED_MEDIA_TYPE`) */
             415: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2488,6 +3614,16 @@ export interface operations {
             /** @description Rate limit exceeded (`RATE_LIMITED`); see Retry-After */
             429: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2497,6 +3633,16 @@ export interface operations {
             /** @description A dependency is unavailable (`SERVICE_UNAVAILABLE`) */
             503: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2520,6 +3666,14 @@ export interface operations {
             /** @description Deleted */
             204: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2527,6 +3681,14 @@ export interface operations {
             /** @description Validation failed (`VALIDATION_FAILED`), with `details` per field */
             400: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2536,6 +3698,14 @@ export interface operations {
             /** @description Missing, expired or invalid credentials (`UNAUTHORIZED`) */
             401: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2545,6 +3715,14 @@ export interface operations {
             /** @description Not found, or not visible to the caller (`NOT_FOUND`) */
             404: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2554,6 +3732,16 @@ export interface operations {
             /** @description Rate limit exceeded (`RATE_LIMITED`); see Retry-After */
             429: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2563,6 +3751,16 @@ export interface operations {
             /** @description A dependency is unavailable (`SERVICE_UNAVAILABLE`) */
             503: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2589,6 +3787,14 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2598,6 +3804,14 @@ export interface operations {
             /** @description Validation failed (`VALIDATION_FAILED`), with `details` per field */
             400: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2607,6 +3821,14 @@ export interface operations {
             /** @description Missing, expired or invalid credentials (`UNAUTHORIZED`) */
             401: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2616,6 +3838,14 @@ export interface operations {
             /** @description Not found, or not visible to the caller (`NOT_FOUND`) */
             404: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2625,6 +3855,14 @@ export interface operations {
             /** @description Body larger than the limit (`PAYLOAD_TOO_LARGE`) */
             413: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2634,6 +3872,14 @@ export interface operations {
             /** @description Body is not application/json (`UNSUPPORTED_MEDIA_TYPE`) */
             415: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2643,6 +3889,16 @@ export interface operations {
             /** @description Rate limit exceeded (`RATE_LIMITED`); see Retry-After */
             429: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2652,6 +3908,16 @@ export interface operations {
             /** @description A dependency is unavailable (`SERVICE_UNAVAILABLE`) */
             503: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2674,6 +3940,14 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2683,6 +3957,14 @@ export interface operations {
             /** @description Validation failed (`VALIDATION_FAILED`), with `details` per field */
             400: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2692,6 +3974,14 @@ export interface operations {
             /** @description Missing, expired or invalid credentials (`UNAUTHORIZED`) */
             401: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2701,6 +3991,14 @@ export interface operations {
             /** @description Not found, or not visible to the caller (`NOT_FOUND`) */
             404: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2710,6 +4008,16 @@ export interface operations {
             /** @description Rate limit exceeded (`RATE_LIMITED`); see Retry-After */
             429: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2719,6 +4027,16 @@ export interface operations {
             /** @description A dependency is unavailable (`SERVICE_UNAVAILABLE`) */
             503: {
                 headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {

@@ -65,6 +65,25 @@ describe('Operations (e2e)', () => {
         expect(doc.paths[path].get.security ?? doc.security).toContainEqual({ bearer: [] });
       }
     });
+
+    it('should document the shared response headers: request id, rate limits, Retry-After', async () => {
+      type Responses = Record<string, { headers?: Record<string, unknown> }>;
+      const doc = (await t.http.get('/docs-json').expect(200)).body as {
+        paths: Record<string, Record<string, { responses: Responses }>>;
+      };
+      const login = doc.paths['/api/v1/auth/login'].post.responses;
+      expect(Object.keys(login['200'].headers ?? {})).toEqual(
+        expect.arrayContaining([
+          'X-Request-Id',
+          'X-RateLimit-Limit',
+          'X-RateLimit-Remaining',
+          'X-RateLimit-Reset',
+        ]),
+      );
+      expect(Object.keys(login['429'].headers ?? {})).toContain('Retry-After');
+      const live = doc.paths['/health/live'].get.responses;
+      expect(Object.keys(live['200'].headers ?? {})).toEqual(['X-Request-Id']);
+    });
   });
 
   describe('metrics', () => {

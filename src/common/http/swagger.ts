@@ -18,7 +18,59 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     // Every operation needs the token unless it says `security: []` (see @Public()).
     .addSecurityRequirements('bearer')
     .build();
-  return SwaggerModule.createDocument(app, config);
+  return withCommonResponseHeaders(SwaggerModule.createDocument(app, config));
+}
+
+type HeaderObject = { description: string; schema: { type: 'string' | 'integer' } };
+
+const REQUEST_ID: HeaderObject = {
+  description: "The request's id (the caller's X-Request-Id when sane, else generated)",
+  schema: { type: 'string' },
+};
+
+/** Sent on every response of a rate-limited route that was counted (see README, Rate limits). */
+const RATE_LIMIT_HEADERS: Record<string, HeaderObject> = {
+  'X-RateLimit-Limit': {
+    description: 'Requests allowed in the current window',
+    schema: { type: 'integer' },
+  },
+  'X-RateLimit-Remaining': {
+    description: 'Requests left in the current window',
+    schema: { type: 'integer' },
+  },
+  'X-RateLimit-Reset': {
+    description: 'Seconds until the window resets',
+    schema: { type: 'integer' },
+  },
+};
+
+const RETRY_AFTER: HeaderObject = {
+  description: 'Seconds to wait before retrying',
+  schema: { type: 'integer' },
+};
+
+/**
+ * Headers that every operation shares are added here, once, rather than on each route:
+ * X-Request-Id everywhere, the X-RateLimit-* headers on the API's (rate-limited) routes, and
+ * Retry-After on 429 and 503 answers.
+ */
+function withCommonResponseHeaders(document: OpenAPIObject): OpenAPIObject {
+  for (const [path, item] of Object.entries(document.paths)) {
+    const limited = path.startsWith('/api/');
+    for (const operation of Object.values(item) as Array<{
+      responses?: Record<string, { headers?: object }>;
+    }>) {
+      for (const [status, response] of Object.entries(operation.responses ?? {})) {
+        response.headers = {
+          'X-Request-Id': REQUEST_ID,
+          ...(limited ? RATE_LIMIT_HEADERS : {}),
+          ...(status === '429' || status === '503' ? { 'Retry-After': RETRY_AFTER } : {}),
+          ...response.headers,
+        };
+      }
+    }
+  }
+  return document;
 }
 
 /** Swagger UI at `/docs`, the document at `/docs-json`. */
