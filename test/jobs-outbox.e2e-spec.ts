@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { createServer, IncomingHttpHeaders, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
 import { startTestApp, TestApp } from './helpers/app';
 import { signUp } from './helpers/factories';
@@ -82,22 +84,42 @@ describe('Transactional outbox and event dispatch (e2e)', () => {
   describe('with Redis down when a task is written', () => {
     let redis: PrivateRedis;
     let t: TestApp;
+    let receiver: Server;
+    let receiverUrl: string;
+    const received: Array<{ headers: IncomingHttpHeaders; body: string }> = [];
 
     beforeAll(async () => {
+      receiver = createServer((req, res) => {
+        let body = '';
+        req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+        req.on('end', () => {
+          received.push({ headers: req.headers, body });
+          res.writeHead(204).end();
+        });
+      });
+      await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+      receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
       redis = await PrivateRedis.create();
       t = await startTestApp({
         REDIS_PORT: String(redis.port),
         REDIS_KEY_PREFIX: `${process.env.DB_NAME}:outbox-${randomBytes(3).toString('hex')}:`,
+        WEBHOOK_ALLOW_PRIVATE: 'true',
       });
     });
 
     afterAll(async () => {
       await t.close();
       await redis.kill();
+      await new Promise((resolve) => receiver.close(resolve));
     });
 
-    it('should commit the write and deliver its events once Redis is back', async () => {
+    it('should commit the write and deliver its events, and its webhook, once Redis is back', async () => {
       const owner = await signUp(t.http);
+      await t.http
+        .post('/api/v1/webhooks')
+        .set(owner.auth)
+        .send({ url: receiverUrl, events: ['task.created'] })
+        .expect(201);
       await redis.kill();
 
       const started = Date.now();
@@ -118,6 +140,14 @@ describe('Transactional outbox and event dispatch (e2e)', () => {
       await redis.start();
       const rows = await allDispatched(t, id, 1);
       expect(rows[0].published_at).not.toBeNull();
+      const delivery = await waitFor(
+        () =>
+          received.find(
+            (r) => (JSON.parse(r.body) as { data: { task: { id: number } } }).data.task.id === id,
+          ),
+        { timeoutMs: 15_000, what: `the webhook delivery of task ${id}` },
+      );
+      expect(delivery.headers['x-webhook-event']).toBe('task.created');
     });
   });
 });
