@@ -4,40 +4,8 @@ import type { Job } from 'bullmq';
 import { DataSource, EntityManager } from 'typeorm';
 import { JobHandler, JobHandlerInstance, PermanentJobError } from '../jobs/job-handler';
 import type { JobPayloads } from '../jobs/job-registry';
-import type { TaskResponseDto } from '../tasks/dto/task-response.dto';
+import { taskRowToResponse, TaskSqlRow } from '../tasks/dto/task-response.dto';
 import { TaskEventsService } from '../tasks/events/task-events.service';
-import { priorityFromCode, statusFromCode } from '../tasks/task.constants';
-
-interface TaskRow {
-  id: number;
-  user_id: number;
-  assignee_id: number | null;
-  title: string;
-  description: string;
-  status: number;
-  priority: number;
-  due_date: Date | null;
-  completed_at: Date | null;
-  created_at: Date;
-  updated_at: Date;
-}
-
-function toTask(row: TaskRow): TaskResponseDto {
-  const iso = (value: Date | null): string | null => (value ? value.toISOString() : null);
-  return {
-    id: Number(row.id),
-    title: row.title,
-    description: row.description,
-    status: statusFromCode(Number(row.status)),
-    priority: priorityFromCode(Number(row.priority)),
-    user_id: Number(row.user_id),
-    assignee_id: row.assignee_id === null ? null : Number(row.assignee_id),
-    due_date: iso(row.due_date),
-    completed_at: iso(row.completed_at),
-    created_at: row.created_at.toISOString(),
-    updated_at: row.updated_at.toISOString(),
-  };
-}
 
 type FireOutcome = 'fired' | 'stale' | 'already-fired';
 
@@ -74,7 +42,7 @@ export class ReminderFireHandler implements JobHandlerInstance<'reminders.fire'>
   }
 
   private async fire(manager: EntityManager, taskId: number, dueAt: Date): Promise<FireOutcome> {
-    const rows = await manager.query<TaskRow[]>(
+    const rows = await manager.query<TaskSqlRow[]>(
       `SELECT id, user_id, assignee_id, title, description, status, priority, due_date,
               completed_at, created_at, updated_at
          FROM tasks WHERE id = ? AND deleted_at IS NULL FOR UPDATE`,
@@ -82,7 +50,7 @@ export class ReminderFireHandler implements JobHandlerInstance<'reminders.fire'>
     );
     const row = rows[0];
     if (!row) return 'stale';
-    const task = toTask(row);
+    const task = taskRowToResponse(row);
     if (task.status === 'completed' || row.due_date?.getTime() !== dueAt.getTime()) return 'stale';
     const claimed = await manager.query<{ affectedRows: number }>(
       'INSERT IGNORE INTO task_reminders (task_id, due_at, fired_at) VALUES (?, ?, ?)',

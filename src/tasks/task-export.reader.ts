@@ -2,46 +2,16 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import type { ListTasksQuery } from './dto/list-tasks.query';
-import { TaskResponseDto } from './dto/task-response.dto';
+import { TaskResponseDto, taskRowToResponse, TaskSqlRow } from './dto/task-response.dto';
 import { buildExportBatchQuery, ExportCursor } from './task-export.query';
 import { buildCountQuery, parseListQuery, TaskListFilters } from './task-list.query';
-import { priorityFromCode, statusFromCode } from './task.constants';
 import { Task } from './task.entity';
 
 /** The listing filters of an export: the query of `GET /tasks` without paging. */
 export type TaskExportFilters = Omit<ListTasksQuery, 'page' | 'page_size'>;
 
-interface ExportRow {
-  id: number;
-  user_id: number;
-  assignee_id: number | null;
-  title: string;
-  description: string;
-  status: number;
-  priority: number;
-  due_date: Date | null;
-  completed_at: Date | null;
-  created_at: Date;
-  updated_at: Date;
-  [column: string]: unknown;
-}
-
-function toResponse(row: ExportRow): TaskResponseDto {
-  const iso = (value: Date | null): string | null => (value ? value.toISOString() : null);
-  return {
-    id: Number(row.id),
-    title: row.title,
-    description: row.description,
-    status: statusFromCode(Number(row.status)),
-    priority: priorityFromCode(Number(row.priority)),
-    user_id: Number(row.user_id),
-    assignee_id: row.assignee_id === null ? null : Number(row.assignee_id),
-    due_date: iso(row.due_date),
-    completed_at: iso(row.completed_at),
-    created_at: row.created_at.toISOString(),
-    updated_at: row.updated_at.toISOString(),
-  };
-}
+/** A row of an export batch: the task's columns, and the sort column for the keyset cursor. */
+type ExportRow = TaskSqlRow & Record<string, unknown>;
 
 /**
  * Reads every task the caller sees that matches the listing filters, in the listing's order, in
@@ -74,7 +44,7 @@ export class TaskExportReader {
       if (!sql) return;
       const rows = await this.tasks.query<ExportRow[]>(sql.sql, sql.params);
       if (rows.length === 0) return;
-      yield rows.map(toResponse);
+      yield rows.map(taskRowToResponse);
       if (rows.length < batchSize) return;
       const last = rows[rows.length - 1];
       cursor = { sortValue: last[filters.sort], id: Number(last.id) };

@@ -1,5 +1,12 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { TASK_PRIORITIES, TASK_STATUSES, TaskPriority, TaskStatus } from '../task.constants';
+import {
+  priorityFromCode,
+  statusFromCode,
+  TASK_PRIORITIES,
+  TASK_STATUSES,
+  TaskPriority,
+  TaskStatus,
+} from '../task.constants';
 import type { Task } from '../task.entity';
 
 export class TaskResponseDto {
@@ -68,4 +75,36 @@ export function toTaskResponse(task: Task): TaskResponseDto {
 export class TaskDeletedResponseDto {
   @ApiProperty({ example: 'Task deleted successfully' })
   message!: string;
+}
+
+/** A `tasks` row as raw SQL returns it (status and priority as their stored codes). */
+export interface TaskSqlRow {
+  id: number;
+  user_id: number;
+  assignee_id: number | null;
+  title: string;
+  description: string;
+  status: number;
+  priority: number;
+  due_date: Date | null;
+  completed_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+/** The same explicit field list as toTaskResponse, for rows read with raw SQL. */
+export function taskRowToResponse(row: TaskSqlRow): TaskResponseDto {
+  return {
+    id: Number(row.id),
+    title: row.title,
+    description: row.description,
+    status: statusFromCode(Number(row.status)),
+    priority: priorityFromCode(Number(row.priority)),
+    user_id: Number(row.user_id),
+    assignee_id: row.assignee_id === null ? null : Number(row.assignee_id),
+    due_date: row.due_date ? row.due_date.toISOString() : null,
+    completed_at: row.completed_at ? row.completed_at.toISOString() : null,
+    created_at: row.created_at.toISOString(),
+    updated_at: row.updated_at.toISOString(),
+  };
 }
