@@ -22,11 +22,10 @@ import { authUserFromClaims, JWT_ALGORITHM } from '../src/auth/jwt-claims';
 import { loadConfig, loadDotEnv, processEnv } from '../src/config/env';
 import { FIXED_WINDOW_SCRIPT } from '../src/rate-limit/redis-throttler.storage';
 import { openPool } from '../scripts/seed-support';
+import { taskRowToResponse, TaskSqlRow } from '../src/tasks/dto/task-response.dto';
 import {
   priorityCode,
-  priorityFromCode,
   statusCode,
-  statusFromCode,
   TASK_PRIORITIES,
   TASK_STATUSES,
   TaskPriority,
@@ -40,18 +39,7 @@ type FloorRedis = Redis & {
   rateLimitHit(key: string, windowMs: number): Promise<[number, number]>;
 };
 
-interface TaskRow extends RowDataPacket {
-  id: number;
-  user_id: number;
-  assignee_id: number | null;
-  title: string;
-  description: string;
-  status: number;
-  priority: number;
-  due_date: Date | null;
-  completed_at: Date | null;
-  created_at: Date;
-  updated_at: Date;
+interface TaskRow extends RowDataPacket, TaskSqlRow {
   version: number;
 }
 
@@ -65,19 +53,7 @@ const iso = (d: Date | null): string | null => (d === null ? null : d.toISOStrin
 function toJson(row: TaskRow): CachedTask {
   return {
     version: row.version,
-    task: {
-      id: row.id,
-      title: row.title,
-      description: row.description,
-      status: statusFromCode(row.status),
-      priority: priorityFromCode(row.priority),
-      user_id: row.user_id,
-      assignee_id: row.assignee_id,
-      due_date: iso(row.due_date),
-      completed_at: iso(row.completed_at),
-      created_at: row.created_at.toISOString(),
-      updated_at: row.updated_at.toISOString(),
-    },
+    task: { ...taskRowToResponse(row) },
   };
 }
 

@@ -817,15 +817,15 @@ export interface components {
              */
             events: ("task.created" | "task.updated" | "task.deleted" | "task.assigned" | "task.completed" | "task.due_soon")[];
             /**
-             * @description The signing secret; shown only in this response
-             * @example whsec_5f1d0c3b9a7e4d2c8b6a1f0e9d8c7b6a
-             */
-            secret: string;
-            /**
              * Format: date-time
              * @example 2026-01-20T08:30:00.000Z
              */
             created_at: string;
+            /**
+             * @description The signing secret; shown only in this response
+             * @example whsec_5f1d0c3b9a7e4d2c8b6a1f0e9d8c7b6a
+             */
+            secret: string;
         };
         WebhookResponseDto: {
             /** @example 1 */

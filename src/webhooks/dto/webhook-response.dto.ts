@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, PickType } from '@nestjs/swagger';
 import { DELIVERY_STATUSES, DeliveryStatus, Webhook, WebhookDelivery } from '../webhook.entity';
 import { WEBHOOK_EVENTS } from '../webhook-events';
 
@@ -38,24 +38,18 @@ export class WebhookResponseDto {
   created_at!: string;
 }
 
-export class CreatedWebhookResponseDto {
-  @ApiProperty({ example: 1 })
-  id!: number;
-
-  @ApiProperty({ example: 'https://example.com/hooks/tasks' })
-  url!: string;
-
-  @ApiProperty({ enum: WEBHOOK_EVENTS, isArray: true, example: ['task.created'] })
-  events!: string[];
-
+/** The creation answer: exactly `id, url, events, secret, created_at` (API.md). */
+export class CreatedWebhookResponseDto extends PickType(WebhookResponseDto, [
+  'id',
+  'url',
+  'events',
+  'created_at',
+] as const) {
   @ApiProperty({
     description: 'The signing secret; shown only in this response',
     example: 'whsec_5f1d0c3b9a7e4d2c8b6a1f0e9d8c7b6a',
   })
   secret!: string;
-
-  @ApiProperty({ format: 'date-time', example: '2026-01-20T08:30:00.000Z' })
-  created_at!: string;
 }
 
 export class WebhookDeliveryResponseDto {
