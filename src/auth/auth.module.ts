@@ -6,7 +6,7 @@ import { appConfig, AppConfigType } from '../config/app-config';
 import { UsersModule } from '../users/users.module';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
-import { JWT_ALGORITHM } from './jwt-claims';
+import { JWT_ALGORITHM, jwtKey } from './jwt-claims';
 import { JwtStrategy } from './jwt.strategy';
 import { RefreshToken } from './refresh-token.entity';
 import { RefreshTokensRepository } from './refresh-tokens.repository';
@@ -19,7 +19,7 @@ import { RefreshTokensRepository } from './refresh-tokens.repository';
     JwtModule.registerAsync({
       inject: [appConfig.KEY],
       useFactory: (config: AppConfigType) => ({
-        secret: config.jwt.secret,
+        secret: jwtKey(config.jwt.secret),
         signOptions: { algorithm: JWT_ALGORITHM, expiresIn: config.jwt.expiresInSec },
         verifyOptions: { algorithms: [JWT_ALGORITHM] },
       }),

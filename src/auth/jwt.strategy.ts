@@ -4,14 +4,16 @@ import { ExtractJwt, Strategy } from 'passport-jwt';
 import { AuthUser } from '../common/decorators/current-user.decorator';
 import { UnauthorizedError } from '../common/errors/domain-errors';
 import { AppConfigType, InjectAppConfig } from '../config/app-config';
-import { AccessTokenClaims, authUserFromClaims, JWT_ALGORITHM } from './jwt-claims';
+import { AccessTokenClaims, authUserFromClaims, JWT_ALGORITHM, jwtKey } from './jwt-claims';
 
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   constructor(@InjectAppConfig() config: AppConfigType) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      secretOrKey: config.jwt.secret,
+      // passport-jwt passes the key to jsonwebtoken.verify, which takes a KeyObject (see jwtKey);
+      // its typings only list string | Buffer.
+      secretOrKey: jwtKey(config.jwt.secret) as unknown as Buffer,
       algorithms: [JWT_ALGORITHM],
       ignoreExpiration: false,
     });
