@@ -76,6 +76,7 @@ async function main(): Promise<void> {
     db: config.redis.db,
     keyPrefix: prefix,
     maxRetriesPerRequest: 1,
+    enableAutoPipelining: true, // as the service's request client (RedisConnectionFactory)
   }) as FloorRedis;
   redis.defineCommand('rateLimitHit', { numberOfKeys: 1, lua: FIXED_WINDOW_SCRIPT });
   // The service's pool size (database-options.ts), UTC like the app.

@@ -24,12 +24,17 @@ export class RedisConnectionFactory implements OnApplicationShutdown {
     return this.config.redis.keyPrefix;
   }
 
-  /** A fail-fast client whose keys are prefixed with `REDIS_KEY_PREFIX`. */
+  /**
+   * A fail-fast client whose keys are prefixed with `REDIS_KEY_PREFIX`. Auto-pipelining sends
+   * the commands that concurrent requests issue in the same tick as one write: a socket write
+   * is the most expensive step of a Redis call on the request path.
+   */
   createRequestClient(name: string): Redis {
     return this.track(
       new Redis({
         ...this.baseOptions(name),
         keyPrefix: this.config.redis.keyPrefix,
+        enableAutoPipelining: true,
         enableOfflineQueue: false,
         maxRetriesPerRequest: 1,
         commandTimeout: REQUEST_COMMAND_TIMEOUT_MS,
