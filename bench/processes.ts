@@ -134,10 +134,25 @@ export async function startProcess(options: {
   return { name: options.name, url, pid: child.pid, logFile: options.logFile, stop };
 }
 
+/**
+ * The node options of `npm run start:prod` (package.json), e.g. the heap limit, so the harness
+ * measures the service exactly as it is started in production.
+ */
+export function startProdNodeOptions(): string[] {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
+  const match = /^node((?:\s+--[\w-]+(?:=\S+)?)*)\s+dist\/main\.js$/.exec(
+    pkg.scripts['start:prod'],
+  );
+  if (!match) throw new Error(`start:prod is not "node [--options] dist/main.js"`);
+  return match[1].split(/\s+/).filter((arg) => arg.length > 0);
+}
+
 export function startService(env: Env, port: number, logFile: string): Promise<Managed> {
   return startProcess({
     name: `service (${env.DB_NAME})`,
-    args: [join(ROOT, 'dist', 'main.js')],
+    args: [...startProdNodeOptions(), join(ROOT, 'dist', 'main.js')],
     env: { ...env, PORT: String(port) },
     port,
     readyPath: '/health/ready',
