@@ -4,7 +4,11 @@
  * rows a run writes, so that the next run sees the same data.
  */
 import { createConnection, createPool, Pool, RowDataPacket } from 'mysql2/promise';
+import type { MysqlConnectionOptions } from 'typeorm/driver/mysql/MysqlConnectionOptions';
 import type { AppConfig } from '../src/config/env';
+import { runMigrationsLocked } from '../src/database/database-bootstrap';
+import { buildDataSourceOptions } from '../src/database/database-options';
+import { buildCountsRecount } from '../src/tasks/task-counts';
 import { runSeeder } from './processes';
 
 export interface DatasetSpec {
@@ -86,6 +90,10 @@ export async function ensureSeeded(
 ): Promise<void> {
   const found = await counts(config, spec.db);
   if (!options.reseed && found.tasks === spec.tasks && found.users === spec.users) {
+    // Seeded by an earlier version: its schema gets the migrations added since (the service
+    // would run them at start, but the harness reads and cleans the data before that).
+    const dbOptions = buildDataSourceOptions({ ...config, db: { ...config.db, name: spec.db } });
+    await runMigrationsLocked(dbOptions as MysqlConnectionOptions);
     console.log(`${spec.db}: already seeded (${found.tasks} tasks, ${found.users} users)`);
     return;
   }
@@ -168,6 +176,11 @@ export async function cleanup(pool: Pool, info: DatasetInfo, since: Date): Promi
     'DELETE FROM tasks WHERE user_id = ? AND title LIKE ?',
     [info.writer.id, like],
   );
+  // The hard delete bypasses the service, so the writer's counters are recounted from its rows
+  // (its bench tasks are unassigned: nobody else's counters moved).
+  for (const query of buildCountsRecount(info.writer.id, info.writer.id)) {
+    await pool.query(query.sql, query.params);
+  }
   await pool.query('DELETE FROM refresh_tokens WHERE created_at >= ?', [since]);
   return Number((result as unknown as { affectedRows: number }).affectedRows);
 }

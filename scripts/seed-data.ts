@@ -9,11 +9,13 @@
  * first and re-created afterwards from the table's own SHOW CREATE TABLE, so they cannot drift
  * from the migration: past ~600k rows, maintaining 8 random-order secondary indexes overflows
  * MariaDB's default 128 MB buffer pool and the inserts crawl (1M rows took ~318 s; sorted
- * index builds take seconds). Server globals are not touched.
+ * index builds take seconds). The seeded users' task_counts are then filled set-based, as the
+ * CreateTaskCounts migration does. Server globals are not touched.
  */
 import * as bcrypt from 'bcrypt';
 import { randomBytes } from 'node:crypto';
 import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import { buildCountsRecount } from '../src/tasks/task-counts';
 import { intArg, openPool, parseArgs, prepareDatabase, prng } from './seed-support';
 
 const BATCH = 10_000;
@@ -269,6 +271,26 @@ async function insertTasks(
   await Promise.all(Array.from({ length: connections }, (_, i) => worker(i + 1)));
 }
 
+/**
+ * The seeded users' task_counts, set-based from the rows just loaded (which bypassed the
+ * service that keeps them): their tasks reference only each other, and nothing else writes
+ * them yet.
+ */
+async function countTasks(pool: Pool, userIds: number[]): Promise<void> {
+  const started = Date.now();
+  const connection = await pool.getConnection();
+  try {
+    await connection.beginTransaction();
+    for (const query of buildCountsRecount(userIds[0], userIds[userIds.length - 1])) {
+      await connection.query(query.sql, query.params);
+    }
+    await connection.commit();
+  } finally {
+    connection.release();
+  }
+  console.log(`  task_counts filled in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const users = Math.max(1, intArg(args, 'users', 1000));
@@ -289,6 +311,7 @@ async function main(): Promise<void> {
     await withDeferredIndexes(pool, () =>
       insertTasks(pool, userIds, tasks, heavy, seed, connections),
     );
+    await countTasks(pool, userIds);
     await pool.query('ANALYZE TABLE tasks');
     console.log(
       `Done in ${((Date.now() - started) / 1000).toFixed(1)} s; heavy user id ${userIds[0]}`,

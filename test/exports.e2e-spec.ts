@@ -5,7 +5,14 @@ import { DataSource } from 'typeorm';
 import { startTestApp, TestApp } from './helpers/app';
 import { errorBody, Session, signUp } from './helpers/factories';
 import { freePort } from './helpers/server';
-import { createTask, detailFields, TASKS, TASK_KEYS, TaskJson } from './helpers/tasks';
+import {
+  createTask,
+  detailFields,
+  recountTaskCounts,
+  TASKS,
+  TASK_KEYS,
+  TaskJson,
+} from './helpers/tasks';
 import { waitFor } from './helpers/wait';
 
 const EXPORT = `${TASKS}/export`;
@@ -375,6 +382,7 @@ describe('Task exports and job status (e2e)', () => {
         `completed_at, created_at, updated_at, deleted_at, version) VALUES ${rows.join(', ')}`,
       values,
     );
+    await recountTaskCounts(ds, [user.id, helper.id]);
 
     for (const order of ['asc', 'desc'] as const) {
       const { text, jobId } = await exportText(t.http, user, {

@@ -1,11 +1,15 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { ListTasksQuery } from './dto/list-tasks.query';
+import { cellsOf, CountedTask } from './task-counts';
+import { TASK_PRIORITIES, TASK_SCOPES, TASK_STATUSES } from './task.constants';
 import {
   ASSIGNEE_INDEXES,
+  buildCounterCountQuery,
   buildCountQuery,
   buildListIdsQuery,
   buildStatsQuery,
+  counterRelations,
   escapeLikeTerm,
   filterConditions,
   OWNER_INDEXES,
@@ -231,5 +235,126 @@ describe('buildCountQuery and buildStatsQuery', () => {
     );
     expect(query.sql).not.toMatch(/NOW\(\)/i);
     expect(query.params).toEqual([NOW, ME, ME, ME]);
+  });
+});
+
+describe('counterRelations', () => {
+  const OTHER = 8;
+  const THIRD = 9;
+
+  it('should give up on filters that need the rows', () => {
+    expect(counterRelations(ME, { ...base, terms: ['x'] })).toBeNull();
+    expect(counterRelations(ME, { ...base, dueBefore: NOW })).toBeNull();
+    expect(counterRelations(ME, { ...base, dueAfter: NOW })).toBeNull();
+    expect(counterRelations(ME, { ...base, overdue: true })).toBeNull();
+    expect(counterRelations(ME, { ...base, overdue: false })).toBeNull();
+    expect(counterRelations(ME, { ...base, assignee: OTHER })).toBeNull();
+  });
+
+  it.each([
+    ['all', undefined, [1, 2, 3, 4]],
+    ['owned', undefined, [1, 2, 3]],
+    ['assigned', undefined, [3, 4]],
+    ['all', 'none', [1]],
+    ['owned', 'none', [1]],
+    ['assigned', 'none', []],
+    ['all', ME, [3, 4]],
+    ['owned', ME, [3]],
+    ['assigned', ME, [3, 4]],
+  ] as const)('should map scope=%s assignee=%p to relations %p', (scope, assignee, relations) => {
+    expect(counterRelations(ME, { ...base, scope, assignee })).toEqual(relations);
+  });
+
+  // The equivalence itself: over every kind of task (owner me or not; assignee none, me, the
+  // owner, someone else), the sum of the caller's cells in those relations counts exactly the
+  // tasks the documented visibility rules (and so visibilityBranches) select.
+  it('should count exactly the visible tasks of every scope, assignee, status and priority', () => {
+    const tasks: CountedTask[] = [];
+    for (const owner of [ME, OTHER])
+      for (const assignee of [null, ME, OTHER, THIRD])
+        for (const status of TASK_STATUSES)
+          for (const priority of TASK_PRIORITIES)
+            tasks.push({ user_id: owner, assignee_id: assignee, status, priority });
+    const visible = (t: CountedTask, f: TaskListFilters): boolean => {
+      const inScope =
+        f.scope === 'owned'
+          ? t.user_id === ME
+          : f.scope === 'assigned'
+            ? t.assignee_id === ME
+            : t.user_id === ME || t.assignee_id === ME;
+      const assigneeOk =
+        f.assignee === undefined ||
+        (f.assignee === 'none' ? t.assignee_id === null : t.assignee_id === f.assignee);
+      return (
+        inScope &&
+        assigneeOk &&
+        (!f.statuses || f.statuses.includes(t.status)) &&
+        (!f.priorities || f.priorities.includes(t.priority))
+      );
+    };
+    let checked = 0;
+    for (const scope of TASK_SCOPES)
+      for (const assignee of [undefined, 'none', ME] as const)
+        for (const statuses of [undefined, ['pending'], ['in_progress', 'completed']] as const)
+          for (const priorities of [undefined, ['high'], ['low', 'medium']] as const) {
+            const filters: TaskListFilters = {
+              ...base,
+              scope,
+              assignee,
+              statuses: statuses && [...statuses],
+              priorities: priorities && [...priorities],
+            };
+            const relations = counterRelations(ME, filters) ?? [];
+            const fromCells = tasks
+              .flatMap(cellsOf)
+              .filter(
+                (c) =>
+                  c.userId === ME &&
+                  relations.includes(c.relation) &&
+                  (!filters.statuses ||
+                    filters.statuses.some((s) => TASK_STATUSES.indexOf(s) + 1 === c.status)) &&
+                  (!filters.priorities ||
+                    filters.priorities.some((p) => TASK_PRIORITIES.indexOf(p) + 1 === c.priority)),
+              ).length;
+            expect([scope, assignee, statuses, priorities, fromCells]).toEqual([
+              scope,
+              assignee,
+              statuses,
+              priorities,
+              tasks.filter((t) => visible(t, filters)).length,
+            ]);
+            // No counter answer for a filter whose branches cannot match either.
+            if (visibilityBranches(ME, filters).length === 0) expect(relations).toEqual([]);
+            checked += 1;
+          }
+    expect(checked).toBe(81);
+  });
+});
+
+describe('buildCounterCountQuery', () => {
+  it("should sum the caller's cells of the relations, statuses and priorities", () => {
+    expect(
+      buildCounterCountQuery(ME, {
+        ...base,
+        statuses: ['pending', 'in_progress'],
+        priorities: ['high'],
+      }),
+    ).toEqual({
+      sql:
+        'SELECT COALESCE(SUM(n), 0) AS total FROM task_counts ' +
+        'WHERE user_id = ? AND relation IN (1, 2, 3, 4) AND status IN (?, ?) AND priority IN (?)',
+      params: [ME, 1, 2, 3],
+    });
+  });
+
+  it('should answer zero without reading when no relation matches', () => {
+    expect(buildCounterCountQuery(ME, { ...base, scope: 'assigned', assignee: 'none' })).toEqual({
+      sql: 'SELECT 0 AS total',
+      params: [],
+    });
+  });
+
+  it('should leave the other filters to buildCountQuery', () => {
+    expect(buildCounterCountQuery(ME, { ...base, terms: ['plan'] })).toBeNull();
   });
 });

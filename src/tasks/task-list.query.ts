@@ -1,5 +1,6 @@
 import { parseRfc3339 } from '../common/validators/is-rfc3339.validator';
 import type { ListTasksQuery } from './dto/list-tasks.query';
+import { TaskRelation } from './task-counts';
 import {
   DEFAULT_PAGE_SIZE,
   priorityCode,
@@ -129,6 +130,61 @@ export function visibilityBranches(userId: number, filters: TaskListFilters): Br
   return branches;
 }
 
+/**
+ * The task_counts relations whose sum equals the visibility branches, or null when the filters
+ * need the rows (search terms, due dates, overdue, or an assignee other than the caller). The
+ * equivalence, branch by branch (relations: 1 owned unassigned, 2 owned assigned to another,
+ * 3 owned assigned to self, 4 assigned to me by another):
+ * - owned `user_id = me` = {1, 2, 3}; with `assignee_id IS NULL` = {1}; with `= me` = {3};
+ * - assigned with scope=all `assignee_id = me AND user_id <> me` = {4};
+ * - assigned with scope=assigned `assignee_id = me` = {3, 4}.
+ * An empty list means no branch (e.g. scope=assigned with assignee_id=none): zero.
+ */
+export function counterRelations(userId: number, filters: TaskListFilters): TaskRelation[] | null {
+  const { scope, assignee } = filters;
+  if (filters.terms.length > 0 || filters.dueBefore || filters.dueAfter) return null;
+  if (filters.overdue !== undefined) return null;
+  if (assignee !== undefined && assignee !== 'none' && assignee !== userId) return null;
+  const relations = new Set<TaskRelation>();
+  if (scope !== 'assigned') {
+    if (assignee === undefined) {
+      relations.add(TaskRelation.OwnedUnassigned);
+      relations.add(TaskRelation.OwnedAssignedOther);
+      relations.add(TaskRelation.OwnedAssignedSelf);
+    } else if (assignee === 'none') relations.add(TaskRelation.OwnedUnassigned);
+    else relations.add(TaskRelation.OwnedAssignedSelf);
+  }
+  if (scope !== 'owned' && assignee !== 'none') {
+    relations.add(TaskRelation.AssignedByOther);
+    if (scope === 'assigned') relations.add(TaskRelation.OwnedAssignedSelf);
+  }
+  return [...relations].sort((a, b) => a - b);
+}
+
+/**
+ * `buildCountQuery` answered from task_counts: at most 36 primary-key rows of the caller,
+ * whatever the number of tasks. Null when the filters are not counter-answerable.
+ */
+export function buildCounterCountQuery(userId: number, filters: TaskListFilters): SqlQuery | null {
+  const relations = counterRelations(userId, filters);
+  if (relations === null) return null;
+  if (relations.length === 0) return { sql: 'SELECT 0 AS total', params: [] };
+  const conditions = ['user_id = ?', `relation IN (${relations.join(', ')})`];
+  const params: unknown[] = [userId];
+  if (filters.statuses?.length) {
+    conditions.push(`status IN (${filters.statuses.map(() => '?').join(', ')})`);
+    params.push(...filters.statuses.map(statusCode));
+  }
+  if (filters.priorities?.length) {
+    conditions.push(`priority IN (${filters.priorities.map(() => '?').join(', ')})`);
+    params.push(...filters.priorities.map(priorityCode));
+  }
+  return {
+    sql: `SELECT COALESCE(SUM(n), 0) AS total FROM task_counts WHERE ${conditions.join(' AND ')}`,
+    params,
+  };
+}
+
 /** Conditions every branch shares: live rows and the filters. `now` decides `overdue`. */
 export function filterConditions(filters: TaskListFilters, now: Date): Branch {
   const conditions = ['t.deleted_at IS NULL'];
@@ -224,7 +280,10 @@ export function buildListIdsQuery(
   };
 }
 
-/** The number of matches of the filters (`X-Total-Count`), summed over the disjoint branches. */
+/**
+ * The number of matches of the filters (`X-Total-Count`), summed over the disjoint branches by
+ * reading the rows; TasksRepository uses it only when `buildCounterCountQuery` cannot answer.
+ */
 export function buildCountQuery(
   userId: number,
   filters: TaskListFilters,

@@ -6,6 +6,7 @@ import { UsersModule } from '../users/users.module';
 import { TaskEventRecord } from './events/task-event-record.entity';
 import { TaskEventsService } from './events/task-events.service';
 import { taskCacheProvider } from './task-cache';
+import { TaskCountsService } from './task-counts.service';
 import { TaskCacheWarmup } from './task-cache.warmup';
 import { TaskExportReader } from './task-export.reader';
 import { Task } from './task.entity';
@@ -25,6 +26,7 @@ import { TasksService } from './tasks.service';
     TasksRepository,
     TasksService,
     TaskEventsService,
+    TaskCountsService,
     taskCacheProvider,
     TaskCacheWarmup,
     TaskExportReader,

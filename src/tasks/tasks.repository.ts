@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { Task } from './task.entity';
 import {
+  buildCounterCountQuery,
   buildCountQuery,
   buildListIdsQuery,
   buildStatsQuery,
@@ -161,9 +162,13 @@ export class TasksRepository {
     return result.affected === 1;
   }
 
-  /** The number of the caller's visible tasks matching the filters. */
+  /**
+   * The number of the caller's visible tasks matching the filters: from the task_counts
+   * counters when the filters allow (a cost independent of the number of tasks), otherwise by
+   * counting the matching rows.
+   */
   async count(userId: number, filters: TaskListFilters, now: Date): Promise<number> {
-    const query = buildCountQuery(userId, filters, now);
+    const query = buildCounterCountQuery(userId, filters) ?? buildCountQuery(userId, filters, now);
     if (!query) return 0;
     const rows = await this.tasks.query<Array<{ total: unknown }>>(query.sql, query.params);
     return Number(rows[0]?.total ?? 0);

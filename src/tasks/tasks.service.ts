@@ -12,6 +12,7 @@ import { UpdateTaskDto } from './dto/update-task.dto';
 import { TaskEvent, taskEventTypes } from './events/task-event';
 import { TaskEventsService } from './events/task-events.service';
 import { TASK_CACHE, TaskCache } from './task-cache';
+import { TaskCountsService } from './task-counts.service';
 import { parseListQuery } from './task-list.query';
 import { TASKS_PATH } from './task.constants';
 import { Task } from './task.entity';
@@ -63,6 +64,7 @@ export class TasksService {
     private readonly tasks: TasksRepository,
     private readonly users: UsersService,
     private readonly events: TaskEventsService,
+    private readonly counts: TaskCountsService,
     private readonly idempotency: IdempotencyService,
     @Inject(TASK_CACHE) private readonly cache: TaskCache,
   ) {}
@@ -84,6 +86,7 @@ export class TasksService {
         const task = await this.tasks.insert(manager, userId, newTaskFields(dto, now), now);
         const after = toTaskResponse(task);
         await this.events.record(manager, this.eventsOf(null, after, userId, now));
+        await this.counts.apply(manager, null, after);
         const response = {
           status: 201,
           body: after,
@@ -167,11 +170,10 @@ export class TasksService {
         updatedAt: now,
         version: current.task.version + 1,
       };
+      const before = toTaskResponse(current.task);
       const after = toTaskResponse(updated);
-      await this.events.record(
-        manager,
-        this.eventsOf(toTaskResponse(current.task), after, userId, now),
-      );
+      await this.events.record(manager, this.eventsOf(before, after, userId, now));
+      await this.counts.apply(manager, before, after);
       return { task: after, etag: formatEtag(updated.id, updated.version), written: updated };
     });
     // After the commit and before the answer: every instance's next read sees this version,
@@ -195,10 +197,9 @@ export class TasksService {
         now,
       );
       if (!deleted) throw new TaskPreconditionFailedError();
-      await this.events.record(
-        manager,
-        this.eventsOf(toTaskResponse(current.task), null, userId, now),
-      );
+      const before = toTaskResponse(current.task);
+      await this.events.record(manager, this.eventsOf(before, null, userId, now));
+      await this.counts.apply(manager, before, null);
     });
     // A tombstone, after the commit and before the answer: no instance serves the task again.
     await this.cache.afterWrite(id, null, 0);

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
+import { buildUserCellsInsert } from '../tasks/task-counts';
 import { User } from './user.entity';
 
 /** Escapes LIKE wildcards so that `%` and `_` in user input match themselves. */
@@ -12,15 +13,23 @@ export function escapeLike(value: string): string {
 export class UsersRepository {
   constructor(@InjectRepository(User) private readonly users: Repository<User>) {}
 
-  /** Inserts a user; a duplicate email or username surfaces as ER_DUP_ENTRY from the unique keys. */
+  /**
+   * Inserts a user with its task_counts cells, all at zero, in one transaction: task writes then
+   * only ever update existing counter rows. A duplicate email or username surfaces as
+   * ER_DUP_ENTRY from the unique keys.
+   */
   async insert(
     fields: Pick<User, 'username' | 'email' | 'passwordHash'>,
     now: Date,
   ): Promise<User> {
     const user = this.users.create({ ...fields, createdAt: now, updatedAt: now });
-    const result = await this.users.insert(user);
-    user.id = Number(result.identifiers[0].id);
-    return user;
+    return this.users.manager.transaction(async (manager) => {
+      const result = await manager.insert(User, user);
+      user.id = Number(result.identifiers[0].id);
+      const cells = buildUserCellsInsert(user.id);
+      await manager.query(cells.sql, cells.params);
+      return user;
+    });
   }
 
   findById(id: number): Promise<User | null> {

@@ -1,4 +1,6 @@
 import type TestAgent from 'supertest/lib/agent';
+import type { DataSource } from 'typeorm';
+import { buildCountsRecount } from '../../src/tasks/task-counts';
 import type { Session } from './factories';
 
 export const TASKS = '/api/v1/tasks';
@@ -73,4 +75,17 @@ export function linkUrl(header: string | undefined, rel: string): string | undef
     if (m && m[2] === rel) return m[1];
   }
   return undefined;
+}
+
+/**
+ * Recounts the users' task_counts after a spec inserted tasks by SQL, bypassing the service that
+ * keeps them; otherwise their X-Total-Count would drift. Nothing else may write their tasks
+ * meanwhile.
+ */
+export async function recountTaskCounts(ds: DataSource, userIds: number[]): Promise<void> {
+  await ds.transaction(async (manager) => {
+    for (const id of userIds) {
+      for (const query of buildCountsRecount(id, id)) await manager.query(query.sql, query.params);
+    }
+  });
 }

@@ -5,6 +5,7 @@ import { AddTaskEventDispatch1764200000000 } from './1764200000000-AddTaskEventD
 import { CreateExportFiles1764300000000 } from './1764300000000-CreateExportFiles';
 import { CreateWebhooks1764300000100 } from './1764300000100-CreateWebhooks';
 import { CreateNotifications1764300000200 } from './1764300000200-CreateNotifications';
+import { CreateTaskCounts1764400000000 } from './1764400000000-CreateTaskCounts';
 
 /** Every migration in order; new ones are appended here. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   CreateExportFiles1764300000000,
   CreateWebhooks1764300000100,
   CreateNotifications1764300000200,
+  CreateTaskCounts1764400000000,
 ];
