@@ -163,13 +163,19 @@ export async function benchTaskIds(pool: Pool, userId: number, limit: number): P
 }
 
 /**
- * Deletes what runs wrote: the writer's bench tasks with their events, and the refresh tokens
- * of logins since `since`. Seeded rows are left as they are.
+ * Deletes what runs wrote: the writer's bench tasks with their events and task_search rows, and
+ * the refresh tokens of logins since `since`. Seeded rows are left as they are.
  */
 export async function cleanup(pool: Pool, info: DatasetInfo, since: Date): Promise<number> {
   const like = `${BENCH_TITLE_PREFIX}%`;
   await pool.query(
     'DELETE e FROM task_events e JOIN tasks t ON t.id = e.task_id WHERE t.user_id = ? AND t.title LIKE ?',
+    [info.writer.id, like],
+  );
+  // Their task_search rows would also go by the foreign key's cascade; deleting them first
+  // does not depend on it.
+  await pool.query(
+    'DELETE s FROM task_search s JOIN tasks t ON t.id = s.task_id WHERE t.user_id = ? AND t.title LIKE ?',
     [info.writer.id, like],
   );
   const [result] = await pool.query<{ affectedRows: number } & RowDataPacket[]>(

@@ -7,8 +7,9 @@
  *   then a Redis GET of the cached task JSON (filled from MySQL on a miss) and the visibility
  *   check on it.
  * - `POST /tasks`: JWT + rate limit as above, then one mysql2 transaction with the INSERT into
- *   tasks, the INSERT of its `task.created` row into task_events and the UPDATE of the owner's
- *   task_counts cell (applyCountDeltas, shared with the service), like TasksService.create.
+ *   tasks, the INSERT of its `task.created` row into task_events, the INSERT of its task_search
+ *   row and the UPDATE of the owner's task_counts cell (buildSearchWrites and applyCountDeltas,
+ *   shared with the service), like TasksService.create.
  *
  * Configured like the service (loadConfig: PORT, DB_*, REDIS_*, JWT_SECRET, RATE_LIMIT_PER_MINUTE).
  * Its Redis keys live under `<REDIS_KEY_PREFIX>benchfloor:`, apart from the service's own.
@@ -25,6 +26,7 @@ import { FIXED_WINDOW_SCRIPT } from '../src/rate-limit/redis-throttler.storage';
 import { openPool } from '../scripts/seed-support';
 import { taskRowToResponse, TaskSqlRow } from '../src/tasks/dto/task-response.dto';
 import { applyCountDeltas, countDeltas } from '../src/tasks/task-counts';
+import { buildSearchWrites, planSearchChanges } from '../src/tasks/task-search';
 import {
   priorityCode,
   statusCode,
@@ -202,6 +204,10 @@ async function main(): Promise<void> {
         'INSERT INTO task_events (event_type, task_id, actor_id, payload, occurred_at, published_at) VALUES (?, ?, ?, ?, ?, NULL)',
         ['task.created', task.id, userId, JSON.stringify({ before: null, after: task }), now],
       );
+      // The owner's task_search row, with the statement TaskSearchService runs (one INSERT).
+      for (const write of buildSearchWrites(planSearchChanges(null, task))) {
+        await connection.query(write.sql, write.params);
+      }
       // The owner's task_counts cell, with the same statement TaskCountsService runs.
       await applyCountDeltas(
         async (sql, params) => (await connection.query(sql, params))[0],

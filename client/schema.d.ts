@@ -677,7 +677,7 @@ export interface components {
              * @enum {string}
              */
             scope?: "all" | "owned" | "assigned";
-            /** @description Search: every whitespace-separated term must occur, case-insensitively, inside the title or the description (substring match, so text without spaces such as Chinese works; `%` and `_` match themselves), e.g. `项目` */
+            /** @description Search: every whitespace-separated term must occur, case-insensitively, inside the title or the description (substring match, so text without spaces such as Chinese works; `%` and `_` match themselves), e.g. `项目`. Case is folded by lower-casing both sides; accents are not folded (`uber` does not find `Über`, `über` does) */
             q?: string;
             /**
              * Format: date-time
@@ -1740,7 +1740,7 @@ export interface operations {
                 assignee_id?: string;
                 /** @description `all`: owned or assigned to the caller; `owned`; `assigned` (to the caller) */
                 scope?: "all" | "owned" | "assigned";
-                /** @description Search: every whitespace-separated term must occur, case-insensitively, inside the title or the description (substring match, so text without spaces such as Chinese works; `%` and `_` match themselves), e.g. `项目` */
+                /** @description Search: every whitespace-separated term must occur, case-insensitively, inside the title or the description (substring match, so text without spaces such as Chinese works; `%` and `_` match themselves), e.g. `项目`. Case is folded by lower-casing both sides; accents are not folded (`uber` does not find `Über`, `über` does) */
                 q?: string;
                 /** @description Only tasks due strictly before this RFC 3339 date-time, e.g. `2026-03-01T00:00:00Z` */
                 due_before?: string;

@@ -3,16 +3,15 @@
  * configured (seeded) database, and writes the plans and timings to docs/explain-tasks.md:
  *   DB_NAME=taskdb_explain npm run seed:data -- --users 1000 --tasks 1000000
  *   DB_NAME=taskdb_explain npm run explain:tasks
- * Exits 1 when any plan reads `tasks` with a full table scan (type ALL).
+ * Exits 1 when any plan reads `tasks` or `task_search` with a full table scan (type ALL).
  */
 import { writeFileSync } from 'node:fs';
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 import { ListTasksQuery } from '../src/tasks/dto/list-tasks.query';
 import {
-  buildCounterCountQuery,
-  buildCountQuery,
-  buildListIdsQuery,
+  buildPageQuery,
   buildStatsQuery,
+  buildTotalQuery,
   parseListQuery,
   SqlQuery,
 } from '../src/tasks/task-list.query';
@@ -29,12 +28,11 @@ function listCases(label: string, userId: number, params: Partial<ListTasksQuery
   const now = new Date();
   const request = parseListQuery(Object.assign(new ListTasksQuery(), params));
   const cases: Case[] = [];
-  const ids = buildListIdsQuery(userId, request, now);
+  // The queries TasksRepository.listPage and count run: task_search for a search, task_counts
+  // when the filters allow, else the rows.
+  const ids = buildPageQuery(userId, request, now);
   if (ids) cases.push({ name: `${label}: page of ids`, query: ids });
-  // The query TasksRepository.count runs: task_counts when the filters allow, else the rows.
-  const count =
-    buildCounterCountQuery(userId, request.filters) ??
-    buildCountQuery(userId, request.filters, now);
+  const count = buildTotalQuery(userId, request.filters, now);
   if (count) cases.push({ name: `${label}: X-Total-Count`, query: count });
   return cases;
 }
@@ -67,7 +65,7 @@ async function main(): Promise<void> {
   try {
     const [[version]] = await pool.query<Row[]>('SELECT VERSION() AS v');
     const mariadb = String(version.v).includes('MariaDB');
-    await pool.query('ANALYZE TABLE tasks');
+    await pool.query('ANALYZE TABLE tasks, task_search');
     const [[stats]] = await pool.query<Row[]>('SELECT COUNT(*) AS n FROM tasks');
     const [[heavy]] = await pool.query<Row[]>(
       'SELECT user_id, COUNT(*) AS n FROM tasks GROUP BY user_id ORDER BY n DESC LIMIT 1',
@@ -102,6 +100,15 @@ async function main(): Promise<void> {
       ...listCases('Heavy user, sort=priority desc', heavyId, { sort: 'priority' }),
       ...listCases('Heavy user, q=report (Latin)', heavyId, { q: 'report' }),
       ...listCases('Heavy user, q=项目 (Chinese)', heavyId, { q: '项目' }),
+      ...listCases('Heavy user, q=report status=pending', heavyId, {
+        q: 'report',
+        status: ['pending'],
+      }),
+      ...listCases('Heavy user, q=report sort=title asc', heavyId, {
+        q: 'report',
+        sort: 'title',
+        order: 'asc',
+      }),
       ...listCases('Normal user, q=项目 文档', normalId, { q: '项目 文档' }),
       { name: 'Heavy user, stats', query: buildStatsQuery(heavyId, now) },
       { name: 'Normal user, stats', query: buildStatsQuery(normalId, now) },
@@ -125,7 +132,7 @@ async function main(): Promise<void> {
       '',
     ];
     const summary: string[] = [
-      '| query | ms | tasks access types | full scan |',
+      '| query | ms | tasks (t) / task_search (s) access types | full scan |',
       '| --- | --- | --- | --- |',
     ];
     let fullScans = 0;
@@ -133,7 +140,8 @@ async function main(): Promise<void> {
     for (const c of cases) {
       const [plan] = await pool.query<Row[]>(`EXPLAIN ${c.query.sql}`, c.query.params);
       const ms = await timeMs(pool, c.query);
-      const onTasks = plan.filter((r) => r.table === 't');
+      // `t` is tasks, `s` task_search (searches).
+      const onTasks = plan.filter((r) => r.table === 't' || r.table === 's');
       const full = onTasks.some((r) => r.type === 'ALL');
       if (full) fullScans += 1;
       summary.push(

@@ -9,13 +9,15 @@
  * first and re-created afterwards from the table's own SHOW CREATE TABLE, so they cannot drift
  * from the migration: past ~600k rows, maintaining 8 random-order secondary indexes overflows
  * MariaDB's default 128 MB buffer pool and the inserts crawl (1M rows took ~318 s; sorted
- * index builds take seconds). The seeded users' task_counts are then filled set-based, as the
- * CreateTaskCounts migration does. Server globals are not touched.
+ * index builds take seconds). The seeded users' task_counts and task_search rows are then
+ * filled set-based, as the CreateTaskCounts and CreateTaskSearch migrations do. Server globals
+ * are not touched.
  */
 import * as bcrypt from 'bcrypt';
 import { randomBytes } from 'node:crypto';
 import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { buildCountsRecount } from '../src/tasks/task-counts';
+import { buildSearchRebuild } from '../src/tasks/task-search';
 import { intArg, openPool, parseArgs, prepareDatabase, prng } from './seed-support';
 
 const BATCH = 10_000;
@@ -291,6 +293,28 @@ async function countTasks(pool: Pool, userIds: number[]): Promise<void> {
   console.log(`  task_counts filled in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
+/**
+ * The seeded users' task_search rows, set-based from the rows just loaded (as `countTasks`).
+ * Foreign-key checks are off for this session only: every row references a seeded user and a
+ * task just read from the table, and checking each of ~1.1M rows would only re-read them.
+ */
+async function indexSearch(pool: Pool, userIds: number[]): Promise<void> {
+  const started = Date.now();
+  const connection = await pool.getConnection();
+  try {
+    await connection.query('SET SESSION foreign_key_checks = 0');
+    await connection.beginTransaction();
+    for (const query of buildSearchRebuild(userIds[0], userIds[userIds.length - 1])) {
+      await connection.query(query.sql, query.params);
+    }
+    await connection.commit();
+    await connection.query('SET SESSION foreign_key_checks = 1');
+  } finally {
+    connection.release();
+  }
+  console.log(`  task_search filled in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const users = Math.max(1, intArg(args, 'users', 1000));
@@ -312,7 +336,8 @@ async function main(): Promise<void> {
       insertTasks(pool, userIds, tasks, heavy, seed, connections),
     );
     await countTasks(pool, userIds);
-    await pool.query('ANALYZE TABLE tasks');
+    await indexSearch(pool, userIds);
+    await pool.query('ANALYZE TABLE tasks, task_search');
     console.log(
       `Done in ${((Date.now() - started) / 1000).toFixed(1)} s; heavy user id ${userIds[0]}`,
     );

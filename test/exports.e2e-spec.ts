@@ -8,6 +8,7 @@ import { freePort } from './helpers/server';
 import {
   createTask,
   detailFields,
+  rebuildTaskSearch,
   recountTaskCounts,
   TASKS,
   TASK_KEYS,
@@ -383,6 +384,7 @@ describe('Task exports and job status (e2e)', () => {
       values,
     );
     await recountTaskCounts(ds, [user.id, helper.id]);
+    await rebuildTaskSearch(ds, [user.id, helper.id]);
 
     for (const order of ['asc', 'desc'] as const) {
       const { text, jobId } = await exportText(t.http, user, {

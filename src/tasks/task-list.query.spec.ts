@@ -8,15 +8,21 @@ import {
   buildCounterCountQuery,
   buildCountQuery,
   buildListIdsQuery,
+  buildPageQuery,
+  buildSearchCountQuery,
+  buildSearchIdsQuery,
   buildStatsQuery,
+  buildTotalQuery,
   counterRelations,
   escapeLikeTerm,
   filterConditions,
   OWNER_INDEXES,
   parseListQuery,
+  searchScope,
   TaskListFilters,
   visibilityBranches,
 } from './task-list.query';
+import { searchRowsOf } from './task-search';
 
 const ME = 7;
 const NOW = new Date('2026-01-15T12:00:00.000Z');
@@ -151,7 +157,8 @@ describe('filterConditions', () => {
       't.due_date > ?',
       't.due_date < ?',
       't.status IN (1, 2)',
-      "(t.title LIKE ? ESCAPE '!' OR t.description LIKE ? ESCAPE '!')",
+      "CAST(LOWER(CONCAT(t.title, '\\n', t.description)) AS BINARY) " +
+        "LIKE CAST(CONCAT('%', LOWER(?), '%') AS BINARY) ESCAPE '!'",
     ]);
     expect(params).toEqual([
       1,
@@ -160,8 +167,7 @@ describe('filterConditions', () => {
       new Date('2026-03-01T00:00:00Z'),
       new Date('2026-01-01T00:00:00Z'),
       NOW,
-      '%50!%!_off%',
-      '%50!%!_off%',
+      '50!%!_off',
     ]);
   });
 
@@ -356,5 +362,129 @@ describe('buildCounterCountQuery', () => {
 
   it('should leave the other filters to buildCountQuery', () => {
     expect(buildCounterCountQuery(ME, { ...base, terms: ['plan'] })).toBeNull();
+  });
+});
+
+describe('searchScope', () => {
+  const OTHER = 8;
+  const THIRD = 9;
+
+  // The same equivalence for task_search: the caller's rows in those relations (plus the
+  // assignee condition for a foreign assignee) are exactly the visible tasks of the filters.
+  it('should select exactly the visible tasks of every scope and assignee', () => {
+    const tasks: Array<{ id: number; user_id: number; assignee_id: number | null }> = [];
+    for (const owner of [ME, OTHER])
+      for (const assignee of [null, ME, OTHER, THIRD])
+        tasks.push({ id: tasks.length + 1, user_id: owner, assignee_id: assignee });
+    for (const scope of TASK_SCOPES)
+      for (const assignee of [undefined, 'none', ME, OTHER, THIRD] as const) {
+        const filters: TaskListFilters = { ...base, scope, assignee };
+        const visible = tasks.filter((t) => {
+          const inScope =
+            scope === 'owned'
+              ? t.user_id === ME
+              : scope === 'assigned'
+                ? t.assignee_id === ME
+                : t.user_id === ME || t.assignee_id === ME;
+          const assigneeOk =
+            assignee === undefined ||
+            (assignee === 'none' ? t.assignee_id === null : t.assignee_id === assignee);
+          return inScope && assigneeOk;
+        });
+        const { relations, assigneeId } = searchScope(ME, filters);
+        const fromRows = tasks.filter(
+          (t) =>
+            searchRowsOf(t).some((r) => r.userId === ME && relations.includes(r.relation)) &&
+            (assigneeId === undefined || t.assignee_id === assigneeId),
+        );
+        expect([scope, assignee, fromRows.map((t) => t.id)]).toEqual([
+          scope,
+          assignee,
+          visible.map((t) => t.id),
+        ]);
+      }
+  });
+});
+
+describe('search queries', () => {
+  const LIKE = "s.doc LIKE CAST(CONCAT('%', LOWER(?), '%') AS BINARY) ESCAPE '!'";
+  const search = (over: Partial<TaskListFilters>): TaskListFilters => ({
+    ...base,
+    terms: ['Report', '50%_off'],
+    ...over,
+  });
+
+  it("should count and page a plain search on the caller's task_search rows alone", () => {
+    const filters = search({ scope: 'owned', assignee: 'none' });
+    expect(buildSearchCountQuery(ME, filters, NOW)).toEqual({
+      sql: `SELECT COUNT(*) AS total FROM task_search s WHERE s.user_id = ? AND s.relation IN (1) AND ${LIKE} AND ${LIKE}`,
+      params: [ME, 'Report', '50!%!_off'],
+    });
+    expect(buildSearchIdsQuery(ME, { filters, page: 3, pageSize: 20 }, NOW)).toEqual({
+      sql:
+        `SELECT s.task_id AS id FROM task_search s WHERE s.user_id = ? AND s.relation IN (1) AND ${LIKE} AND ${LIKE} ` +
+        'ORDER BY s.created_at DESC, s.task_id DESC LIMIT ? OFFSET ?',
+      params: [ME, 'Report', '50!%!_off', 20, 40],
+    });
+    const asc = buildSearchIdsQuery(
+      ME,
+      { filters: search({ order: 'asc', assignee: ME }), page: 1, pageSize: 5 },
+      NOW,
+    )!;
+    expect(asc.sql).toContain('s.relation IN (3, 4)');
+    expect(asc.sql).toContain('ORDER BY s.created_at ASC, s.task_id ASC LIMIT ? OFFSET ?');
+  });
+
+  it('should join the tasks for another sort, keeping the count on task_search', () => {
+    const filters = search({ sort: 'title', order: 'asc' });
+    expect(buildSearchCountQuery(ME, filters, NOW)!.sql).not.toContain('JOIN');
+    expect(buildSearchIdsQuery(ME, { filters, page: 1, pageSize: 10 }, NOW)).toEqual({
+      sql:
+        'SELECT s.task_id AS id FROM task_search s STRAIGHT_JOIN tasks t ON t.id = s.task_id ' +
+        `WHERE s.user_id = ? AND s.relation IN (1, 2, 3, 4) AND ${LIKE} AND ${LIKE} AND t.deleted_at IS NULL ` +
+        'ORDER BY t.title ASC, t.id ASC LIMIT ? OFFSET ?',
+      params: [ME, 'Report', '50!%!_off', 10, 0],
+    });
+  });
+
+  it('should join the tasks for row filters and a foreign assignee, in count and page alike', () => {
+    const filters = search({ statuses: ['pending'], overdue: true, assignee: 9, terms: ['项目'] });
+    const where =
+      'FROM task_search s STRAIGHT_JOIN tasks t ON t.id = s.task_id ' +
+      `WHERE s.user_id = ? AND s.relation IN (2) AND ${LIKE} AND t.deleted_at IS NULL ` +
+      'AND t.status IN (?) AND t.due_date < ? AND t.status IN (1, 2) AND t.assignee_id = ?';
+    expect(buildSearchCountQuery(ME, filters, NOW)).toEqual({
+      sql: `SELECT COUNT(*) AS total ${where}`,
+      params: [ME, '项目', 1, NOW, 9],
+    });
+    expect(buildSearchIdsQuery(ME, { filters, page: 2, pageSize: 10 }, NOW)).toEqual({
+      // Still in task_search's primary-key order: the page stops after its matches.
+      sql: `SELECT s.task_id AS id ${where} ORDER BY s.created_at DESC, s.task_id DESC LIMIT ? OFFSET ?`,
+      params: [ME, '项目', 1, NOW, 9, 10, 10],
+    });
+  });
+
+  it('should answer nothing when no relation can match', () => {
+    for (const filters of [
+      search({ scope: 'assigned', assignee: 'none' }),
+      search({ scope: 'assigned', assignee: 9 }),
+    ]) {
+      expect(buildSearchCountQuery(ME, filters, NOW)).toBeNull();
+      expect(buildSearchIdsQuery(ME, { filters, page: 1, pageSize: 5 }, NOW)).toBeNull();
+    }
+  });
+
+  it('should route searches to task_search and the rest as before', () => {
+    const request = { filters: search({}), page: 1, pageSize: 5 };
+    expect(buildTotalQuery(ME, request.filters, NOW)).toEqual(
+      buildSearchCountQuery(ME, request.filters, NOW),
+    );
+    expect(buildPageQuery(ME, request, NOW)).toEqual(buildSearchIdsQuery(ME, request, NOW));
+    const plain = { filters: base, page: 1, pageSize: 5 };
+    expect(buildTotalQuery(ME, base, NOW)).toEqual(buildCounterCountQuery(ME, base));
+    expect(buildTotalQuery(ME, { ...base, overdue: true }, NOW)).toEqual(
+      buildCountQuery(ME, { ...base, overdue: true }, NOW),
+    );
+    expect(buildPageQuery(ME, plain, NOW)).toEqual(buildListIdsQuery(ME, plain, NOW));
   });
 });

@@ -1,6 +1,7 @@
 import { parseRfc3339 } from '../common/validators/is-rfc3339.validator';
 import type { ListTasksQuery } from './dto/list-tasks.query';
 import { TaskRelation } from './task-counts';
+import { SEARCH_TERM_PATTERN, searchDocSql } from './task-search';
 import {
   DEFAULT_PAGE_SIZE,
   priorityCode,
@@ -131,20 +132,16 @@ export function visibilityBranches(userId: number, filters: TaskListFilters): Br
 }
 
 /**
- * The task_counts relations whose sum equals the visibility branches, or null when the filters
- * need the rows (search terms, due dates, overdue, or an assignee other than the caller). The
+ * The relations (task_counts' and task_search's codes) whose union equals the visibility
+ * branches of a scope with no assignee filter, `assignee_id=none` or the caller's own id. The
  * equivalence, branch by branch (relations: 1 owned unassigned, 2 owned assigned to another,
  * 3 owned assigned to self, 4 assigned to me by another):
  * - owned `user_id = me` = {1, 2, 3}; with `assignee_id IS NULL` = {1}; with `= me` = {3};
  * - assigned with scope=all `assignee_id = me AND user_id <> me` = {4};
  * - assigned with scope=assigned `assignee_id = me` = {3, 4}.
- * An empty list means no branch (e.g. scope=assigned with assignee_id=none): zero.
+ * An empty list means no branch (e.g. scope=assigned with assignee_id=none): nothing matches.
  */
-export function counterRelations(userId: number, filters: TaskListFilters): TaskRelation[] | null {
-  const { scope, assignee } = filters;
-  if (filters.terms.length > 0 || filters.dueBefore || filters.dueAfter) return null;
-  if (filters.overdue !== undefined) return null;
-  if (assignee !== undefined && assignee !== 'none' && assignee !== userId) return null;
+function relationsOf(scope: TaskScope, assignee: 'none' | 'me' | undefined): TaskRelation[] {
   const relations = new Set<TaskRelation>();
   if (scope !== 'assigned') {
     if (assignee === undefined) {
@@ -159,6 +156,37 @@ export function counterRelations(userId: number, filters: TaskListFilters): Task
     if (scope === 'assigned') relations.add(TaskRelation.OwnedAssignedSelf);
   }
   return [...relations].sort((a, b) => a - b);
+}
+
+/**
+ * The task_counts relations whose sum equals the visibility branches (see `relationsOf`), or
+ * null when the filters need the rows (search terms, due dates, overdue, or an assignee other
+ * than the caller).
+ */
+export function counterRelations(userId: number, filters: TaskListFilters): TaskRelation[] | null {
+  const { assignee } = filters;
+  if (filters.terms.length > 0 || filters.dueBefore || filters.dueAfter) return null;
+  if (filters.overdue !== undefined) return null;
+  if (typeof assignee === 'number' && assignee !== userId) return null;
+  return relationsOf(filters.scope, typeof assignee === 'number' ? 'me' : assignee);
+}
+
+/**
+ * The task_search rows of the caller that the scope and assignee filter select: a relation set,
+ * plus `t.assignee_id = ?` for an assignee other than the caller (only tasks the caller owns
+ * can be assigned to someone else: relation 2).
+ */
+export function searchScope(
+  userId: number,
+  filters: TaskListFilters,
+): { relations: TaskRelation[]; assigneeId?: number } {
+  const { scope, assignee } = filters;
+  if (typeof assignee !== 'number') return { relations: relationsOf(scope, assignee) };
+  if (assignee === userId) return { relations: relationsOf(scope, 'me') };
+  return {
+    relations: scope === 'assigned' ? [] : [TaskRelation.OwnedAssignedOther],
+    assigneeId: assignee,
+  };
 }
 
 /**
@@ -185,8 +213,11 @@ export function buildCounterCountQuery(userId: number, filters: TaskListFilters)
   };
 }
 
-/** Conditions every branch shares: live rows and the filters. `now` decides `overdue`. */
-export function filterConditions(filters: TaskListFilters, now: Date): Branch {
+/**
+ * The conditions on `tasks t` of every filter but the search terms: live rows, status,
+ * priority, due dates. `now` decides `overdue`.
+ */
+export function rowConditions(filters: TaskListFilters, now: Date): Branch {
   const conditions = ['t.deleted_at IS NULL'];
   const params: unknown[] = [];
   if (filters.statuses?.length) {
@@ -215,13 +246,21 @@ export function filterConditions(filters: TaskListFilters, now: Date): Branch {
     conditions.push(`(t.due_date IS NULL OR t.due_date >= ? OR t.status = ${completed})`);
     params.push(now);
   }
+  return { conditions, params };
+}
+
+/**
+ * Conditions every branch shares: `rowConditions` and each search term, matched on the task's
+ * row with the same lower-cased byte comparison task_search uses, so both give the same
+ * answer. The listing searches task_search (`buildSearchCountQuery`, `buildSearchIdsQuery`);
+ * this form serves the export, which reads every match in batches anyway.
+ */
+export function filterConditions(filters: TaskListFilters, now: Date): Branch {
+  const { conditions, params } = rowConditions(filters, now);
+  const doc = searchDocSql('t.title', 't.description');
   for (const term of filters.terms) {
-    // Substring match under the column's case-insensitive collation. Unlike FULLTEXT it finds
-    // text without spaces (Chinese) on MySQL and MariaDB alike; the visibility index narrows
-    // the rows it has to read to the caller's own.
-    conditions.push("(t.title LIKE ? ESCAPE '!' OR t.description LIKE ? ESCAPE '!')");
-    const pattern = `%${escapeLikeTerm(term)}%`;
-    params.push(pattern, pattern);
+    conditions.push(`${doc} LIKE ${SEARCH_TERM_PATTERN}`);
+    params.push(escapeLikeTerm(term));
   }
   return { conditions, params };
 }
@@ -297,6 +336,120 @@ export function buildCountQuery(
     sql: `SELECT ${parts.map((part) => `(SELECT COUNT(*) FROM ${part.sql})`).join(' + ')} AS total`,
     params: parts.flatMap((part) => part.params),
   };
+}
+
+/**
+ * True when the filters beyond the search terms are only the scope and an assignee filter
+ * task_search's relation answers alone (none, `none`, the caller): then the count, and a page in
+ * created_at order, never read `tasks`.
+ */
+function searchAlone(userId: number, filters: TaskListFilters): boolean {
+  return (
+    !filters.statuses?.length &&
+    !filters.priorities?.length &&
+    !filters.dueBefore &&
+    !filters.dueAfter &&
+    filters.overdue === undefined &&
+    searchScope(userId, filters).assigneeId === undefined
+  );
+}
+
+/**
+ * `FROM … WHERE …` over the caller's task_search rows (alias `s`) matching the scope and every
+ * term; with `join`, each joined to its task (`t`) for the other filters. STRAIGHT_JOIN keeps
+ * task_search first: the caller's rows are one primary-key range, where `tasks` has no index
+ * for a search, and each match then costs one primary-key read of its task.
+ */
+function searchWhere(
+  userId: number,
+  filters: TaskListFilters,
+  now: Date,
+  join: boolean,
+): SqlQuery | null {
+  const { relations, assigneeId } = searchScope(userId, filters);
+  if (relations.length === 0) return null;
+  const conditions = ['s.user_id = ?', `s.relation IN (${relations.join(', ')})`];
+  const params: unknown[] = [userId];
+  for (const term of filters.terms) {
+    conditions.push(`s.doc LIKE ${SEARCH_TERM_PATTERN}`);
+    params.push(escapeLikeTerm(term));
+  }
+  if (!join) return { sql: `task_search s WHERE ${conditions.join(' AND ')}`, params };
+  const rows = rowConditions(filters, now);
+  conditions.push(...rows.conditions);
+  params.push(...rows.params);
+  if (assigneeId !== undefined) {
+    conditions.push('t.assignee_id = ?');
+    params.push(assigneeId);
+  }
+  return {
+    sql: `task_search s STRAIGHT_JOIN tasks t ON t.id = s.task_id WHERE ${conditions.join(' AND ')}`,
+    params,
+  };
+}
+
+/** `X-Total-Count` of a search (`filters.terms` non-empty), from task_search. */
+export function buildSearchCountQuery(
+  userId: number,
+  filters: TaskListFilters,
+  now: Date,
+): SqlQuery | null {
+  const where = searchWhere(userId, filters, now, !searchAlone(userId, filters));
+  return where && { sql: `SELECT COUNT(*) AS total FROM ${where.sql}`, params: where.params };
+}
+
+/**
+ * The ids of one page of a search, in order. In created_at order it reads the caller's
+ * task_search rows in primary-key order (the same order as `t.created_at, t.id`) and stops
+ * after the page, joining each match to its task only when another filter needs the row; any
+ * other sort joins every match for its sort column.
+ */
+export function buildSearchIdsQuery(
+  userId: number,
+  request: TaskListRequest,
+  now: Date,
+): SqlQuery | null {
+  const { filters, page, pageSize } = request;
+  const where = searchWhere(
+    userId,
+    filters,
+    now,
+    !searchAlone(userId, filters) || filters.sort !== 'created_at',
+  );
+  if (!where) return null;
+  const dir = filters.order === 'asc' ? 'ASC' : 'DESC';
+  const order =
+    filters.sort === 'created_at'
+      ? `s.created_at ${dir}, s.task_id ${dir}`
+      : `t.${SORT_COLUMNS[filters.sort]} ${dir}, t.id ${dir}`;
+  return {
+    sql: `SELECT s.task_id AS id FROM ${where.sql} ORDER BY ${order} LIMIT ? OFFSET ?`,
+    params: [...where.params, pageSize, (page - 1) * pageSize],
+  };
+}
+
+/**
+ * The query TasksRepository.count runs for `X-Total-Count`: task_search for a search,
+ * task_counts when the filters allow, otherwise a count of the rows. Null: nothing can match.
+ */
+export function buildTotalQuery(
+  userId: number,
+  filters: TaskListFilters,
+  now: Date,
+): SqlQuery | null {
+  if (filters.terms.length > 0) return buildSearchCountQuery(userId, filters, now);
+  return buildCounterCountQuery(userId, filters) ?? buildCountQuery(userId, filters, now);
+}
+
+/** The query TasksRepository.listPage runs for the ids of a page. Null: nothing can match. */
+export function buildPageQuery(
+  userId: number,
+  request: TaskListRequest,
+  now: Date,
+): SqlQuery | null {
+  return request.filters.terms.length > 0
+    ? buildSearchIdsQuery(userId, request, now)
+    : buildListIdsQuery(userId, request, now);
 }
 
 /** Counts by status and priority, overdue and total over the caller's visible live tasks. */

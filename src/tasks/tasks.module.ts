@@ -8,6 +8,7 @@ import { TaskEventsService } from './events/task-events.service';
 import { taskCacheProvider } from './task-cache';
 import { TaskCountsService } from './task-counts.service';
 import { TaskCacheWarmup } from './task-cache.warmup';
+import { TaskSearchService } from './task-search.service';
 import { TaskExportReader } from './task-export.reader';
 import { Task } from './task.entity';
 import { TasksController } from './tasks.controller';
@@ -27,6 +28,7 @@ import { TasksService } from './tasks.service';
     TasksService,
     TaskEventsService,
     TaskCountsService,
+    TaskSearchService,
     taskCacheProvider,
     TaskCacheWarmup,
     TaskExportReader,

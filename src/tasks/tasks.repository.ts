@@ -3,10 +3,9 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { Task } from './task.entity';
 import {
-  buildCounterCountQuery,
-  buildCountQuery,
-  buildListIdsQuery,
+  buildPageQuery,
   buildStatsQuery,
+  buildTotalQuery,
   TaskListFilters,
   TaskListRequest,
 } from './task-list.query';
@@ -164,11 +163,11 @@ export class TasksRepository {
 
   /**
    * The number of the caller's visible tasks matching the filters: from the task_counts
-   * counters when the filters allow (a cost independent of the number of tasks), otherwise by
-   * counting the matching rows.
+   * counters when the filters allow (a cost independent of the number of tasks), from the
+   * caller's task_search rows for a search, otherwise by counting the matching rows.
    */
   async count(userId: number, filters: TaskListFilters, now: Date): Promise<number> {
-    const query = buildCounterCountQuery(userId, filters) ?? buildCountQuery(userId, filters, now);
+    const query = buildTotalQuery(userId, filters, now);
     if (!query) return 0;
     const rows = await this.tasks.query<Array<{ total: unknown }>>(query.sql, query.params);
     return Number(rows[0]?.total ?? 0);
@@ -176,7 +175,7 @@ export class TasksRepository {
 
   /** One page of the caller's visible tasks matching the filters, in the requested order. */
   async listPage(userId: number, request: TaskListRequest, now: Date): Promise<Task[]> {
-    const query = buildListIdsQuery(userId, request, now);
+    const query = buildPageQuery(userId, request, now);
     if (!query) return [];
     const rows = await this.tasks.query<Array<{ id: unknown }>>(query.sql, query.params);
     const ids = rows.map((row) => Number(row.id));

@@ -13,6 +13,7 @@ import { TaskEvent, taskEventTypes } from './events/task-event';
 import { TaskEventsService } from './events/task-events.service';
 import { TASK_CACHE, TaskCache } from './task-cache';
 import { TaskCountsService } from './task-counts.service';
+import { TaskSearchService } from './task-search.service';
 import { parseListQuery } from './task-list.query';
 import { TASKS_PATH } from './task.constants';
 import { Task } from './task.entity';
@@ -65,6 +66,7 @@ export class TasksService {
     private readonly users: UsersService,
     private readonly events: TaskEventsService,
     private readonly counts: TaskCountsService,
+    private readonly search: TaskSearchService,
     private readonly idempotency: IdempotencyService,
     @Inject(TASK_CACHE) private readonly cache: TaskCache,
   ) {}
@@ -86,6 +88,7 @@ export class TasksService {
         const task = await this.tasks.insert(manager, userId, newTaskFields(dto, now), now);
         const after = toTaskResponse(task);
         await this.events.record(manager, this.eventsOf(null, after, userId, now));
+        await this.search.apply(manager, null, after);
         await this.counts.apply(manager, null, after);
         const response = {
           status: 201,
@@ -173,6 +176,7 @@ export class TasksService {
       const before = toTaskResponse(current.task);
       const after = toTaskResponse(updated);
       await this.events.record(manager, this.eventsOf(before, after, userId, now));
+      await this.search.apply(manager, before, after);
       await this.counts.apply(manager, before, after);
       return { task: after, etag: formatEtag(updated.id, updated.version), written: updated };
     });
@@ -199,6 +203,7 @@ export class TasksService {
       if (!deleted) throw new TaskPreconditionFailedError();
       const before = toTaskResponse(current.task);
       await this.events.record(manager, this.eventsOf(before, null, userId, now));
+      await this.search.apply(manager, before, null);
       await this.counts.apply(manager, before, null);
     });
     // A tombstone, after the commit and before the answer: no instance serves the task again.

@@ -1,6 +1,7 @@
 import type TestAgent from 'supertest/lib/agent';
 import type { DataSource } from 'typeorm';
 import { buildCountsRecount } from '../../src/tasks/task-counts';
+import { buildSearchRebuild } from '../../src/tasks/task-search';
 import type { Session } from './factories';
 
 export const TASKS = '/api/v1/tasks';
@@ -86,6 +87,19 @@ export async function recountTaskCounts(ds: DataSource, userIds: number[]): Prom
   await ds.transaction(async (manager) => {
     for (const id of userIds) {
       for (const query of buildCountsRecount(id, id)) await manager.query(query.sql, query.params);
+    }
+  });
+}
+
+/**
+ * Rebuilds the users' task_search rows after a spec inserted tasks by SQL, bypassing the service
+ * that keeps them; otherwise `q` would not find those tasks. Nothing else may write their tasks
+ * meanwhile.
+ */
+export async function rebuildTaskSearch(ds: DataSource, userIds: number[]): Promise<void> {
+  await ds.transaction(async (manager) => {
+    for (const id of userIds) {
+      for (const query of buildSearchRebuild(id, id)) await manager.query(query.sql, query.params);
     }
   });
 }

@@ -6,6 +6,7 @@ import { CreateExportFiles1764300000000 } from './1764300000000-CreateExportFile
 import { CreateWebhooks1764300000100 } from './1764300000100-CreateWebhooks';
 import { CreateNotifications1764300000200 } from './1764300000200-CreateNotifications';
 import { CreateTaskCounts1764400000000 } from './1764400000000-CreateTaskCounts';
+import { CreateTaskSearch1764500000000 } from './1764500000000-CreateTaskSearch';
 
 /** Every migration in order; new ones are appended here. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   CreateWebhooks1764300000100,
   CreateNotifications1764300000200,
   CreateTaskCounts1764400000000,
+  CreateTaskSearch1764500000000,
 ];

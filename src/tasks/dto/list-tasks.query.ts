@@ -91,7 +91,8 @@ export class ListTasksQuery {
     description:
       'Search: every whitespace-separated term must occur, case-insensitively, inside the title ' +
       'or the description (substring match, so text without spaces such as Chinese works; `%` ' +
-      'and `_` match themselves), e.g. `项目`',
+      'and `_` match themselves), e.g. `项目`. Case is folded by lower-casing both sides; ' +
+      'accents are not folded (`uber` does not find `Über`, `über` does)',
     maxLength: MAX_SEARCH_LENGTH,
   })
   @IsOptional()
