@@ -9,7 +9,7 @@ import { writeFileSync } from 'node:fs';
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 import { ListTasksQuery } from '../src/tasks/dto/list-tasks.query';
 import {
-  buildPageQuery,
+  buildPageRowsQuery,
   buildStatsQuery,
   buildTotalQuery,
   parseListQuery,
@@ -30,8 +30,8 @@ function listCases(label: string, userId: number, params: Partial<ListTasksQuery
   const cases: Case[] = [];
   // The queries TasksRepository.listPage and count run: task_search for a search, task_counts
   // when the filters allow, else the rows.
-  const ids = buildPageQuery(userId, request, now);
-  if (ids) cases.push({ name: `${label}: page of ids`, query: ids });
+  const page = buildPageRowsQuery(userId, request, now);
+  if (page) cases.push({ name: `${label}: page`, query: page });
   const count = buildTotalQuery(userId, request.filters, now);
   if (count) cases.push({ name: `${label}: X-Total-Count`, query: count });
   return cases;

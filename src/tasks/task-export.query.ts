@@ -1,3 +1,4 @@
+import { TASK_ROW_COLUMNS } from './dto/task-response.dto';
 import {
   branchWhere,
   filterConditions,
@@ -13,21 +14,6 @@ export interface ExportCursor {
   sortValue: unknown;
   id: number;
 }
-
-/** Every column an exported task needs, read straight from the row. */
-export const EXPORT_COLUMNS = [
-  'id',
-  'user_id',
-  'assignee_id',
-  'title',
-  'description',
-  'status',
-  'priority',
-  'due_date',
-  'completed_at',
-  'created_at',
-  'updated_at',
-] as const;
 
 /** Only `due_date` may be NULL among the sort columns; MySQL sorts NULL first ascending. */
 const NULLABLE_SORTS = new Set(['due_date']);
@@ -84,7 +70,7 @@ export function buildExportBatchQuery(
     shared.conditions.push(keyset.sql);
     shared.params.push(...keyset.params);
   }
-  const columns = EXPORT_COLUMNS.map((name) => `t.${name}`).join(', ');
+  const columns = TASK_ROW_COLUMNS.map((name) => `t.${name}`).join(', ');
   const parts = branches.map((branch) => branchWhere(branch, shared));
   if (parts.length === 1) {
     return {

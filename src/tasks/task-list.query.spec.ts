@@ -9,6 +9,7 @@ import {
   buildCountQuery,
   buildListIdsQuery,
   buildPageQuery,
+  buildPageRowsQuery,
   buildSearchCountQuery,
   buildSearchIdsQuery,
   buildStatsQuery,
@@ -486,5 +487,28 @@ describe('search queries', () => {
       buildCountQuery(ME, { ...base, overdue: true }, NOW),
     );
     expect(buildPageQuery(ME, plain, NOW)).toEqual(buildListIdsQuery(ME, plain, NOW));
+  });
+
+  it('should read a page in one query: the id query joined to tasks, visible, in its own order', () => {
+    const request = {
+      filters: { ...base, sort: 'due_date' as const, order: 'asc' as const },
+      page: 2,
+      pageSize: 5,
+    };
+    const ids = buildPageQuery(ME, request, NOW)!;
+    const rows = buildPageRowsQuery(ME, request, NOW)!;
+    expect(rows.sql).toContain(`FROM (${ids.sql}) page JOIN tasks t ON t.id = page.id`);
+    expect(rows.sql).toContain(
+      'WHERE t.deleted_at IS NULL AND (t.user_id = ? OR t.assignee_id = ?)',
+    );
+    expect(rows.sql).toMatch(/ORDER BY t\.due_date ASC, t\.id ASC$/);
+    expect(rows.params).toEqual([...ids.params, ME, ME]);
+    // Nothing to read when no branch can match (assignee=none among tasks assigned to me).
+    const none = {
+      filters: { ...base, scope: 'assigned' as const, assignee: 'none' as const },
+      page: 1,
+      pageSize: 5,
+    };
+    expect(buildPageRowsQuery(ME, none, NOW)).toBeNull();
   });
 });

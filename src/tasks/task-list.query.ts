@@ -1,4 +1,5 @@
 import { parseRfc3339 } from '../common/validators/is-rfc3339.validator';
+import { TASK_ROW_COLUMNS } from './dto/task-response.dto';
 import type { ListTasksQuery } from './dto/list-tasks.query';
 import { TaskRelation } from './task-counts';
 import { SEARCH_TERM_PATTERN, searchDocSql } from './task-search';
@@ -450,6 +451,30 @@ export function buildPageQuery(
   return request.filters.terms.length > 0
     ? buildSearchIdsQuery(userId, request, now)
     : buildListIdsQuery(userId, request, now);
+}
+
+/**
+ * The rows of one page in a single round trip: the page's id query as a derived table, joined
+ * to tasks by primary key (visibility checked again on the row) and put back in the requested
+ * order, which is total (ties broken by id), so it is the id query's own order.
+ */
+export function buildPageRowsQuery(
+  userId: number,
+  request: TaskListRequest,
+  now: Date,
+): SqlQuery | null {
+  const page = buildPageQuery(userId, request, now);
+  if (!page) return null;
+  const { sort, order } = request.filters;
+  const dir = order === 'asc' ? 'ASC' : 'DESC';
+  const columns = TASK_ROW_COLUMNS.map((name) => `t.${name}`).join(', ');
+  return {
+    sql:
+      `SELECT ${columns} FROM (${page.sql}) page JOIN tasks t ON t.id = page.id ` +
+      'WHERE t.deleted_at IS NULL AND (t.user_id = ? OR t.assignee_id = ?) ' +
+      `ORDER BY t.${SORT_COLUMNS[sort]} ${dir}, t.id ${dir}`,
+    params: [...page.params, userId, userId],
+  };
 }
 
 /** Counts by status and priority, overdue and total over the caller's visible live tasks. */

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
+import { TaskResponseDto, taskRowToResponse, TaskSqlRow } from './dto/task-response.dto';
 import { Task } from './task.entity';
 import {
-  buildPageQuery,
+  buildPageRowsQuery,
   buildStatsQuery,
   buildTotalQuery,
   TaskListFilters,
@@ -174,21 +175,11 @@ export class TasksRepository {
   }
 
   /** One page of the caller's visible tasks matching the filters, in the requested order. */
-  async listPage(userId: number, request: TaskListRequest, now: Date): Promise<Task[]> {
-    const query = buildPageQuery(userId, request, now);
+  async listPage(userId: number, request: TaskListRequest, now: Date): Promise<TaskResponseDto[]> {
+    const query = buildPageRowsQuery(userId, request, now);
     if (!query) return [];
-    const rows = await this.tasks.query<Array<{ id: unknown }>>(query.sql, query.params);
-    const ids = rows.map((row) => Number(row.id));
-    if (ids.length === 0) return [];
-    // Primary-key reads of at most one page; visibility is checked again on the way.
-    const tasks = await this.tasks
-      .createQueryBuilder('t')
-      .where('t.id IN (:...ids)', { ids })
-      .andWhere('t.deleted_at IS NULL')
-      .andWhere('(t.user_id = :userId OR t.assignee_id = :userId)', { userId })
-      .getMany();
-    const byId = new Map(tasks.map((task) => [task.id, task]));
-    return ids.flatMap((id) => byId.get(id) ?? []);
+    const rows = await this.tasks.query<TaskSqlRow[]>(query.sql, query.params);
+    return rows.map(taskRowToResponse);
   }
 
   async countByState(userId: number, now: Date): Promise<TaskCounts> {

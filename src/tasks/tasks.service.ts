@@ -218,7 +218,7 @@ export class TasksService {
     // Past the last page there is nothing to read; the count alone answers.
     const tasks = offset < total ? await this.tasks.listPage(userId, request, now) : [];
     return {
-      items: tasks.map(toTaskResponse),
+      items: tasks,
       page: request.page,
       pageSize: request.pageSize,
       total,

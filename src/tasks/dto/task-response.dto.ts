@@ -78,6 +78,21 @@ export class TaskDeletedResponseDto {
 }
 
 /** A `tasks` row as raw SQL returns it (status and priority as their stored codes). */
+/** The columns of a `TaskSqlRow`, for raw SELECTs of tasks (`t.<column>`). */
+export const TASK_ROW_COLUMNS = [
+  'id',
+  'user_id',
+  'assignee_id',
+  'title',
+  'description',
+  'status',
+  'priority',
+  'due_date',
+  'completed_at',
+  'created_at',
+  'updated_at',
+] as const;
+
 export interface TaskSqlRow {
   id: number;
   user_id: number;
