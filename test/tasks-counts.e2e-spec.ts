@@ -1,7 +1,8 @@
 import { DataSource } from 'typeorm';
 import { startTestApp, TestApp } from './helpers/app';
 import { Session, signUp } from './helpers/factories';
-import { createTask, NO_RATE_LIMITS, TaskJson, TASKS } from './helpers/tasks';
+import { runRandomTaskOps } from './helpers/random-task-ops';
+import { createTask, NO_RATE_LIMITS, TASKS } from './helpers/tasks';
 
 const STATUSES = ['pending', 'in_progress', 'completed'] as const;
 const PRIORITIES = ['low', 'medium', 'high'] as const;
@@ -18,15 +19,6 @@ function counterFilters(
         for (const priority of [undefined, ['high'], ['low', 'medium'], ['low', 'medium', 'high']])
           combos.push({ scope, assignee, status, priority });
   return combos;
-}
-
-/** Deterministic, so that a failing sequence can be replayed. */
-function prng(seed: number): (n: number) => number {
-  let state = seed;
-  return (n) => {
-    state = (state * 48271) % 2147483647;
-    return state % n;
-  };
 }
 
 describe('Task counters (e2e)', () => {
@@ -155,55 +147,25 @@ describe('Task counters (e2e)', () => {
 
   it('should keep X-Total-Count exact over a random sequence of creates, updates and deletes', async () => {
     const users = await Promise.all([1, 2, 3, 4].map(() => signUp(t.http)));
-    const rand = prng(20261124);
-    const pick = <T>(items: readonly T[]): T => items[rand(items.length)];
-    const live = new Map<number, TaskJson>();
-    const someone = (owner: Session): number | null => {
-      const r = rand(4);
-      return r === 0 ? null : r === 1 ? owner.id : pick(users).id;
-    };
-
-    for (let step = 1; step <= 300; step += 1) {
-      const op = live.size < 5 ? 0 : rand(10);
-      if (op < 3) {
-        const owner = pick(users);
-        const task = await createTask(t.http, owner, {
-          status: pick(STATUSES),
-          priority: pick(PRIORITIES),
-          assignee_id: someone(owner),
-        });
-        live.set(task.id, task);
-      } else if (op < 9) {
-        const task = pick([...live.values()]);
-        const owner = users.find((u) => u.id === task.user_id)!;
-        const assignee = users.find((u) => u.id === task.assignee_id && u.id !== task.user_id);
-        // The assignee may change the status only; the owner anything, the title included
-        // (which moves no counter).
-        const byAssignee = assignee !== undefined && rand(3) === 0;
-        const body: Record<string, unknown> = byAssignee
-          ? { status: pick(STATUSES) }
-          : [
-              { status: pick(STATUSES) },
-              { priority: pick(PRIORITIES) },
-              { assignee_id: someone(owner) },
-              { title: `renamed ${step}` },
-              { status: pick(STATUSES), priority: pick(PRIORITIES), assignee_id: someone(owner) },
-            ][rand(5)];
-        const res = await t.http
-          .patch(`${TASKS}/${task.id}`)
-          .set((byAssignee ? assignee : owner).auth)
-          .send(body)
-          .expect(200);
-        live.set(task.id, res.body as TaskJson);
-      } else {
-        const task = pick([...live.values()]);
-        const owner = users.find((u) => u.id === task.user_id)!;
-        await t.http.delete(`${TASKS}/${task.id}`).set(owner.auth).expect(200);
-        live.delete(task.id);
-      }
-      await expectCellsExact(users);
-      if (step % 100 === 0) await expectExactTotals(users);
-    }
+    await runRandomTaskOps(t.http, {
+      users,
+      seed: 20261124,
+      steps: 300,
+      minLive: 5,
+      assigneePatchOneIn: 3,
+      // The title too, which moves no counter.
+      patchBodies: (owner, step, { pick, someone }) => [
+        { status: pick(STATUSES) },
+        { priority: pick(PRIORITIES) },
+        { assignee_id: someone(owner) },
+        { title: `renamed ${step}` },
+        { status: pick(STATUSES), priority: pick(PRIORITIES), assignee_id: someone(owner) },
+      ],
+      onStep: async (step) => {
+        await expectCellsExact(users);
+        if (step % 100 === 0) await expectExactTotals(users);
+      },
+    });
   }, 180_000);
 
   it('should keep the counters exact under concurrent creates and updates of one user', async () => {

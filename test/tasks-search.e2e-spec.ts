@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { startTestApp, TestApp } from './helpers/app';
 import { Session, signUp } from './helpers/factories';
+import { runRandomTaskOps } from './helpers/random-task-ops';
 import { createTask, NO_RATE_LIMITS, TaskJson, TASKS } from './helpers/tasks';
 
 const STATUSES = ['pending', 'in_progress', 'completed'] as const;
@@ -37,15 +38,6 @@ const QUERIES = [
   'a!b',
   'nothing-matches-this',
 ];
-
-/** Deterministic, so that a failing sequence can be replayed. */
-function prng(seed: number): (n: number) => number {
-  let state = seed;
-  return (n) => {
-    state = (state * 48271) % 2147483647;
-    return state % n;
-  };
-}
 
 interface Filters {
   q: string;
@@ -110,7 +102,10 @@ describe('Task search (e2e)', () => {
   }
 
   /** X-Total-Count and two pages of every query × filter equal the ground truth. */
-  async function expectSearchExact(users: Session[], live: Map<number, TaskJson>): Promise<void> {
+  async function expectSearchExact(
+    users: Session[],
+    live: ReadonlyMap<number, TaskJson>,
+  ): Promise<void> {
     const mismatches: unknown[] = [];
     for (const user of users) {
       const other = users.find((u) => u.id !== user.id)!.id;
@@ -200,56 +195,26 @@ describe('Task search (e2e)', () => {
 
   it('should keep task_search and every search exact over random creates, updates and deletes', async () => {
     const users = await Promise.all([1, 2, 3, 4].map(() => signUp(t.http)));
-    const rand = prng(20261125);
-    const pick = <T>(items: readonly T[]): T => items[rand(items.length)];
-    const live = new Map<number, TaskJson>();
-    const someone = (owner: Session): number | null => {
-      const r = rand(4);
-      return r === 0 ? null : r === 1 ? owner.id : pick(users).id;
-    };
-
-    for (let step = 1; step <= 150; step += 1) {
-      const op = live.size < 8 ? 0 : rand(10);
-      if (op < 3) {
-        const owner = pick(users);
-        const task = await createTask(t.http, owner, {
-          title: pick(TITLES),
-          description: pick(DESCRIPTIONS),
-          status: pick(STATUSES),
-          priority: pick(PRIORITIES),
-          assignee_id: someone(owner),
-        });
-        live.set(task.id, task);
-      } else if (op < 9) {
-        const task = pick([...live.values()]);
-        const owner = users.find((u) => u.id === task.user_id)!;
-        const assignee = users.find((u) => u.id === task.assignee_id && u.id !== task.user_id);
-        const byAssignee = assignee !== undefined && rand(4) === 0;
-        const body: Record<string, unknown> = byAssignee
-          ? { status: pick(STATUSES) }
-          : [
-              { title: pick(TITLES) },
-              { description: pick(DESCRIPTIONS) },
-              { assignee_id: someone(owner) },
-              { status: pick(STATUSES), priority: pick(PRIORITIES) },
-              { title: pick(TITLES), assignee_id: someone(owner) },
-              { description: pick(DESCRIPTIONS), assignee_id: someone(owner), status: 'pending' },
-            ][rand(6)];
-        const res = await t.http
-          .patch(`${TASKS}/${task.id}`)
-          .set((byAssignee ? assignee : owner).auth)
-          .send(body)
-          .expect(200);
-        live.set(task.id, res.body as TaskJson);
-      } else {
-        const task = pick([...live.values()]);
-        const owner = users.find((u) => u.id === task.user_id)!;
-        await t.http.delete(`${TASKS}/${task.id}`).set(owner.auth).expect(200);
-        live.delete(task.id);
-      }
-      await expectRowsExact(users);
-      if (step % 75 === 0) await expectSearchExact(users, live);
-    }
+    await runRandomTaskOps(t.http, {
+      users,
+      seed: 20261125,
+      steps: 150,
+      minLive: 8,
+      assigneePatchOneIn: 4,
+      createFields: ({ pick }) => ({ title: pick(TITLES), description: pick(DESCRIPTIONS) }),
+      patchBodies: (owner, _step, { pick, someone }) => [
+        { title: pick(TITLES) },
+        { description: pick(DESCRIPTIONS) },
+        { assignee_id: someone(owner) },
+        { status: pick(STATUSES), priority: pick(PRIORITIES) },
+        { title: pick(TITLES), assignee_id: someone(owner) },
+        { description: pick(DESCRIPTIONS), assignee_id: someone(owner), status: 'pending' },
+      ],
+      onStep: async (step, live) => {
+        await expectRowsExact(users);
+        if (step % 75 === 0) await expectSearchExact(users, live);
+      },
+    });
   }, 240_000);
 
   it('should keep task_search exact under concurrent writes of one task and one user', async () => {
