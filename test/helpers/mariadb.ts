@@ -1,20 +1,18 @@
-import { ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createConnection } from 'mysql2/promise';
+import { ChildServer } from './child-server';
 import { freePort } from './server';
-import { waitFor } from './wait';
 
 /**
  * A private MariaDB server for tests that must stop and restart MySQL: its own data directory
  * in a temporary folder, its own port and socket. The machine's shared server is never touched.
  */
 export class PrivateMariaDb {
-  private process?: ChildProcess;
-  private exited?: Promise<void>;
-  private log = '';
+  private server?: ChildServer;
 
   private constructor(
     readonly dir: string,
@@ -48,7 +46,7 @@ export class PrivateMariaDb {
 
   /** Starts `mariadbd` on the data directory and waits until it accepts connections. */
   async start(): Promise<void> {
-    const child = spawn(
+    this.server = await ChildServer.start(
       'mariadbd',
       [
         '--no-defaults',
@@ -64,15 +62,7 @@ export class PrivateMariaDb {
         '--innodb-buffer-pool-dump-at-shutdown=0',
         '--innodb-buffer-pool-load-at-startup=0',
       ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    child.stdout?.on('data', (chunk: Buffer) => (this.log += chunk.toString('utf8')));
-    child.stderr?.on('data', (chunk: Buffer) => (this.log += chunk.toString('utf8')));
-    this.process = child;
-    this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
-    await waitFor(
       async () => {
-        if (child.exitCode !== null) throw new Error(`mariadbd exited:\n${this.log}`);
         const connection = await createConnection({
           host: '127.0.0.1',
           port: this.port,
@@ -89,12 +79,7 @@ export class PrivateMariaDb {
 
   /** Stops the server with SIGTERM (a clean shutdown) and waits until it has exited. */
   async stop(): Promise<void> {
-    const child = this.process;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    await this.exited;
-    clearTimeout(timer);
+    await this.server?.stop('SIGTERM', 20_000);
   }
 
   /** Stops the server and deletes its data directory. */

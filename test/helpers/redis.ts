@@ -1,16 +1,13 @@
-import { ChildProcess, spawn } from 'node:child_process';
 import Redis from 'ioredis';
+import { ChildServer } from './child-server';
 import { freePort } from './server';
-import { waitFor } from './wait';
 
 /**
  * A private `redis-server` for tests that must stop, restart or pause Redis: its own port, no
  * persistence. The machine's shared Redis (6379) is never touched.
  */
 export class PrivateRedis {
-  private process?: ChildProcess;
-  private exited?: Promise<void>;
-  private log = '';
+  private server?: ChildServer;
 
   private constructor(readonly port: number) {}
 
@@ -22,7 +19,7 @@ export class PrivateRedis {
 
   /** Starts the server (again, on the same port) and waits until it answers PING. */
   async start(): Promise<void> {
-    const child = spawn(
+    this.server = await ChildServer.start(
       'redis-server',
       [
         '--port',
@@ -36,27 +33,14 @@ export class PrivateRedis {
         '--daemonize',
         'no',
       ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    child.stdout?.on('data', (chunk: Buffer) => (this.log += chunk.toString('utf8')));
-    child.stderr?.on('data', (chunk: Buffer) => (this.log += chunk.toString('utf8')));
-    this.process = child;
-    this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
-    await waitFor(
-      async () => {
-        if (child.exitCode !== null) throw new Error(`redis-server exited:\n${this.log}`);
-        return (await this.command((c) => c.ping())) === 'PONG';
-      },
+      async () => (await this.command((c) => c.ping())) === 'PONG',
       { timeoutMs: 10_000, intervalMs: 50, what: `redis-server on port ${this.port}` },
     );
   }
 
   /** Kills the server (SIGKILL: no goodbye to clients) and waits until it has exited. */
   async kill(): Promise<void> {
-    const child = this.process;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGKILL');
-    await this.exited;
+    await this.server?.stop('SIGKILL');
   }
 
   /** Runs one command on a short-lived connection of its own. */
