@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The production start path without Docker: production dependencies only (`npm ci --omit=dev`)
-# into a clean copy of the build output, then `node dist/main.js` must become ready and stop
-# cleanly on SIGTERM. Needs `npm run build` first, and MySQL + Redis on their defaults.
+# into a clean copy of the build output, then the command of `npm run start:prod` (node with its
+# options, run directly so SIGTERM reaches it) must become ready and stop cleanly on SIGTERM. Needs `npm run build` first, and MySQL + Redis on their defaults.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,9 +24,12 @@ if [ -d "$work/node_modules/jest" ] || [ -d "$work/node_modules/@nestjs/cli" ]; 
   echo "dev dependencies were installed into the production copy" >&2; exit 1
 fi
 
+# "node --max-old-space-size=192 dist/main.js" -> "--max-old-space-size=192"
+node_options=$(node -p "require('./package.json').scripts['start:prod'].replace(/^node\\s*/, '').replace(/\\s*dist\\/main\\.js\$/, '')")
+
 (cd "$work" && NODE_ENV=production PORT=$port DB_NAME=$db LOG_LEVEL=warn \
   JWT_SECRET="prod-smoke-secret-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')" \
-  exec node dist/main.js) &
+  exec node $node_options dist/main.js) &
 pid=$!
 
 ready=""
