@@ -2,6 +2,8 @@ import { RefreshToken } from '../auth/refresh-token.entity';
 import { ExportFile, ExportFileChunk } from '../exports/export-file.entity';
 import { IdempotencyKey } from '../idempotency/idempotency-key.entity';
 import { Notification } from '../notifications/notification.entity';
+import { ProjectMember } from '../projects/project-member.entity';
+import { Project } from '../projects/project.entity';
 import { TaskEventRecord } from '../tasks/events/task-event-record.entity';
 import { Task } from '../tasks/task.entity';
 import { User } from '../users/user.entity';
@@ -11,6 +13,8 @@ import { Webhook, WebhookDelivery } from '../webhooks/webhook.entity';
 export const ENTITIES = [
   User,
   RefreshToken,
+  Project,
+  ProjectMember,
   Task,
   TaskEventRecord,
   IdempotencyKey,

@@ -7,6 +7,7 @@ import { CreateWebhooks1764300000100 } from './1764300000100-CreateWebhooks';
 import { CreateNotifications1764300000200 } from './1764300000200-CreateNotifications';
 import { CreateTaskCounts1764400000000 } from './1764400000000-CreateTaskCounts';
 import { CreateTaskSearch1764500000000 } from './1764500000000-CreateTaskSearch';
+import { CreateProjects1764600000000 } from './1764600000000-CreateProjects';
 
 /** Every migration in order; new ones are appended here. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   CreateNotifications1764300000200,
   CreateTaskCounts1764400000000,
   CreateTaskSearch1764500000000,
+  CreateProjects1764600000000,
 ];

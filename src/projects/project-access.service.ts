@@ -1,0 +1,74 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { PROJECT_ACCESS_CACHE, ProjectAccessCache } from './project-access.cache';
+import {
+  Membership,
+  ProjectAccessRepository,
+  ProjectForWrite,
+} from './project-access.repository';
+import { ProjectRole, roleFromCode } from './project-role';
+
+export type { Membership, ProjectForWrite } from './project-access.repository';
+
+/**
+ * What other modules ask about projects to decide access to tasks: a user's memberships, the
+ * project of a task write (locked), a project's members, and the cached role for the hot read.
+ * Project CRUD and membership changes live in ProjectsService, which calls `afterAccessChange`
+ * after each commit.
+ */
+@Injectable()
+export class ProjectAccessService {
+  constructor(
+    private readonly repository: ProjectAccessRepository,
+    @Inject(PROJECT_ACCESS_CACHE) private readonly cache: ProjectAccessCache,
+  ) {}
+
+  memberships(userId: number, manager?: EntityManager): Promise<Membership[]> {
+    return this.repository.memberships(userId, manager);
+  }
+
+  lockForTaskWrite(
+    manager: EntityManager,
+    projectId: number,
+    userId: number,
+  ): Promise<ProjectForWrite | null> {
+    return this.repository.lockForTaskWrite(manager, projectId, userId);
+  }
+
+  inboxOf(userId: number, manager?: EntityManager): Promise<number | null> {
+    return this.repository.inboxOf(userId, manager);
+  }
+
+  memberIds(projectId: number, manager?: EntityManager): Promise<number[]> {
+    return this.repository.memberIds(projectId, manager);
+  }
+
+  /**
+   * The user's role in a project from the shared cache (filled from MySQL on a miss, read from
+   * MySQL alone while Redis is unusable); null when not a member or the project is deleted.
+   */
+  async cachedRole(projectId: number, userId: number): Promise<ProjectRole | null> {
+    const cached = await this.cache.read(projectId);
+    if (cached.kind === 'deleted') return null;
+    const entry =
+      cached.kind === 'hit'
+        ? cached
+        : cached.epoch === undefined
+          ? await this.repository.loadAccessEntry(projectId)
+          : await this.cache.load(projectId, cached.epoch, () =>
+              this.repository.loadAccessEntry(projectId),
+            );
+    const code = entry?.value.roles[String(userId)];
+    return code === undefined ? null : roleFromCode(code);
+  }
+
+  /**
+   * After a committed change of who may see the project (member added, removed or re-roled,
+   * ownership moved, project deleted) and before answering: every instance's next read uses
+   * the new entry.
+   */
+  async afterAccessChange(projectId: number): Promise<void> {
+    const entry = await this.repository.loadAccessEntry(projectId);
+    await this.cache.afterWrite(projectId, entry?.value ?? null, entry?.version ?? 0);
+  }
+}
