@@ -8,7 +8,7 @@ import type { MysqlConnectionOptions } from 'typeorm/driver/mysql/MysqlConnectio
 import type { AppConfig } from '../src/config/env';
 import { runMigrationsLocked } from '../src/database/database-bootstrap';
 import { buildDataSourceOptions } from '../src/database/database-options';
-import { buildCountsRecount } from '../src/tasks/task-counts';
+import { buildCountsRecount } from '../src/tasks/sql/counts.sql';
 import { runSeeder } from './processes';
 
 export interface DatasetSpec {
@@ -182,9 +182,13 @@ export async function cleanup(pool: Pool, info: DatasetInfo, since: Date): Promi
     'DELETE FROM tasks WHERE user_id = ? AND title LIKE ?',
     [info.writer.id, like],
   );
-  // The hard delete bypasses the service, so the writer's counters are recounted from its rows
-  // (its bench tasks are unassigned: nobody else's counters moved).
-  for (const query of buildCountsRecount(info.writer.id, info.writer.id)) {
+  // The hard delete bypasses the service, so the counters of the writer's inbox (where its bench
+  // tasks are, unassigned: nobody else's counters moved) are recounted from its rows.
+  const [inbox] = await pool.query<RowDataPacket[]>('SELECT id FROM projects WHERE inbox_of = ?', [
+    info.writer.id,
+  ]);
+  const inboxId = Number(inbox[0]?.id);
+  for (const query of buildCountsRecount(inboxId, inboxId)) {
     await pool.query(query.sql, query.params);
   }
   await pool.query('DELETE FROM refresh_tokens WHERE created_at >= ?', [since]);

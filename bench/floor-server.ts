@@ -5,11 +5,12 @@
  * - `GET /tasks/:id`: the same HS256 JWT verification (@nestjs/jwt, algorithm pinned, claims
  *   checked like the service), the same rate-limit round trip (FIXED_WINDOW_SCRIPT, per user),
  *   then a Redis GET of the cached task JSON (filled from MySQL on a miss) and the visibility
- *   check on it.
- * - `POST /tasks`: JWT + rate limit as above, then one mysql2 transaction with the INSERT into
- *   tasks, the INSERT of its `task.created` row into task_events, the INSERT of its task_search
- *   row and the UPDATE of the owner's task_counts cell (buildSearchWrites and applyCountDeltas,
- *   shared with the service), like TasksService.create.
+ *   check on it: the assignee, or a member of the task's project (a second Redis GET of the
+ *   project's member ids, filled from MySQL on a miss), as the service checks it.
+ * - `POST /tasks`: JWT + rate limit as above, the caller's inbox, then one mysql2 transaction
+ *   with the INSERT into tasks, the INSERT of its `task.created` row into task_events, the
+ *   INSERT of its task_search row and the UPDATE of its task_counts cells (buildSearchWrite and
+ *   applyCountDeltas, shared with the service), like TasksService.create.
  *
  * Configured like the service (loadConfig: PORT, DB_*, REDIS_*, JWT_SECRET, RATE_LIMIT_PER_MINUTE).
  * Its Redis keys live under `<REDIS_KEY_PREFIX>benchfloor:`, apart from the service's own.
@@ -25,8 +26,8 @@ import { loadConfig, loadDotEnv, processEnv } from '../src/config/env';
 import { FIXED_WINDOW_SCRIPT } from '../src/rate-limit/redis-throttler.storage';
 import { openPool } from '../scripts/seed-support';
 import { taskRowToResponse, TaskSqlRow } from '../src/tasks/dto/task-response.dto';
-import { applyCountDeltas, countDeltas } from '../src/tasks/task-counts';
-import { buildSearchWrites, planSearchChanges } from '../src/tasks/task-search';
+import { applyCountDeltas, countDeltas } from '../src/tasks/sql/counts.sql';
+import { buildSearchWrite } from '../src/tasks/sql/search.sql';
 import {
   priorityCode,
   statusCode,
@@ -49,7 +50,11 @@ interface TaskRow extends RowDataPacket, TaskSqlRow {
 
 interface CachedTask {
   version: number;
-  task: Record<string, unknown> & { user_id: number; assignee_id: number | null };
+  task: Record<string, unknown> & {
+    user_id: number;
+    project_id: number;
+    assignee_id: number | null;
+  };
 }
 
 const iso = (d: Date | null): string | null => (d === null ? null : d.toISOString());
@@ -124,6 +129,21 @@ async function main(): Promise<void> {
     return { status: 'ok' };
   });
 
+  /** The project's member ids from Redis, filled from MySQL on a miss. */
+  const isMember = async (projectId: number, userId: number): Promise<boolean> => {
+    const key = `members:${projectId}`;
+    let raw = await redis.get(key);
+    if (raw === null) {
+      const [rows] = await pool.query<RowDataPacket[]>(
+        'SELECT user_id FROM project_members WHERE project_id = ?',
+        [projectId],
+      );
+      raw = JSON.stringify(rows.map((r) => Number(r.user_id)));
+      await redis.set(key, raw, 'PX', CACHE_TTL_MS);
+    }
+    return (JSON.parse(raw) as number[]).includes(userId);
+  };
+
   app.get<{ Params: { id: string } }>('/tasks/:id', async (request, reply) => {
     const userId = await authorize(request, reply);
     if (userId === 0) return reply;
@@ -146,7 +166,10 @@ async function main(): Promise<void> {
       }
       void reply.header('X-Cache', 'MISS');
     }
-    if (!cached || (cached.task.user_id !== userId && cached.task.assignee_id !== userId)) {
+    if (
+      !cached ||
+      (cached.task.assignee_id !== userId && !(await isMember(cached.task.project_id, userId)))
+    ) {
       return fail(reply, 404, 'NOT_FOUND', 'Task not found');
     }
     return reply.header('ETag', `"${id}-${cached.version}"`).send(cached.task);
@@ -170,13 +193,19 @@ async function main(): Promise<void> {
     const dueDate = typeof body.due_date === 'string' ? new Date(body.due_date) : null;
     const now = new Date();
     const completedAt = status === 'completed' ? now : null;
+    const [inbox] = await pool.query<RowDataPacket[]>(
+      'SELECT id FROM projects WHERE inbox_of = ?',
+      [userId],
+    );
+    const projectId = Number(inbox[0]?.id);
     const connection = await pool.getConnection();
     try {
       await connection.beginTransaction();
       const [result] = await connection.query<ResultSetHeader>(
-        'INSERT INTO tasks (user_id, assignee_id, title, description, status, priority, due_date, completed_at, created_at, updated_at, deleted_at, version) VALUES (?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, NULL, 1)',
+        'INSERT INTO tasks (user_id, project_id, assignee_id, title, description, status, priority, due_date, completed_at, created_at, updated_at, deleted_at, version) VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, NULL, 1)',
         [
           userId,
+          projectId,
           title,
           description,
           statusCode(status),
@@ -194,6 +223,7 @@ async function main(): Promise<void> {
         status,
         priority,
         user_id: userId,
+        project_id: projectId,
         assignee_id: null,
         due_date: iso(dueDate),
         completed_at: iso(completedAt),
@@ -204,11 +234,10 @@ async function main(): Promise<void> {
         'INSERT INTO task_events (event_type, task_id, actor_id, payload, occurred_at, published_at) VALUES (?, ?, ?, ?, ?, NULL)',
         ['task.created', task.id, userId, JSON.stringify({ before: null, after: task }), now],
       );
-      // The owner's task_search row, with the statement TaskSearchService runs (one INSERT).
-      for (const write of buildSearchWrites(planSearchChanges(null, task))) {
-        await connection.query(write.sql, write.params);
-      }
-      // The owner's task_counts cell, with the same statement TaskCountsService runs.
+      // The task's task_search row, with the statement TaskSearchService runs (one INSERT).
+      const write = buildSearchWrite(null, task);
+      if (write) await connection.query(write.sql, write.params);
+      // The task's task_counts cells, with the same statement TaskCountsService runs.
       await applyCountDeltas(
         async (sql, params) => (await connection.query(sql, params))[0],
         countDeltas(null, task),

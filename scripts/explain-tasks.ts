@@ -8,13 +8,14 @@
 import { writeFileSync } from 'node:fs';
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 import { ListTasksQuery } from '../src/tasks/dto/list-tasks.query';
+import type { SqlQuery } from '../src/common/database/sql';
+import { parseListQuery, Viewer } from '../src/tasks/listing/task-list-request';
+import { buildCounterCountQuery, buildCounterStatsQuery } from '../src/tasks/sql/counts.sql';
 import {
   buildPageRowsQuery,
-  buildStatsQuery,
-  buildTotalQuery,
-  parseListQuery,
-  SqlQuery,
-} from '../src/tasks/task-list.query';
+  buildSourcesCountQuery,
+  listingSources,
+} from '../src/tasks/sql/listing.sql';
 import { openPool, prepareDatabase } from './seed-support';
 
 interface Case {
@@ -24,17 +25,43 @@ interface Case {
 
 type Row = RowDataPacket & Record<string, unknown>;
 
-function listCases(label: string, userId: number, params: Partial<ListTasksQuery>): Case[] {
+function listCases(label: string, viewer: Viewer, params: Partial<ListTasksQuery>): Case[] {
   const now = new Date();
   const request = parseListQuery(Object.assign(new ListTasksQuery(), params));
   const cases: Case[] = [];
-  // The queries TasksRepository.listPage and count run: task_search for a search, task_counts
-  // when the filters allow, else the rows.
-  const page = buildPageRowsQuery(userId, request, now);
+  // The queries TasksRepository.listPage and count run: task_counts when the filters allow,
+  // else the rows (task_search's for a search).
+  const page = buildPageRowsQuery(viewer, request, now);
   if (page) cases.push({ name: `${label}: page`, query: page });
-  const count = buildTotalQuery(userId, request.filters, now);
+  const count =
+    buildCounterCountQuery(viewer, request.filters) ??
+    buildSourcesCountQuery(listingSources(viewer, request.filters, now));
   if (count) cases.push({ name: `${label}: X-Total-Count`, query: count });
   return cases;
+}
+
+/** The queries of `GET /tasks/stats`: the counters by state, and the overdue rows. */
+function statsCases(label: string, viewer: Viewer): Case[] {
+  const now = new Date();
+  const { filters } = parseListQuery(new ListTasksQuery());
+  const cases: Case[] = [];
+  const cells = buildCounterStatsQuery(viewer, filters);
+  if (cells) cases.push({ name: `${label}: stats counters`, query: cells });
+  const overdue = buildSourcesCountQuery(
+    listingSources(viewer, { ...filters, overdue: true }, now),
+  );
+  if (overdue) cases.push({ name: `${label}: stats overdue`, query: overdue });
+  return cases;
+}
+
+/** The user and its live projects, as TasksService builds it. */
+async function viewerOf(pool: Pool, userId: number): Promise<Viewer> {
+  const [rows] = await pool.query<Row[]>(
+    'SELECT pm.project_id FROM project_members pm JOIN projects p ON p.id = pm.project_id ' +
+      'WHERE pm.user_id = ? AND p.deleted_at IS NULL ORDER BY pm.project_id',
+    [userId],
+  );
+  return { userId, projectIds: rows.map((r) => Number(r.project_id)) };
 }
 
 async function timeMs(pool: Pool, query: SqlQuery): Promise<number> {
@@ -76,15 +103,17 @@ async function main(): Promise<void> {
       [heavyId],
     );
     const normalId = Number(normal.id);
+    const heavyUser = await viewerOf(pool, heavyId);
+    const normalUser = await viewerOf(pool, normalId);
     const now = new Date();
 
     const cases: Case[] = [
-      ...listCases('Normal user, default list', normalId, {}),
-      ...listCases('Heavy user, default list', heavyId, {}),
-      ...listCases('Heavy user, page 500', heavyId, { page: 500 }),
+      ...listCases('Normal user, default list', normalUser, {}),
+      ...listCases('Heavy user, default list', heavyUser, {}),
+      ...listCases('Heavy user, page 500', heavyUser, { page: 500 }),
       ...listCases(
         'Heavy user, status=pending,in_progress priority=high sort=due_date asc',
-        heavyId,
+        heavyUser,
         {
           status: ['pending', 'in_progress'],
           priority: ['high'],
@@ -92,31 +121,31 @@ async function main(): Promise<void> {
           order: 'asc',
         },
       ),
-      ...listCases('Heavy user, scope=owned', heavyId, { scope: 'owned' }),
-      ...listCases('Heavy user, scope=assigned', heavyId, { scope: 'assigned' }),
-      ...listCases('Heavy user, assignee_id=none', heavyId, { assignee_id: 'none' }),
-      ...listCases('Heavy user, overdue=true', heavyId, { overdue: 'true' }),
-      ...listCases('Heavy user, sort=title asc', heavyId, { sort: 'title', order: 'asc' }),
-      ...listCases('Heavy user, sort=priority desc', heavyId, { sort: 'priority' }),
-      ...listCases('Heavy user, q=report (Latin)', heavyId, { q: 'report' }),
-      ...listCases('Heavy user, q=项目 (Chinese)', heavyId, { q: '项目' }),
-      ...listCases('Heavy user, q=report status=pending', heavyId, {
+      ...listCases('Heavy user, scope=owned', heavyUser, { scope: 'owned' }),
+      ...listCases('Heavy user, scope=assigned', heavyUser, { scope: 'assigned' }),
+      ...listCases('Heavy user, assignee_id=none', heavyUser, { assignee_id: 'none' }),
+      ...listCases('Heavy user, overdue=true', heavyUser, { overdue: 'true' }),
+      ...listCases('Heavy user, sort=title asc', heavyUser, { sort: 'title', order: 'asc' }),
+      ...listCases('Heavy user, sort=priority desc', heavyUser, { sort: 'priority' }),
+      ...listCases('Heavy user, q=report (Latin)', heavyUser, { q: 'report' }),
+      ...listCases('Heavy user, q=项目 (Chinese)', heavyUser, { q: '项目' }),
+      ...listCases('Heavy user, q=report status=pending', heavyUser, {
         q: 'report',
         status: ['pending'],
       }),
-      ...listCases('Heavy user, q=report sort=title asc', heavyId, {
+      ...listCases('Heavy user, q=report sort=title asc', heavyUser, {
         q: 'report',
         sort: 'title',
         order: 'asc',
       }),
-      ...listCases('Normal user, q=项目 文档', normalId, { q: '项目 文档' }),
-      { name: 'Heavy user, stats', query: buildStatsQuery(heavyId, now) },
-      { name: 'Normal user, stats', query: buildStatsQuery(normalId, now) },
+      ...listCases('Normal user, q=项目 文档', normalUser, { q: '项目 文档' }),
+      ...statsCases('Heavy user', heavyUser),
+      ...statsCases('Normal user', normalUser),
       {
         name: 'Normal user, one task by id (visibility check)',
         query: {
-          sql: 'SELECT * FROM tasks t WHERE t.id = ? AND t.deleted_at IS NULL AND (t.user_id = ? OR t.assignee_id = ?)',
-          params: [12345, normalId, normalId],
+          sql: 'SELECT * FROM tasks t WHERE t.id = ? AND t.deleted_at IS NULL',
+          params: [12345],
         },
       },
     ];
@@ -127,7 +156,7 @@ async function main(): Promise<void> {
       `Generated by \`npm run explain:tasks\` (scripts/explain-tasks.ts) on ${now.toISOString()} against`,
       `${String(version.v)}, database \`${config.db.name}\` seeded with \`npm run seed:data -- --users 1000 --tasks 1000000\`:`,
       `${String(stats.n)} tasks; heavy user ${heavyId} owns ${String(heavy.n)}; "normal" user ${normalId}.`,
-      'The SQL is built by the same functions TasksRepository uses (src/tasks/task-list.query.ts).',
+      'The SQL is built by the same functions TasksRepository uses (src/tasks/sql/*.sql.ts).',
       'Times are the median of three runs from this script (client round trip included).',
       '',
     ];

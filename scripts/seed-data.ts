@@ -1,8 +1,12 @@
 /**
  * Fills the configured database with realistic data, fast:
- *   npm run seed:data -- --users 1000 --tasks 1000000 [--heavy 100000] [--password pw]
- * The first seeded user is the "heavy" user owning `--heavy` tasks (default 10% of the tasks,
- * at most 100,000); the rest are spread over all users. Statuses, priorities, due dates,
+ *   npm run seed:data -- --users 1000 --tasks 1000000 [--heavy 100000] [--shared 100000]
+ *     [--members 50] [--password pw]
+ * Every seeded user gets its inbox. The first seeded user is the "heavy" user owning `--heavy`
+ * tasks in its inbox (default 10% of the tasks, at most 100,000); the next `--shared` tasks
+ * (default the same) are in one team project of `--members` members (the 2nd to the
+ * `members + 1`th seeded users, the 2nd its owner, the others editors), created by random
+ * members; the rest are spread over all users' inboxes. Statuses, priorities, due dates,
  * assignees and Latin/Chinese titles are mixed; about 2% of tasks are soft-deleted.
  * Rows go in as multi-row INSERTs of 10,000, one transaction each, on `--connections` (default
  * 3) connections. On an EMPTY tasks table the secondary indexes and foreign keys are dropped
@@ -16,8 +20,8 @@
 import * as bcrypt from 'bcrypt';
 import { randomBytes } from 'node:crypto';
 import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
-import { buildCountsRecount } from '../src/tasks/task-counts';
-import { buildSearchRebuild } from '../src/tasks/task-search';
+import { buildCountsRecount } from '../src/tasks/sql/counts.sql';
+import { buildSearchRebuild } from '../src/tasks/sql/search.sql';
 import { intArg, openPool, parseArgs, prepareDatabase, prng } from './seed-support';
 
 const BATCH = 10_000;
@@ -85,6 +89,46 @@ function pick<T>(rand: () => number, items: readonly T[]): T {
   return items[Math.floor(rand() * items.length)];
 }
 
+/** Seeded users with their inboxes, and the team project (null when there are too few users). */
+interface SeededPeople {
+  userIds: number[];
+  /** inboxIds[i] is userIds[i]'s inbox. */
+  inboxIds: number[];
+  shared: { projectId: number; memberIds: number[] } | null;
+}
+
+/** One inbox per user (consecutive ids, as the users'), each with its owner as member. */
+async function insertInboxes(pool: Pool, userIds: number[]): Promise<number[]> {
+  const now = new Date();
+  const ids: number[] = [];
+  for (let start = 0; start < userIds.length; start += BATCH) {
+    const owners = userIds.slice(start, start + BATCH);
+    const [result] = await pool.query<ResultSetHeader>(
+      'INSERT INTO projects (name, description, owner_id, inbox_of, member_count, access_version, created_at, updated_at) VALUES ?',
+      [owners.map((id) => ['Inbox', '', id, id, 1, 1, now, now])],
+    );
+    const inboxes = owners.map((_, i) => result.insertId + i);
+    await pool.query('INSERT INTO project_members (user_id, project_id, role, added_at) VALUES ?', [
+      owners.map((id, i) => [id, inboxes[i], 4, now]),
+    ]);
+    ids.push(...inboxes);
+  }
+  return ids;
+}
+
+/** The team project: owned by `memberIds[0]`, the others editors. */
+async function insertSharedProject(pool: Pool, memberIds: number[]): Promise<number> {
+  const now = new Date();
+  const [result] = await pool.query<ResultSetHeader>(
+    'INSERT INTO projects (name, description, owner_id, inbox_of, member_count, access_version, created_at, updated_at) VALUES (?, ?, ?, NULL, ?, 1, ?, ?)',
+    ['Team project', "The benchmark's shared project", memberIds[0], memberIds.length, now, now],
+  );
+  await pool.query('INSERT INTO project_members (user_id, project_id, role, added_at) VALUES ?', [
+    memberIds.map((id, i) => [id, result.insertId, i === 0 ? 4 : 2, now]),
+  ]);
+  return result.insertId;
+}
+
 async function insertUsers(pool: Pool, count: number, passwordHash: string): Promise<number[]> {
   const tag = randomBytes(3).toString('hex');
   const now = new Date();
@@ -104,7 +148,13 @@ async function insertUsers(pool: Pool, count: number, passwordHash: string): Pro
   return ids;
 }
 
-function taskRow(rand: () => number, ownerId: number, userIds: number[], now: number): unknown[] {
+function taskRow(
+  rand: () => number,
+  ownerId: number,
+  projectId: number,
+  userIds: number[],
+  now: number,
+): unknown[] {
   const chinese = rand() < 0.4;
   const title = chinese
     ? `${pick(rand, CHINESE_VERBS)}${pick(rand, CHINESE_NOUNS)}`
@@ -120,6 +170,7 @@ function taskRow(rand: () => number, ownerId: number, userIds: number[], now: nu
   const deletedAt = rand() < 0.02 ? updatedAt : null;
   return [
     ownerId,
+    projectId,
     assigneeId,
     `${title} #${Math.floor(rand() * 100000)}`,
     pick(rand, DESCRIPTIONS),
@@ -230,12 +281,14 @@ async function withDeferredIndexes(pool: Pool, load: () => Promise<void>): Promi
 
 async function insertTasks(
   pool: Pool,
-  userIds: number[],
+  people: SeededPeople,
   total: number,
   heavy: number,
+  shared: number,
   seed: number,
   connections: number,
 ): Promise<void> {
+  const { userIds, inboxIds } = people;
   const now = Date.now();
   let next = 0;
   let done = 0;
@@ -251,12 +304,19 @@ async function insertTasks(
         next = Math.min(total, next + BATCH);
         const rows = [];
         for (let i = start; i < next; i += 1) {
-          const owner = i < heavy ? userIds[0] : pick(rand, userIds);
-          rows.push(taskRow(rand, owner, userIds, now));
+          if (i < heavy) {
+            rows.push(taskRow(rand, userIds[0], inboxIds[0], userIds, now));
+          } else if (people.shared && i < heavy + shared) {
+            const creator = pick(rand, people.shared.memberIds);
+            rows.push(taskRow(rand, creator, people.shared.projectId, userIds, now));
+          } else {
+            const owner = Math.floor(rand() * userIds.length);
+            rows.push(taskRow(rand, userIds[owner], inboxIds[owner], userIds, now));
+          }
         }
         await connection.beginTransaction();
         await connection.query(
-          'INSERT INTO tasks (user_id, assignee_id, title, description, status, priority, due_date, completed_at, created_at, updated_at, deleted_at) VALUES ?',
+          'INSERT INTO tasks (user_id, project_id, assignee_id, title, description, status, priority, due_date, completed_at, created_at, updated_at, deleted_at) VALUES ?',
           [rows],
         );
         await connection.commit();
@@ -273,17 +333,22 @@ async function insertTasks(
   await Promise.all(Array.from({ length: connections }, (_, i) => worker(i + 1)));
 }
 
+/** The range of the seeded projects' ids (inboxes, then the team project). */
+function projectRange(people: SeededPeople): [number, number] {
+  const last = people.shared?.projectId ?? people.inboxIds[people.inboxIds.length - 1];
+  return [people.inboxIds[0], last];
+}
+
 /**
- * The seeded users' task_counts, set-based from the rows just loaded (which bypassed the
- * service that keeps them): their tasks reference only each other, and nothing else writes
- * them yet.
+ * The seeded projects' task_counts, set-based from the rows just loaded (which bypassed the
+ * service that keeps them): nothing else writes their tasks yet.
  */
-async function countTasks(pool: Pool, userIds: number[]): Promise<void> {
+async function countTasks(pool: Pool, people: SeededPeople): Promise<void> {
   const started = Date.now();
   const connection = await pool.getConnection();
   try {
     await connection.beginTransaction();
-    for (const query of buildCountsRecount(userIds[0], userIds[userIds.length - 1])) {
+    for (const query of buildCountsRecount(...projectRange(people))) {
       await connection.query(query.sql, query.params);
     }
     await connection.commit();
@@ -294,17 +359,17 @@ async function countTasks(pool: Pool, userIds: number[]): Promise<void> {
 }
 
 /**
- * The seeded users' task_search rows, set-based from the rows just loaded (as `countTasks`).
- * Foreign-key checks are off for this session only: every row references a seeded user and a
- * task just read from the table, and checking each of ~1.1M rows would only re-read them.
+ * The seeded projects' task_search rows, set-based from the rows just loaded (as `countTasks`).
+ * Foreign-key checks are off for this session only: every row references a task just read from
+ * the table, and checking each of ~1M rows would only re-read them.
  */
-async function indexSearch(pool: Pool, userIds: number[]): Promise<void> {
+async function indexSearch(pool: Pool, people: SeededPeople): Promise<void> {
   const started = Date.now();
   const connection = await pool.getConnection();
   try {
     await connection.query('SET SESSION foreign_key_checks = 0');
     await connection.beginTransaction();
-    for (const query of buildSearchRebuild(userIds[0], userIds[userIds.length - 1])) {
+    for (const query of buildSearchRebuild(...projectRange(people))) {
       await connection.query(query.sql, query.params);
     }
     await connection.commit();
@@ -320,6 +385,11 @@ async function main(): Promise<void> {
   const users = Math.max(1, intArg(args, 'users', 1000));
   const tasks = intArg(args, 'tasks', 1_000_000);
   const heavy = Math.min(tasks, intArg(args, 'heavy', Math.min(100_000, Math.floor(tasks / 10))));
+  const shared = Math.min(
+    tasks - heavy,
+    intArg(args, 'shared', Math.min(100_000, Math.floor(tasks / 10))),
+  );
+  const members = Math.max(1, intArg(args, 'members', 50));
   const password = args.get('password') ?? 'seed-password-123';
   const seed = intArg(args, 'seed', 42);
   const connections = Math.max(1, intArg(args, 'connections', 3));
@@ -329,17 +399,32 @@ async function main(): Promise<void> {
   const pool = openPool(config, connections + 1);
   try {
     const started = Date.now();
-    console.log(`Seeding ${config.db.name}: ${users} users, ${tasks} tasks (heavy user: ${heavy})`);
+    console.log(
+      `Seeding ${config.db.name}: ${users} users, ${tasks} tasks (heavy user: ${heavy}, team project: ${shared})`,
+    );
     const userIds = await insertUsers(pool, users, await bcrypt.hash(password, 10));
     console.log(`  users ${userIds[0]}..${userIds[userIds.length - 1]} (password "${password}")`);
+    const inboxIds = await insertInboxes(pool, userIds);
+    const memberIds = userIds.slice(1, 1 + members);
+    const people: SeededPeople = {
+      userIds,
+      inboxIds,
+      shared:
+        memberIds.length > 0 && shared > 0
+          ? { projectId: await insertSharedProject(pool, memberIds), memberIds }
+          : null,
+    };
     await withDeferredIndexes(pool, () =>
-      insertTasks(pool, userIds, tasks, heavy, seed, connections),
+      insertTasks(pool, people, tasks, heavy, shared, seed, connections),
     );
-    await countTasks(pool, userIds);
-    await indexSearch(pool, userIds);
+    await countTasks(pool, people);
+    await indexSearch(pool, people);
     await pool.query('ANALYZE TABLE tasks, task_search');
     console.log(
-      `Done in ${((Date.now() - started) / 1000).toFixed(1)} s; heavy user id ${userIds[0]}`,
+      `Done in ${((Date.now() - started) / 1000).toFixed(1)} s; heavy user id ${userIds[0]}` +
+        (people.shared
+          ? `; team project ${people.shared.projectId} (members ${memberIds[0]}..${memberIds[memberIds.length - 1]})`
+          : ''),
     );
   } finally {
     await pool.end();

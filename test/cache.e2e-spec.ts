@@ -187,6 +187,7 @@ describe('Task cache across instances (e2e)', () => {
       status: 'pending',
       priority: 'medium',
       user_id: 1,
+      project_id: 1,
       assignee_id: null,
       due_date: null,
       completed_at: null,

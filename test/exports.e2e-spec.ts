@@ -8,6 +8,7 @@ import { freePort } from './helpers/server';
 import {
   createTask,
   detailFields,
+  inboxOf,
   rebuildTaskSearch,
   recountTaskCounts,
   TASKS,
@@ -370,21 +371,34 @@ describe('Task exports and job status (e2e)', () => {
     // Many equal due dates and NULLs force the keyset to break ties by id across batches.
     const values: unknown[] = [];
     const rows: string[] = [];
+    const inboxes = new Map([
+      [user.id, await inboxOf(ds, user.id)],
+      [helper.id, await inboxOf(ds, helper.id)],
+    ]);
     for (let i = 0; i < 2600; i += 1) {
       const ownerId = i % 5 === 0 ? helper.id : user.id;
       const assignee = ownerId === helper.id ? user.id : null;
       const due = i % 7 === 0 ? null : new Date(base + (i % 13) * 86_400_000);
       const at = new Date(base + (i % 3) * 1000);
-      rows.push('(?, ?, ?, ?, 1, 2, ?, NULL, ?, ?, NULL, 1)');
-      values.push(ownerId, assignee, `bulk ${i}`, i % 11 === 0 ? '含,逗号' : '', due, at, at);
+      rows.push('(?, ?, ?, ?, ?, 1, 2, ?, NULL, ?, ?, NULL, 1)');
+      values.push(
+        ownerId,
+        inboxes.get(ownerId),
+        assignee,
+        `bulk ${i}`,
+        i % 11 === 0 ? '含,逗号' : '',
+        due,
+        at,
+        at,
+      );
     }
     await ds.query(
-      'INSERT INTO tasks (user_id, assignee_id, title, description, status, priority, due_date, ' +
+      'INSERT INTO tasks (user_id, project_id, assignee_id, title, description, status, priority, due_date, ' +
         `completed_at, created_at, updated_at, deleted_at, version) VALUES ${rows.join(', ')}`,
       values,
     );
-    await recountTaskCounts(ds, [user.id, helper.id]);
-    await rebuildTaskSearch(ds, [user.id, helper.id]);
+    await recountTaskCounts(ds, [...inboxes.values()]);
+    await rebuildTaskSearch(ds, [...inboxes.values()]);
 
     for (const order of ['asc', 'desc'] as const) {
       const { text, jobId } = await exportText(t.http, user, {

@@ -8,6 +8,7 @@ const task: TaskResponseDto = {
   status: 'pending',
   priority: 'high',
   user_id: 3,
+  project_id: 1,
   assignee_id: null,
   due_date: null,
   completed_at: null,

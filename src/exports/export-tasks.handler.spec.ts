@@ -13,6 +13,7 @@ const task = (id: number): TaskResponseDto => ({
   status: 'pending',
   priority: 'medium',
   user_id: 1,
+  project_id: 1,
   assignee_id: null,
   due_date: null,
   completed_at: null,
@@ -40,6 +41,7 @@ function setup(batches: TaskResponseDto[][], failAfter?: number) {
     }),
   };
   const reader = {
+    viewer: jest.fn((userId: number) => Promise.resolve({ userId, projectIds: [1] })),
     count: jest.fn(() => Promise.resolve(batches.flat().length)),
     batches: async function* () {
       let served = 0;

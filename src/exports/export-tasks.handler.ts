@@ -70,7 +70,8 @@ export class ExportTasksHandler implements JobHandlerInstance<'exports.tasks'> {
   ): Promise<ExportTasksResult> {
     // "Now" of the request, not of this attempt: `overdue` means the same on every retry.
     const asOf = new Date(job.timestamp);
-    const total = await this.reader.count(userId, filters, asOf);
+    const viewer = await this.reader.viewer(userId);
+    const total = await this.reader.count(viewer, filters, asOf);
     const startedAt = new Date();
     const chunkExpiry = new Date(startedAt.getTime() + EXPORT_RESULT_TTL_MS + UNFINISHED_GRACE_MS);
     const writer = new ChunkWriter(EXPORT_CHUNK_BYTES, (seq, data) =>
@@ -82,7 +83,7 @@ export class ExportTasksHandler implements JobHandlerInstance<'exports.tasks'> {
     let rows = 0;
     let reported = 0;
     await writer.write(encoder.head());
-    for await (const batch of this.reader.batches(userId, filters, asOf, EXPORT_BATCH_SIZE)) {
+    for await (const batch of this.reader.batches(viewer, filters, asOf, EXPORT_BATCH_SIZE)) {
       for (const task of batch) {
         await writer.write(encoder.item(task, rows));
         rows += 1;

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import type { ProjectAccessService } from '../projects/project-access.service';
 import type { DispatchedTaskEvent } from '../jobs/task-event-consumer';
 import type { TaskResponseDto } from '../tasks/dto/task-response.dto';
 import { NotificationEventsConsumer } from './notification-events.consumer';
@@ -11,6 +12,7 @@ const task: TaskResponseDto = {
   status: 'pending',
   priority: 'medium',
   user_id: 1,
+  project_id: 1,
   assignee_id: 2,
   due_date: '2026-03-01T12:00:00.000Z',
   completed_at: null,
@@ -35,6 +37,7 @@ describe(NotificationEventsConsumer.name, () => {
   const manager = {} as EntityManager;
   let inserted: NewNotification[][];
   let consumer: NotificationEventsConsumer;
+  let members: number[];
 
   beforeEach(() => {
     inserted = [];
@@ -44,7 +47,12 @@ describe(NotificationEventsConsumer.name, () => {
         return Promise.resolve();
       },
     } as unknown as NotificationsRepository;
-    consumer = new NotificationEventsConsumer(repository);
+    // Project 1's members: the creator (1) only; the assignee (2) sees the task as assignee.
+    const projects = {
+      memberIds: () => Promise.resolve(members),
+    } as unknown as ProjectAccessService;
+    members = [1];
+    consumer = new NotificationEventsConsumer(repository, projects);
   });
 
   it('should notify the new assignee of an assignment, keyed on the event', async () => {
@@ -77,6 +85,12 @@ describe(NotificationEventsConsumer.name, () => {
     const ownTask = { ...task, assignee_id: 1 };
     await consumer.onTaskEvent(event({ type: 'task.due_soon', after: ownTask }), manager);
     expect(inserted.flat().map((n) => n.userId)).toEqual([1]);
+  });
+
+  it('should not tell a creator who left the project that its task is due', async () => {
+    members = [];
+    await consumer.onTaskEvent(event({ type: 'task.due_soon' }), manager);
+    expect(inserted.flat().map((n) => n.userId)).toEqual([2]);
   });
 
   it('should notify nobody of other events', async () => {

@@ -6,6 +6,7 @@ import {
   TaskEventConsumerInstance,
 } from '../jobs/task-event-consumer';
 import type { NotificationType } from './dto/notification-response.dto';
+import { ProjectAccessService } from '../projects/project-access.service';
 import { NewNotification, NotificationsRepository } from './notifications.repository';
 
 /** Titles are up to 200 characters; the message column holds 500. */
@@ -21,10 +22,19 @@ function quoted(title: string): string {
 @Injectable()
 @TaskEventConsumer()
 export class NotificationEventsConsumer implements TaskEventConsumerInstance {
-  constructor(private readonly notifications: NotificationsRepository) {}
+  constructor(
+    private readonly notifications: NotificationsRepository,
+    private readonly projects: ProjectAccessService,
+  ) {}
 
   async onTaskEvent(event: DispatchedTaskEvent, manager: EntityManager): Promise<void> {
-    const rows = this.notificationsOf(event);
+    const task = event.after;
+    // Only users who can see the task when it is dispatched are told: a member of its project
+    // or its assignee (a creator who left the project no longer hears of it).
+    const members = task ? new Set(await this.projects.memberIds(task.project_id, manager)) : null;
+    const rows = this.notificationsOf(event).filter(
+      (row) => members?.has(row.userId) || row.userId === task?.assignee_id,
+    );
     await this.notifications.insertIgnoringDuplicates(manager, rows, new Date());
   }
 

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { JobsModule } from '../jobs/jobs.module';
+import { ProjectsModule } from '../projects/projects.module';
 import { TasksModule } from '../tasks/tasks.module';
 import { NotificationEventsConsumer } from './notification-events.consumer';
 import { Notification } from './notification.entity';
@@ -15,7 +16,7 @@ import { ReminderSchedulerConsumer } from './reminder-scheduler.consumer';
  * task events, and a fired reminder is itself a task event (`task.due_soon`).
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([Notification]), JobsModule, TasksModule],
+  imports: [TypeOrmModule.forFeature([Notification]), JobsModule, TasksModule, ProjectsModule],
   controllers: [NotificationsController],
   providers: [
     NotificationsRepository,

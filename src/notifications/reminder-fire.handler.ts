@@ -4,8 +4,8 @@ import type { Job } from 'bullmq';
 import { DataSource, EntityManager } from 'typeorm';
 import { JobHandler, JobHandlerInstance, PermanentJobError } from '../jobs/job-handler';
 import type { JobPayloads } from '../jobs/job-registry';
-import { taskRowToResponse, TaskSqlRow } from '../tasks/dto/task-response.dto';
 import { TaskEventsService } from '../tasks/events/task-events.service';
+import { TasksService } from '../tasks/tasks.service';
 
 type FireOutcome = 'fired' | 'stale' | 'already-fired';
 
@@ -23,6 +23,7 @@ export class ReminderFireHandler implements JobHandlerInstance<'reminders.fire'>
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly taskEvents: TaskEventsService,
+    private readonly tasks: TasksService,
   ) {}
 
   async handle(job: Job<JobPayloads['reminders.fire']>): Promise<{ outcome: FireOutcome }> {
@@ -42,16 +43,10 @@ export class ReminderFireHandler implements JobHandlerInstance<'reminders.fire'>
   }
 
   private async fire(manager: EntityManager, taskId: number, dueAt: Date): Promise<FireOutcome> {
-    const rows = await manager.query<TaskSqlRow[]>(
-      `SELECT id, user_id, assignee_id, title, description, status, priority, due_date,
-              completed_at, created_at, updated_at
-         FROM tasks WHERE id = ? AND deleted_at IS NULL FOR UPDATE`,
-      [taskId],
-    );
-    const row = rows[0];
-    if (!row) return 'stale';
-    const task = taskRowToResponse(row);
-    if (task.status === 'completed' || row.due_date?.getTime() !== dueAt.getTime()) return 'stale';
+    const task = await this.tasks.lockLive(manager, taskId);
+    if (!task || task.status === 'completed' || task.due_date !== dueAt.toISOString()) {
+      return 'stale';
+    }
     const claimed = await manager.query<{ affectedRows: number }>(
       'INSERT IGNORE INTO task_reminders (task_id, due_at, fired_at) VALUES (?, ?, ?)',
       [taskId, dueAt, new Date()],
@@ -61,7 +56,7 @@ export class ReminderFireHandler implements JobHandlerInstance<'reminders.fire'>
       {
         type: 'task.due_soon',
         taskId,
-        // No user acted; the owner is recorded as the actor (actor_id is required).
+        // No user acted; the creator is recorded as the actor (actor_id is required).
         actorId: task.user_id,
         occurredAt: new Date(),
         before: task,

@@ -1,14 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { PROJECT_ACCESS_CACHE, ProjectAccessCache } from './project-access.cache';
-import {
-  Membership,
-  ProjectAccessRepository,
-  ProjectForWrite,
-} from './project-access.repository';
+import { Membership, ProjectAccessRepository, ProjectForWrite } from './project-access.repository';
 import { ProjectRole, roleFromCode } from './project-role';
 
 export type { Membership, ProjectForWrite } from './project-access.repository';
+
+/** A project as the cached task read sees it. */
+export interface CachedAccess {
+  live: boolean;
+  role: ProjectRole | null;
+}
 
 /**
  * What other modules ask about projects to decide access to tasks: a user's memberships, the
@@ -44,12 +46,12 @@ export class ProjectAccessService {
   }
 
   /**
-   * The user's role in a project from the shared cache (filled from MySQL on a miss, read from
-   * MySQL alone while Redis is unusable); null when not a member or the project is deleted.
+   * Whether the project is live and the user's role in it (null: not a member), from the shared
+   * cache (filled from MySQL on a miss, read from MySQL alone while Redis is unusable).
    */
-  async cachedRole(projectId: number, userId: number): Promise<ProjectRole | null> {
+  async cachedAccess(projectId: number, userId: number): Promise<CachedAccess> {
     const cached = await this.cache.read(projectId);
-    if (cached.kind === 'deleted') return null;
+    if (cached.kind === 'deleted') return { live: false, role: null };
     const entry =
       cached.kind === 'hit'
         ? cached
@@ -58,8 +60,9 @@ export class ProjectAccessService {
           : await this.cache.load(projectId, cached.epoch, () =>
               this.repository.loadAccessEntry(projectId),
             );
-    const code = entry?.value.roles[String(userId)];
-    return code === undefined ? null : roleFromCode(code);
+    if (!entry) return { live: false, role: null };
+    const code = entry.value.roles[String(userId)];
+    return { live: true, role: code === undefined ? null : roleFromCode(code) };
   }
 
   /**

@@ -1,18 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import type { TaskResponseDto } from './dto/task-response.dto';
-import { applyCountDeltas, countDeltas } from './task-counts';
+import { applyCountDeltas, buildProjectCountsDelete, countDeltas } from './sql/counts.sql';
 
 /**
- * Keeps task_counts exact: every task write calls `apply` in its own transaction, so the
- * counters commit (or roll back) with the rows they count.
+ * Owner of task_counts: every task write calls `apply` in its own transaction, so the counters
+ * commit (or roll back) with the rows they count.
  */
 @Injectable()
 export class TaskCountsService {
   /**
    * Moves the counters from `before` to `after` (null: no live task on that side). Call it as
-   * the last statement before the commit: the counter rows it locks are shared by all of a
-   * user's writes, so the shorter they are held the less those writes queue.
+   * the last statement before the commit: the project's cells are shared by all of its writes,
+   * so the shorter they are held the less those writes queue.
    */
   apply(
     manager: EntityManager,
@@ -23,5 +23,11 @@ export class TaskCountsService {
       (sql, params) => manager.query(sql, params),
       countDeltas(before, after),
     );
+  }
+
+  /** Drops a deleted project's cells, in its deletion transaction. */
+  async removeProject(manager: EntityManager, projectId: number): Promise<void> {
+    const query = buildProjectCountsDelete(projectId);
+    await manager.query(query.sql, query.params);
   }
 }

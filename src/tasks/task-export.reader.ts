@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
+import { ProjectAccessService } from '../projects/project-access.service';
 import type { ListTasksQuery } from './dto/list-tasks.query';
 import { TaskResponseDto, taskRowToResponse, TaskSqlRow } from './dto/task-response.dto';
-import { buildExportBatchQuery, ExportCursor } from './task-export.query';
-import { buildCountQuery, parseListQuery, TaskListFilters } from './task-list.query';
+import { parseListQuery, TaskListFilters, Viewer } from './listing/task-list-request';
+import { buildExportBatchQuery, ExportCursor } from './sql/export.sql';
+import { buildSourcesCountQuery, listingSources } from './sql/listing.sql';
 import { Task } from './task.entity';
 
 /** The listing filters of an export: the query of `GET /tasks` without paging. */
@@ -16,23 +18,32 @@ type ExportRow = TaskSqlRow & Record<string, unknown>;
 /**
  * Reads every task the caller sees that matches the listing filters, in the listing's order, in
  * batches by keyset pagination: constant memory and constant work per batch even for a million
- * rows (an OFFSET would re-read every earlier row). Scoped by the acting user like every query
- * on tasks.
+ * rows (an OFFSET would re-read every earlier row). Visibility is the listing's (the caller's
+ * projects when the export starts, and its assigned tasks).
  */
 @Injectable()
 export class TaskExportReader {
-  constructor(@InjectRepository(Task) private readonly tasks: Repository<Task>) {}
+  constructor(
+    @InjectRepository(Task) private readonly tasks: Repository<Task>,
+    private readonly projects: ProjectAccessService,
+  ) {}
 
-  /** The number of rows `batches` will yield (the same filters and `now`). */
-  async count(userId: number, query: TaskExportFilters, now: Date): Promise<number> {
-    const sql = buildCountQuery(userId, this.filtersOf(query), now);
+  /** The caller as the export sees it; pass the same one to `count` and `batches`. */
+  async viewer(userId: number): Promise<Viewer> {
+    const memberships = await this.projects.memberships(userId);
+    return { userId, projectIds: memberships.map((m) => m.projectId) };
+  }
+
+  /** The number of rows `batches` will yield (the same viewer, filters and `now`). */
+  async count(viewer: Viewer, query: TaskExportFilters, now: Date): Promise<number> {
+    const sql = buildSourcesCountQuery(listingSources(viewer, this.filtersOf(query), now));
     if (!sql) return 0;
     const rows = await this.tasks.query<Array<{ total: unknown }>>(sql.sql, sql.params);
     return Number(rows[0]?.total ?? 0);
   }
 
   async *batches(
-    userId: number,
+    viewer: Viewer,
     query: TaskExportFilters,
     now: Date,
     batchSize: number,
@@ -40,7 +51,7 @@ export class TaskExportReader {
     const filters = this.filtersOf(query);
     let cursor: ExportCursor | null = null;
     for (;;) {
-      const sql = buildExportBatchQuery(userId, filters, now, cursor, batchSize);
+      const sql = buildExportBatchQuery(viewer, filters, now, cursor, batchSize);
       if (!sql) return;
       const rows = await this.tasks.query<ExportRow[]>(sql.sql, sql.params);
       if (rows.length === 0) return;

@@ -1,24 +1,27 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import type { TaskResponseDto } from './dto/task-response.dto';
-import { applySearchChanges } from './task-search';
+import { buildProjectSearchDelete, buildSearchWrite } from './sql/search.sql';
 
 /**
- * Keeps task_search exact: every task write calls `apply` in its own transaction, so the
- * searchable rows commit (or roll back) with the task they describe.
+ * Owner of task_search: every task write calls `apply` in its own transaction, so the rows
+ * commit (or roll back) with the change they index.
  */
 @Injectable()
 export class TaskSearchService {
-  /**
-   * Moves the task's task_search rows from `before` to `after` (null: no live task on that
-   * side): at most one DELETE, one UPDATE and one INSERT, by primary key; nothing when only
-   * the status, priority or due date changed.
-   */
-  apply(
+  /** Moves the task's row from `before` to `after` (null: no live task on that side). */
+  async apply(
     manager: EntityManager,
     before: TaskResponseDto | null,
     after: TaskResponseDto | null,
   ): Promise<void> {
-    return applySearchChanges((sql, params) => manager.query(sql, params), before, after);
+    const write = buildSearchWrite(before, after);
+    if (write) await manager.query(write.sql, write.params);
+  }
+
+  /** Drops a deleted project's rows, in its deletion transaction. */
+  async removeProject(manager: EntityManager, projectId: number): Promise<void> {
+    const query = buildProjectSearchDelete(projectId);
+    await manager.query(query.sql, query.params);
   }
 }

@@ -42,6 +42,8 @@ export const MAX_PAGE_SIZE = 100;
 /** Deep enough for any real client; beyond it the offset would only make MySQL walk the index. */
 export const MAX_PAGE = 1_000_000;
 export const MAX_SEARCH_LENGTH = 200;
+/** At most this many ids in the `project_id` listing filter. */
+export const MAX_PROJECT_FILTER = 100;
 /** INT UNSIGNED, the type of every id column. */
 export const MAX_ID = 4_294_967_295;
 /** Public path of the collection: the global prefix (API_PREFIX in app.setup.ts) + `tasks`. */

@@ -31,6 +31,9 @@ export class Task {
   @Column({ name: 'user_id', type: 'int', unsigned: true })
   userId!: number;
 
+  @Column({ name: 'project_id', type: 'int', unsigned: true })
+  projectId!: number;
+
   @Column({ name: 'assignee_id', type: 'int', unsigned: true, nullable: true })
   assigneeId!: number | null;
 

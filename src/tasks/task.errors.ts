@@ -1,4 +1,5 @@
 import {
+  ConflictError,
   ForbiddenError,
   NotFoundError,
   PreconditionFailedError,
@@ -34,6 +35,28 @@ export class EmptyTaskUpdateError extends ValidationFailedError {
     super(
       [{ field: 'body', message: 'send at least one field to change' }],
       'body: send at least one field to change',
+    );
+  }
+}
+
+/** `project_id` names a project the caller cannot see (or none): 404, as for a task. */
+export class TaskProjectNotFoundError extends NotFoundError {
+  constructor() {
+    super('project not found');
+  }
+}
+
+export class ArchivedProjectError extends ConflictError {
+  constructor() {
+    super('the project is archived: its tasks cannot be created or changed until it is unarchived');
+  }
+}
+
+export class SameProjectMoveError extends ValidationFailedError {
+  constructor() {
+    super(
+      [{ field: 'project_id', message: 'the task is already in this project' }],
+      'project_id: the task is already in this project',
     );
   }
 }

@@ -4,8 +4,8 @@ import {
   assertMayDelete,
   assertMayUpdate,
   newTaskFields,
+  permissionOf,
   planUpdate,
-  roleOf,
   sentFields,
 } from './task.rules';
 
@@ -16,6 +16,7 @@ function task(overrides: Partial<Task> = {}): Task {
   return {
     id: 1,
     userId: 10,
+    projectId: 5,
     assigneeId: 20,
     title: 'title',
     description: '',
@@ -31,34 +32,56 @@ function task(overrides: Partial<Task> = {}): Task {
   };
 }
 
-describe('roleOf', () => {
-  it('should tell owner, assignee and stranger apart; the owner wins when self-assigned', () => {
-    expect(roleOf(task(), 10)).toBe('owner');
-    expect(roleOf(task(), 20)).toBe('assignee');
-    expect(roleOf(task(), 30)).toBeNull();
-    expect(roleOf(task({ assigneeId: 10 }), 10)).toBe('owner');
-    expect(roleOf(task({ assigneeId: null }), 20)).toBeNull();
+describe('permissionOf', () => {
+  it('should let editors and above edit, whoever created or is assigned the task', () => {
+    for (const role of ['editor', 'admin', 'owner'] as const) {
+      expect(permissionOf(role, task(), 30)).toBe('edit');
+      expect(permissionOf(role, task(), 20)).toBe('edit');
+    }
+  });
+
+  it('should give an assignee below editor the status, a viewer reading, a stranger nothing', () => {
+    expect(permissionOf(null, task(), 20)).toBe('status');
+    expect(permissionOf('viewer', task(), 20)).toBe('status');
+    expect(permissionOf('viewer', task(), 30)).toBe('read');
+    expect(permissionOf(null, task(), 30)).toBeNull();
+    // The creator has no right of its own: only its role in the project counts.
+    expect(permissionOf(null, task(), 10)).toBeNull();
+    expect(permissionOf(null, task({ assigneeId: null }), 20)).toBeNull();
   });
 });
 
 describe('assertMayUpdate / assertMayDelete', () => {
-  it('should let the owner change anything and delete', () => {
-    expect(() => assertMayUpdate('owner', ['title', 'assignee_id', 'status'])).not.toThrow();
-    expect(() => assertMayDelete('owner')).not.toThrow();
+  it('should let an editor change anything and delete', () => {
+    expect(() =>
+      assertMayUpdate('edit', ['title', 'assignee_id', 'status', 'project_id']),
+    ).not.toThrow();
+    expect(() => assertMayDelete('edit')).not.toThrow();
   });
 
   it('should let the assignee change the status only', () => {
-    expect(() => assertMayUpdate('assignee', ['status'])).not.toThrow();
-    for (const fields of [['title'], ['status', 'priority'], ['assignee_id'], ['due_date']]) {
-      expect(() => assertMayUpdate('assignee', fields)).toThrow(TaskForbiddenError);
+    expect(() => assertMayUpdate('status', ['status'])).not.toThrow();
+    for (const fields of [
+      ['title'],
+      ['status', 'priority'],
+      ['assignee_id'],
+      ['due_date'],
+      ['project_id'],
+    ]) {
+      expect(() => assertMayUpdate('status', fields)).toThrow(TaskForbiddenError);
     }
-    expect(() => assertMayDelete('assignee')).toThrow(TaskForbiddenError);
+    expect(() => assertMayDelete('status')).toThrow(TaskForbiddenError);
+  });
+
+  it('should let a viewer change nothing', () => {
+    expect(() => assertMayUpdate('read', ['status'])).toThrow(TaskForbiddenError);
+    expect(() => assertMayDelete('read')).toThrow(TaskForbiddenError);
   });
 });
 
 describe('newTaskFields', () => {
   it('should apply the defaults', () => {
-    expect(newTaskFields({ title: 'a' }, NOW)).toEqual({
+    expect(newTaskFields({ title: 'a' }, 7, NOW)).toEqual({
       title: 'a',
       description: '',
       status: 'pending',
@@ -66,6 +89,7 @@ describe('newTaskFields', () => {
       dueDate: null,
       assigneeId: null,
       completedAt: null,
+      projectId: 7,
     });
   });
 
@@ -73,6 +97,7 @@ describe('newTaskFields', () => {
     expect(
       newTaskFields(
         { title: 'a', status: 'completed', due_date: '2026-02-01T08:00:00+08:00' },
+        7,
         NOW,
       ),
     ).toMatchObject({ completedAt: NOW, dueDate: new Date('2026-02-01T00:00:00.000Z') });

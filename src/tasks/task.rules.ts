@@ -2,42 +2,64 @@ import type { CreateTaskDto } from './dto/create-task.dto';
 import type { UpdateTaskDto } from './dto/update-task.dto';
 import { parseRfc3339 } from '../common/validators/is-rfc3339.validator';
 import type { Task } from './task.entity';
+import { hasRole, ProjectRole } from '../projects/project-role';
 import { TaskForbiddenError } from './task.errors';
 
-/** How the caller relates to a task it can see. The owner wins when it assigned itself. */
-export type TaskRole = 'owner' | 'assignee';
+/**
+ * What the caller may do with a task (API.md "Who may do what"): `edit` every field and delete
+ * (editors and above of its project), change `status` only (its assignee otherwise), or `read`
+ * (a viewer). Null: the caller cannot see the task.
+ */
+export type TaskPermission = 'edit' | 'status' | 'read';
 
-export function roleOf(task: Pick<Task, 'userId' | 'assigneeId'>, userId: number): TaskRole | null {
-  if (task.userId === userId) return 'owner';
-  if (task.assigneeId === userId) return 'assignee';
-  return null;
+export function permissionOf(
+  role: ProjectRole | null,
+  task: Pick<Task, 'assigneeId'>,
+  userId: number,
+): TaskPermission | null {
+  if (hasRole(role, 'editor')) return 'edit';
+  if (task.assigneeId === userId) return 'status';
+  return role ? 'read' : null;
 }
 
-/** Body fields an assignee may send; anything else is the owner's. */
+/** Body fields an assignee who may not edit may send. */
 const ASSIGNEE_FIELDS: ReadonlySet<string> = new Set(['status']);
 
 /**
- * The owner may change every field; the assignee only `status`. Sending another field counts
- * as changing it, even with its current value, so the rule does not depend on the task's state.
+ * Editors may change every field; an assignee who is not an editor only `status`; a viewer
+ * nothing. Sending a field counts as changing it, even with its current value, so the rule does
+ * not depend on the task's state.
  */
-export function assertMayUpdate(role: TaskRole, fields: readonly string[]): void {
-  if (role === 'owner') return;
+export function assertMayUpdate(permission: TaskPermission, fields: readonly string[]): void {
+  if (permission === 'edit') return;
+  if (permission === 'read') {
+    throw new TaskForbiddenError('viewers of a project may read and comment on its tasks only');
+  }
   const denied = fields.filter((field) => !ASSIGNEE_FIELDS.has(field));
   if (denied.length > 0) {
     throw new TaskForbiddenError(
-      `only the owner may change ${denied.join(', ')}; the assignee may change status only`,
+      `only editors of the project may change ${denied.join(', ')}; the assignee may change status only`,
     );
   }
 }
 
-export function assertMayDelete(role: TaskRole): void {
-  if (role !== 'owner') throw new TaskForbiddenError('only the owner may delete the task');
+export function assertMayDelete(permission: TaskPermission): void {
+  if (permission !== 'edit') {
+    throw new TaskForbiddenError('only editors of the project may delete the task');
+  }
 }
 
 /** The fields of a task that a request can set. */
 export type TaskFields = Pick<
   Task,
-  'title' | 'description' | 'status' | 'priority' | 'dueDate' | 'assigneeId' | 'completedAt'
+  | 'title'
+  | 'description'
+  | 'status'
+  | 'priority'
+  | 'dueDate'
+  | 'assigneeId'
+  | 'completedAt'
+  | 'projectId'
 >;
 
 function dueDateOf(value: string | null): Date | null {
@@ -45,7 +67,7 @@ function dueDateOf(value: string | null): Date | null {
 }
 
 /** The fields of a new task, with the documented defaults. */
-export function newTaskFields(dto: CreateTaskDto, now: Date): TaskFields {
+export function newTaskFields(dto: CreateTaskDto, projectId: number, now: Date): TaskFields {
   const status = dto.status ?? 'pending';
   return {
     title: dto.title,
@@ -55,6 +77,7 @@ export function newTaskFields(dto: CreateTaskDto, now: Date): TaskFields {
     dueDate: dueDateOf(dto.due_date ?? null),
     assigneeId: dto.assignee_id ?? null,
     completedAt: status === 'completed' ? now : null,
+    projectId,
   };
 }
 
@@ -83,6 +106,7 @@ export function planUpdate(
     dueDate: dto.due_date === undefined ? current.dueDate : dueDateOf(dto.due_date),
     assigneeId: dto.assignee_id === undefined ? current.assigneeId : dto.assignee_id,
     completedAt: current.completedAt,
+    projectId: dto.project_id ?? current.projectId,
   };
   if (next.status === 'completed' && current.status !== 'completed') next.completedAt = now;
   if (next.status !== 'completed') next.completedAt = null;

@@ -35,7 +35,7 @@ import {
 } from '../idempotency/idempotency-key.decorator';
 import { CreateTaskDto } from './dto/create-task.dto';
 import { ListTasksQuery } from './dto/list-tasks.query';
-import { TaskStatsResponseDto } from './dto/task-stats.dto';
+import { TaskStatsQuery, TaskStatsResponseDto } from './dto/task-stats.dto';
 import { TaskDeletedResponseDto, TaskResponseDto } from './dto/task-response.dto';
 import { UpdateTaskDto } from './dto/update-task.dto';
 import { TASKS_PATH } from './task.constants';
@@ -187,7 +187,7 @@ export class TasksController {
 
   @Get('stats')
   @ApiOperation({
-    summary: 'Counts over the tasks the caller owns or is assigned to (not deleted)',
+    summary: 'Counts over the tasks the caller can see (not deleted), optionally of some projects',
     description:
       'Every key is present, 0 when empty. `overdue`: due in the past and not completed. ' +
       '`completion_rate` = completed / total as a number from 0 to 1, and 0 when total is 0. ' +
@@ -195,8 +195,11 @@ export class TasksController {
   })
   @ApiOkResponse({ type: TaskStatsResponseDto })
   @ApiErrorResponses(401, 429)
-  stats(@CurrentUser() caller: AuthUser): Promise<TaskStatsResponseDto> {
-    return this.tasks.stats(caller.id);
+  stats(
+    @CurrentUser() caller: AuthUser,
+    @Query() query: TaskStatsQuery,
+  ): Promise<TaskStatsResponseDto> {
+    return this.tasks.stats(caller.id, query);
   }
 
   @Get(':id')

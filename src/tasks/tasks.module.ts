@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CacheModule } from '../cache/cache.module';
 import { IdempotencyModule } from '../idempotency/idempotency.module';
+import { ProjectsModule } from '../projects/projects.module';
 import { UsersModule } from '../users/users.module';
 import { TaskEventRecord } from './events/task-event-record.entity';
 import { TaskEventsService } from './events/task-events.service';
@@ -10,6 +11,7 @@ import { TaskCountsService } from './task-counts.service';
 import { TaskCacheWarmup } from './task-cache.warmup';
 import { TaskSearchService } from './task-search.service';
 import { TaskExportReader } from './task-export.reader';
+import { TaskProjectDeletion } from './task-project-deletion';
 import { Task } from './task.entity';
 import { TasksController } from './tasks.controller';
 import { TasksRepository } from './tasks.repository';
@@ -19,6 +21,7 @@ import { TasksService } from './tasks.service';
   imports: [
     TypeOrmModule.forFeature([Task, TaskEventRecord]),
     UsersModule,
+    ProjectsModule,
     IdempotencyModule,
     CacheModule,
   ],
@@ -32,6 +35,7 @@ import { TasksService } from './tasks.service';
     taskCacheProvider,
     TaskCacheWarmup,
     TaskExportReader,
+    TaskProjectDeletion,
   ],
   exports: [TasksService, TaskExportReader, TaskEventsService],
 })

@@ -1,57 +1,66 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
-import { TaskResponseDto, taskRowToResponse, TaskSqlRow } from './dto/task-response.dto';
-import { Task } from './task.entity';
 import {
-  buildPageRowsQuery,
-  buildStatsQuery,
-  buildTotalQuery,
-  TaskListFilters,
-  TaskListRequest,
-} from './task-list.query';
-import type { TaskFields, TaskRole } from './task.rules';
+  TaskResponseDto,
+  taskRowToResponse,
+  TaskSqlRow,
+  toTaskResponse,
+} from './dto/task-response.dto';
+import type { TaskListFilters, TaskListRequest, Viewer } from './listing/task-list-request';
+import { buildCounterCountQuery, buildCounterStatsQuery } from './sql/counts.sql';
+import { buildPageRowsQuery, buildSourcesCountQuery, listingSources } from './sql/listing.sql';
+import { Task } from './task.entity';
+import type { TaskFields } from './task.rules';
 
-export interface TaskCounts {
-  total: number;
-  pending: number;
-  in_progress: number;
-  completed: number;
-  low: number;
-  medium: number;
-  high: number;
-  overdue: number;
+/** Live tasks by status and priority code (`"<status>:<priority>"` → n). */
+export type StateCounts = Map<string, number>;
+
+/** MySQL ER_LOCK_DEADLOCK: InnoDB rolled the transaction back; it may simply run again. */
+function isDeadlock(error: unknown): boolean {
+  const e = error as { errno?: unknown; driverError?: { errno?: unknown } } | null;
+  return e?.errno === 1213 || e?.driverError?.errno === 1213;
 }
 
-/** SQL rows hold counts as strings (COUNT/SUM are BIGINT/DECIMAL in mysql2). */
-type CountRow = Record<keyof TaskCounts, string | number>;
-
 /**
- * Every query on tasks is scoped by the acting user: a row the caller may not see is never read,
- * counted or written, so a forgotten check cannot leak one. Visibility: owner or assignee, and
- * not soft-deleted. The two exceptions (`findLiveByIdForCache`, `findRecentlyUpdatedForCache`)
- * feed the task cache only, which is shared by every user and checks each answer against the
- * caller before it leaves TasksService.
+ * The tasks table. Reads that return lists or counts take the Viewer (the caller and its
+ * projects) and select only what it may see, in SQL. Single-task reads and locks are by id
+ * (live rows only): TasksService decides access on the row it gets, with the caller's role in
+ * the task's project (ProjectAccessService), before anything leaves the service.
  */
 @Injectable()
 export class TasksRepository {
   constructor(@InjectRepository(Task) private readonly tasks: Repository<Task>) {}
 
-  /** Runs `work` in one transaction; the task row and its event rows commit together. */
-  inTransaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.tasks.manager.transaction(work);
+  /**
+   * Runs `work` in one transaction (the task row, its events and read models commit together),
+   * again after a deadlock: lock orders differ between a task write (task row, then its
+   * project's) and a project's deletion (project row, then its tasks), and InnoDB resolves the
+   * rare crossing by rolling one back. `retryable` names other errors worth one more run.
+   */
+  async inTransaction<T>(
+    work: (manager: EntityManager) => Promise<T>,
+    retryable: (error: unknown) => boolean = () => false,
+  ): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.tasks.manager.transaction(work);
+      } catch (error) {
+        if (attempt >= 3 || !(isDeadlock(error) || retryable(error))) throw error;
+      }
+    }
   }
 
-  /** Inserts a task owned by `ownerId`. */
+  /** Inserts a task created by `creatorId`. */
   async insert(
     manager: EntityManager,
-    ownerId: number,
+    creatorId: number,
     fields: TaskFields,
     now: Date,
   ): Promise<Task> {
     const task = manager.create(Task, {
       ...fields,
-      userId: ownerId,
+      userId: creatorId,
       createdAt: now,
       updatedAt: now,
       deletedAt: null,
@@ -62,24 +71,8 @@ export class TasksRepository {
     return task;
   }
 
-  private visible(manager: EntityManager, userId: number, id: number) {
-    return manager
-      .createQueryBuilder(Task, 't')
-      .where('t.id = :id', { id })
-      .andWhere('t.deleted_at IS NULL')
-      .andWhere('(t.user_id = :userId OR t.assignee_id = :userId)', { userId });
-  }
-
-  findVisibleById(userId: number, id: number): Promise<Task | null> {
-    return this.visible(this.tasks.manager, userId, id).getOne();
-  }
-
-  /**
-   * Unscoped, for the cache only: the live task whatever the caller, because the cached value
-   * serves every user. TasksService checks `roleOf(value, caller)` on every answer from the
-   * cache (hit or fill) before returning it, exactly as `findVisibleById` would.
-   */
-  findLiveByIdForCache(id: number): Promise<Task | null> {
+  /** The live task, whoever asks: the caller's access is checked by TasksService. */
+  findLiveById(id: number): Promise<Task | null> {
     return this.tasks
       .createQueryBuilder('t')
       .where('t.id = :id', { id })
@@ -88,9 +81,28 @@ export class TasksRepository {
   }
 
   /**
-   * Unscoped, for the cache warm-up only (see `findLiveByIdForCache`): the `limit` most recently
-   * updated live tasks among the newest `window` rows. There is no index on `updated_at` alone,
-   * so the primary key bounds the scan to `window` rows whatever the table's size.
+   * The live task, locked (`SELECT … FOR UPDATE`) until the transaction ends: concurrent
+   * writers of one task queue up, and each sees the version the previous one wrote.
+   */
+  lockLiveById(manager: EntityManager, id: number): Promise<Task | null> {
+    return manager
+      .createQueryBuilder(Task, 't')
+      .where('t.id = :id', { id })
+      .andWhere('t.deleted_at IS NULL')
+      .setLock('pessimistic_write')
+      .getOne();
+  }
+
+  /** `lockLiveById`, as clients see the task (for the reminder handler). */
+  async lockLiveResponse(manager: EntityManager, id: number): Promise<TaskResponseDto | null> {
+    const task = await this.lockLiveById(manager, id);
+    return task && toTaskResponse(task);
+  }
+
+  /**
+   * Unscoped, for the cache warm-up only: the `limit` most recently updated live tasks among
+   * the newest `window` rows (the primary key bounds the scan). TasksService checks each
+   * caller's access on every answer from the cache.
    */
   findRecentlyUpdatedForCache(limit: number, window: number): Promise<Task[]> {
     return this.tasks
@@ -108,21 +120,11 @@ export class TasksRepository {
   }
 
   /**
-   * The visible task, locked (`SELECT … FOR UPDATE`) until the transaction ends: concurrent
-   * writers of one task queue up, and each sees the version the previous one wrote.
+   * Writes `changes` if the task is still at `expectedVersion` and live; bumps the version.
+   * False when no row matched (nothing was written). The caller holds the row lock.
    */
-  lockVisibleById(manager: EntityManager, userId: number, id: number): Promise<Task | null> {
-    return this.visible(manager, userId, id).setLock('pessimistic_write').getOne();
-  }
-
-  /**
-   * Writes `changes` if the task is still at `expectedVersion`, still live and the caller still
-   * holds `role` on it; bumps the version. False when no row matched (nothing was written).
-   */
-  async updateVisible(
+  async updateLive(
     manager: EntityManager,
-    userId: number,
-    role: TaskRole,
     id: number,
     expectedVersion: number,
     changes: Partial<TaskFields>,
@@ -136,15 +138,13 @@ export class TasksRepository {
         id,
         expectedVersion,
       })
-      .andWhere(role === 'owner' ? 'user_id = :userId' : 'assignee_id = :userId', { userId })
       .execute();
     return result.affected === 1;
   }
 
-  /** Soft-deletes the task if the caller owns it and it is still at `expectedVersion`. */
-  async softDeleteOwned(
+  /** Soft-deletes the task if it is still live at `expectedVersion`. */
+  async softDelete(
     manager: EntityManager,
-    userId: number,
     id: number,
     expectedVersion: number,
     now: Date,
@@ -157,45 +157,58 @@ export class TasksRepository {
         id,
         expectedVersion,
       })
-      .andWhere('user_id = :userId', { userId })
       .execute();
     return result.affected === 1;
   }
 
+  /** Soft-deletes every live task of a project (its deletion); returns how many. */
+  async softDeleteProjectTasks(
+    manager: EntityManager,
+    projectId: number,
+    now: Date,
+  ): Promise<number> {
+    const result = await manager
+      .createQueryBuilder()
+      .update(Task)
+      .set({ deletedAt: now, updatedAt: now, version: () => 'version + 1' })
+      .where('project_id = :projectId AND deleted_at IS NULL', { projectId })
+      .execute();
+    return result.affected ?? 0;
+  }
+
   /**
-   * The number of the caller's visible tasks matching the filters: from the task_counts
-   * counters when the filters allow (a cost independent of the number of tasks), from the
-   * caller's task_search rows for a search, otherwise by counting the matching rows.
+   * The number of visible tasks matching the filters: from the task_counts counters when the
+   * filters allow (a cost independent of the number of tasks), otherwise by counting the
+   * matching rows (task_search's for a search).
    */
-  async count(userId: number, filters: TaskListFilters, now: Date): Promise<number> {
-    const query = buildTotalQuery(userId, filters, now);
+  async count(viewer: Viewer, filters: TaskListFilters, now: Date): Promise<number> {
+    const query =
+      buildCounterCountQuery(viewer, filters) ??
+      buildSourcesCountQuery(listingSources(viewer, filters, now));
     if (!query) return 0;
     const rows = await this.tasks.query<Array<{ total: unknown }>>(query.sql, query.params);
     return Number(rows[0]?.total ?? 0);
   }
 
-  /** One page of the caller's visible tasks matching the filters, in the requested order. */
-  async listPage(userId: number, request: TaskListRequest, now: Date): Promise<TaskResponseDto[]> {
-    const query = buildPageRowsQuery(userId, request, now);
+  /** One page of the visible tasks matching the filters, in the requested order. */
+  async listPage(viewer: Viewer, request: TaskListRequest, now: Date): Promise<TaskResponseDto[]> {
+    const query = buildPageRowsQuery(viewer, request, now);
     if (!query) return [];
     const rows = await this.tasks.query<TaskSqlRow[]>(query.sql, query.params);
     return rows.map(taskRowToResponse);
   }
 
-  async countByState(userId: number, now: Date): Promise<TaskCounts> {
-    const query = buildStatsQuery(userId, now);
-    const rows = await this.tasks.query<CountRow[]>(query.sql, query.params);
-    const row = rows[0];
-    const n = (key: keyof TaskCounts): number => Number(row?.[key] ?? 0);
-    return {
-      total: n('total'),
-      pending: n('pending'),
-      in_progress: n('in_progress'),
-      completed: n('completed'),
-      low: n('low'),
-      medium: n('medium'),
-      high: n('high'),
-      overdue: n('overdue'),
-    };
+  /** The visible tasks of the filters' projects by status and priority, from the counters. */
+  async countByState(viewer: Viewer, filters: TaskListFilters): Promise<StateCounts> {
+    const query = buildCounterStatsQuery(viewer, filters);
+    const counts: StateCounts = new Map();
+    if (!query) return counts;
+    const rows = await this.tasks.query<Array<{ status: unknown; priority: unknown; n: unknown }>>(
+      query.sql,
+      query.params,
+    );
+    for (const row of rows)
+      counts.set(`${Number(row.status)}:${Number(row.priority)}`, Number(row.n));
+    return counts;
   }
 }

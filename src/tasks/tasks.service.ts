@@ -3,10 +3,12 @@ import { EntityManager } from 'typeorm';
 import { formatEtag, ifMatchSatisfied } from '../common/http/etag';
 import { PageInfo } from '../common/http/pagination';
 import { IdempotencyService, IdempotentResult } from '../idempotency/idempotency.service';
+import { ProjectAccessService } from '../projects/project-access.service';
+import { hasRole } from '../projects/project-role';
 import { UsersService } from '../users/users.service';
 import { CreateTaskDto } from './dto/create-task.dto';
 import { ListTasksQuery } from './dto/list-tasks.query';
-import { TaskStatsResponseDto } from './dto/task-stats.dto';
+import { TaskStatsQuery, TaskStatsResponseDto } from './dto/task-stats.dto';
 import { TaskResponseDto, toTaskResponse } from './dto/task-response.dto';
 import { UpdateTaskDto } from './dto/update-task.dto';
 import { TaskEvent, taskEventTypes } from './events/task-event';
@@ -14,23 +16,37 @@ import { TaskEventsService } from './events/task-events.service';
 import { TASK_CACHE, TaskCache } from './task-cache';
 import { TaskCountsService } from './task-counts.service';
 import { TaskSearchService } from './task-search.service';
-import { parseListQuery } from './task-list.query';
-import { TASKS_PATH } from './task.constants';
+import { parseListQuery, TaskListFilters, Viewer } from './listing/task-list-request';
+import { CountCellsRaceError } from './sql/counts.sql';
+import {
+  priorityCode,
+  statusCode,
+  TASK_PRIORITIES,
+  TASK_STATUSES,
+  TaskPriority,
+  TASKS_PATH,
+  TaskStatus,
+} from './task.constants';
 import { Task } from './task.entity';
 import {
+  ArchivedProjectError,
   AssigneeNotFoundError,
   EmptyTaskUpdateError,
+  SameProjectMoveError,
+  TaskForbiddenError,
   TaskNotFoundError,
   TaskPreconditionFailedError,
+  TaskProjectNotFoundError,
 } from './task.errors';
 import {
   assertMayDelete,
   assertMayUpdate,
   newTaskFields,
+  permissionOf,
   planUpdate,
-  roleOf,
   sentFields,
   TaskFields,
+  TaskPermission,
 } from './task.rules';
 import { TasksRepository } from './tasks.repository';
 
@@ -68,12 +84,14 @@ export class TasksService {
     private readonly counts: TaskCountsService,
     private readonly search: TaskSearchService,
     private readonly idempotency: IdempotencyService,
+    private readonly projects: ProjectAccessService,
     @Inject(TASK_CACHE) private readonly cache: TaskCache,
   ) {}
 
   /**
-   * Creates a task owned by the caller: 201 with Location and ETag. With an Idempotency-Key the
-   * answer of the first request is stored in the task's own transaction and replayed to retries.
+   * Creates a task in `project_id` (default: the caller's inbox), which needs the editor role
+   * there: 201 with Location and ETag. With an Idempotency-Key the answer of the first request
+   * is stored in the task's own transaction and replayed to retries.
    */
   create(userId: number, dto: CreateTaskDto, idempotencyKey?: string): Promise<IdempotentResult> {
     const request = idempotencyKey
@@ -83,9 +101,13 @@ export class TasksService {
       if (dto.assignee_id != null && !(await this.users.exists(dto.assignee_id))) {
         throw new AssigneeNotFoundError();
       }
+      const projectId = dto.project_id ?? (await this.projects.inboxOf(userId));
+      if (projectId === null) throw new TaskProjectNotFoundError();
       const now = new Date();
       const result = await this.writeTransaction(async (manager) => {
-        const task = await this.tasks.insert(manager, userId, newTaskFields(dto, now), now);
+        await this.lockProjectForEditor(manager, projectId, userId);
+        const fields = newTaskFields(dto, projectId, now);
+        const task = await this.tasks.insert(manager, userId, fields, now);
         const after = toTaskResponse(task);
         await this.events.record(manager, this.eventsOf(null, after, userId, now));
         await this.search.apply(manager, null, after);
@@ -110,23 +132,28 @@ export class TasksService {
   }
 
   /**
-   * Cache-aside. The cached value is shared by all users, so visibility (owner or assignee) is
-   * checked on it here, on a hit and after a fill alike; a tombstone (deleted task) is a 404.
+   * Cache-aside. The cached value is shared by all users, so visibility (a member of the task's
+   * project, or its assignee) is checked on it here, on a hit and after a fill alike, with the
+   * project's members from the shared access cache; a tombstone (deleted task) is a 404.
    */
   async get(userId: number, id: number): Promise<TaskRead> {
     const cached = await this.cache.read(id);
     if (cached.kind === 'deleted') throw new TaskNotFoundError();
     if (cached.kind === 'hit') return this.visibleRead(userId, cached, 'HIT');
     if (cached.epoch === undefined) {
-      // Cache bypassed (Redis unusable): nothing will be stored, so the scoped query answers.
-      const task = await this.tasks.findVisibleById(userId, id);
+      // Cache bypassed (Redis unusable): nothing will be stored; MySQL answers.
+      const task = await this.tasks.findLiveById(id);
       if (!task) throw new TaskNotFoundError();
-      return { task: toTaskResponse(task), etag: formatEtag(task.id, task.version), cache: 'MISS' };
+      return this.visibleRead(
+        userId,
+        { value: toTaskResponse(task), version: task.version },
+        'MISS',
+      );
     }
     // The loader is unscoped (one load serves every concurrent caller and fills the shared
-    // entry); visibleRead applies the same check findVisibleById makes in SQL.
+    // entry); visibleRead then checks the caller.
     const loaded = await this.cache.load(id, cached.epoch, async () => {
-      const task = await this.tasks.findLiveByIdForCache(id);
+      const task = await this.tasks.findLiveById(id);
       return task && { value: toTaskResponse(task), version: task.version };
     });
     if (!loaded) throw new TaskNotFoundError();
@@ -134,8 +161,10 @@ export class TasksService {
   }
 
   /**
-   * Partial update (PUT and PATCH alike). Order of answers: 400 empty body, 404 not visible,
-   * 403 not allowed for the caller's role, 412 stale If-Match, 400 unknown assignee.
+   * Partial update (PUT and PATCH alike); `project_id` moves the task. Order of answers: 400
+   * empty body, 404 not visible, 403 not allowed for the caller's role, 409 archived project,
+   * 412 stale If-Match, then the target project of a move (400 same project, 404, 403, 409),
+   * 400 unknown assignee.
    */
   async update(
     userId: number,
@@ -146,9 +175,13 @@ export class TasksService {
     const fields = sentFields(dto);
     if (fields.length === 0) throw new EmptyTaskUpdateError();
     const result = await this.writeTransaction(async (manager) => {
-      const current = await this.lockVisible(manager, userId, id, ifMatch, (role) =>
-        assertMayUpdate(role, fields),
+      const current = await this.lockVisible(manager, userId, id, ifMatch, (permission) =>
+        assertMayUpdate(permission, fields),
       );
+      if (dto.project_id !== undefined) {
+        if (dto.project_id === current.task.projectId) throw new SameProjectMoveError();
+        await this.lockProjectForEditor(manager, dto.project_id, userId);
+      }
       const now = new Date();
       const { next, changed } = planUpdate(current.task, dto, now);
       if (changed.length === 0) {
@@ -157,15 +190,7 @@ export class TasksService {
       const changes: Partial<TaskFields> = Object.fromEntries(changed.map((k) => [k, next[k]]));
       // The assignee's existence is left to the foreign key here rather than a second pooled
       // connection while this transaction holds the row lock; a violation is a 400 below.
-      const written = await this.tasks.updateVisible(
-        manager,
-        userId,
-        current.role,
-        id,
-        current.task.version,
-        changes,
-        now,
-      );
+      const written = await this.tasks.updateLive(manager, id, current.task.version, changes, now);
       if (!written) throw new TaskPreconditionFailedError();
       const updated: Task = {
         ...current.task,
@@ -181,25 +206,22 @@ export class TasksService {
       return { task: after, etag: formatEtag(updated.id, updated.version), written: updated };
     });
     // After the commit and before the answer: every instance's next read sees this version,
-    // including a changed assignee (access moves at once).
+    // including a changed assignee or project (access moves at once).
     if (result.written) {
       await this.cache.afterWrite(id, result.task, result.written.version);
     }
     return { task: result.task, etag: result.etag };
   }
 
-  /** Soft delete by the owner; 404 when not visible, 403 for the assignee, 412 when stale. */
+  /**
+   * Soft delete by an editor of the task's project; 404 when not visible, 403 for a viewer or
+   * the assignee, 409 in an archived project, 412 when stale.
+   */
   async delete(userId: number, id: number, ifMatch: string | undefined): Promise<void> {
     await this.writeTransaction(async (manager) => {
       const current = await this.lockVisible(manager, userId, id, ifMatch, assertMayDelete);
       const now = new Date();
-      const deleted = await this.tasks.softDeleteOwned(
-        manager,
-        userId,
-        id,
-        current.task.version,
-        now,
-      );
+      const deleted = await this.tasks.softDelete(manager, id, current.task.version, now);
       if (!deleted) throw new TaskPreconditionFailedError();
       const before = toTaskResponse(current.task);
       await this.events.record(manager, this.eventsOf(before, null, userId, now));
@@ -212,11 +234,12 @@ export class TasksService {
 
   async list(userId: number, query: ListTasksQuery): Promise<TaskPage> {
     const request = parseListQuery(query);
+    const viewer = await this.viewer(userId);
     const now = new Date();
-    const total = await this.tasks.count(userId, request.filters, now);
+    const total = await this.tasks.count(viewer, request.filters, now);
     const offset = (request.page - 1) * request.pageSize;
     // Past the last page there is nothing to read; the count alone answers.
-    const tasks = offset < total ? await this.tasks.listPage(userId, request, now) : [];
+    const tasks = offset < total ? await this.tasks.listPage(viewer, request, now) : [];
     return {
       items: tasks,
       page: request.page,
@@ -225,51 +248,110 @@ export class TasksService {
     };
   }
 
-  async stats(userId: number): Promise<TaskStatsResponseDto> {
-    const c = await this.tasks.countByState(userId, new Date());
+  /** Counts over the visible tasks (of the `project_id` projects): counters, overdue by rows. */
+  async stats(userId: number, query: TaskStatsQuery): Promise<TaskStatsResponseDto> {
+    const viewer = await this.viewer(userId);
+    const filters: TaskListFilters = { ...parseListQuery(query).filters, scope: 'all' };
+    const now = new Date();
+    const [cells, overdue] = await Promise.all([
+      this.tasks.countByState(viewer, filters),
+      this.tasks.count(viewer, { ...filters, overdue: true }, now),
+    ]);
+    /** Live tasks with that status and/or priority (both: any). */
+    const n = (status?: TaskStatus, priority?: TaskPriority): number =>
+      TASK_STATUSES.filter((st) => status === undefined || st === status)
+        .flatMap((st) =>
+          TASK_PRIORITIES.filter((pr) => priority === undefined || pr === priority).map(
+            (pr) => cells.get(`${statusCode(st)}:${priorityCode(pr)}`) ?? 0,
+          ),
+        )
+        .reduce((a, b) => a + b, 0);
+    const total = n();
     return {
-      total: c.total,
-      by_status: { pending: c.pending, in_progress: c.in_progress, completed: c.completed },
-      by_priority: { low: c.low, medium: c.medium, high: c.high },
-      overdue: c.overdue,
-      completion_rate: c.total === 0 ? 0 : c.completed / c.total,
+      total,
+      by_status: {
+        pending: n('pending'),
+        in_progress: n('in_progress'),
+        completed: n('completed'),
+      },
+      by_priority: {
+        low: n(undefined, 'low'),
+        medium: n(undefined, 'medium'),
+        high: n(undefined, 'high'),
+      },
+      overdue,
+      completion_rate: total === 0 ? 0 : n('completed') / total,
     };
   }
 
-  private visibleRead(
+  /** The live task as clients see it, locked in the caller's transaction (reminders). */
+  lockLive(manager: EntityManager, id: number): Promise<TaskResponseDto | null> {
+    return this.tasks.lockLiveResponse(manager, id);
+  }
+
+  /** The caller and its live projects: what every listing query is built from. */
+  private async viewer(userId: number): Promise<Viewer> {
+    const memberships = await this.projects.memberships(userId);
+    return { userId, projectIds: memberships.map((m) => m.projectId) };
+  }
+
+  private async visibleRead(
     userId: number,
     entry: { value: TaskResponseDto; version: number },
     cache: TaskRead['cache'],
-  ): TaskRead {
-    const role = roleOf(
-      { userId: entry.value.user_id, assigneeId: entry.value.assignee_id },
-      userId,
-    );
-    if (!role) throw new TaskNotFoundError();
+  ): Promise<TaskRead> {
+    const access = await this.projects.cachedAccess(entry.value.project_id, userId);
+    // A deleted project's tasks are deleted with it, even for their assignees.
+    if (!access.live) throw new TaskNotFoundError();
+    if (!access.role && entry.value.assignee_id !== userId) throw new TaskNotFoundError();
     return { task: entry.value, etag: formatEtag(entry.value.id, entry.version), cache };
   }
 
-  /** Locks the visible task, then checks the caller's role and the If-Match precondition. */
+  /**
+   * Locks the live task, then its project (shared), checks that the caller sees it and may do
+   * what `authorize` asks, that the project is not archived, and the If-Match precondition.
+   */
   private async lockVisible(
     manager: EntityManager,
     userId: number,
     id: number,
     ifMatch: string | undefined,
-    authorize: (role: 'owner' | 'assignee') => void,
-  ): Promise<{ task: Task; role: 'owner' | 'assignee'; etag: string }> {
-    const task = await this.tasks.lockVisibleById(manager, userId, id);
-    const role = task ? roleOf(task, userId) : null;
-    if (!task || !role) throw new TaskNotFoundError();
-    authorize(role);
+    authorize: (permission: TaskPermission) => void,
+  ): Promise<{ task: Task; etag: string }> {
+    const task = await this.tasks.lockLiveById(manager, id);
+    if (!task) throw new TaskNotFoundError();
+    const project = await this.projects.lockForTaskWrite(manager, task.projectId, userId);
+    const permission = project && permissionOf(project.role, task, userId);
+    if (!project || !permission) throw new TaskNotFoundError();
+    authorize(permission);
+    if (project.archived) throw new ArchivedProjectError();
     const etag = formatEtag(task.id, task.version);
     if (!ifMatchSatisfied(ifMatch, etag)) throw new TaskPreconditionFailedError();
-    return { task, role, etag };
+    return { task, etag };
+  }
+
+  /**
+   * Locks (shared) a project a task is created in or moved to: 404 when the caller is not a
+   * member (or it is deleted), 403 below editor, 409 when archived.
+   */
+  private async lockProjectForEditor(
+    manager: EntityManager,
+    projectId: number,
+    userId: number,
+  ): Promise<void> {
+    const project = await this.projects.lockForTaskWrite(manager, projectId, userId);
+    if (!project || !project.role) throw new TaskProjectNotFoundError();
+    if (!hasRole(project.role, 'editor')) {
+      throw new TaskForbiddenError('viewers of a project may not create or move tasks into it');
+    }
+    if (project.archived) throw new ArchivedProjectError();
   }
 
   /** A transaction whose foreign-key failure on assignee_id becomes a 400 naming the field. */
   private async writeTransaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     try {
-      return await this.tasks.inTransaction(work);
+      // A race on creating counter cells rolls back without a trace: run it again.
+      return await this.tasks.inTransaction(work, (e) => e instanceof CountCellsRaceError);
     } catch (error) {
       if (isForeignKeyViolation(error)) throw new AssigneeNotFoundError();
       throw error;

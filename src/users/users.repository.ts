@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { buildUserCellsInsert } from '../tasks/task-counts';
 import { User } from './user.entity';
 
 /** Escapes LIKE wildcards so that `%` and `_` in user input match themselves. */
@@ -26,8 +25,15 @@ export class UsersRepository {
     return this.users.manager.transaction(async (manager) => {
       const result = await manager.insert(User, user);
       user.id = Number(result.identifiers[0].id);
-      const cells = buildUserCellsInsert(user.id);
-      await manager.query(cells.sql, cells.params);
+      // Interim: the user's inbox (the projects module takes this over).
+      const inbox = await manager.query<{ insertId: number }>(
+        "INSERT INTO projects (name, description, owner_id, inbox_of, member_count, access_version, created_at, updated_at) VALUES ('Inbox', '', ?, ?, 1, 1, ?, ?)",
+        [user.id, user.id, now, now],
+      );
+      await manager.query(
+        'INSERT INTO project_members (user_id, project_id, role, added_at) VALUES (?, ?, 4, ?)',
+        [user.id, inbox.insertId, now],
+      );
       return user;
     });
   }

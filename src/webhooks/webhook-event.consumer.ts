@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { JobsService } from '../jobs/jobs.service';
+import { ProjectAccessService } from '../projects/project-access.service';
 import {
   DispatchedTaskEvent,
   TaskEventConsumer,
@@ -12,7 +13,8 @@ import { NewDelivery, WebhooksRepository } from './webhooks.repository';
 
 /**
  * Turns a task event into one delivery per subscribed, active webhook of a user who can see the
- * task (its owner or assignee; for a deletion, as they were before it), and queues them.
+ * task when the event is dispatched (a member of its project, or its assignee; for a deletion,
+ * the assignee as it was before it), and queues them.
  * Idempotent: deliveries are unique per (webhook, event) and their stored ids make the job ids,
  * so a repeated dispatch re-adds the same jobs, which BullMQ ignores.
  */
@@ -22,6 +24,7 @@ export class WebhookEventConsumer implements TaskEventConsumerInstance {
   constructor(
     private readonly webhooks: WebhooksRepository,
     private readonly jobs: JobsService,
+    private readonly projects: ProjectAccessService,
   ) {}
 
   async onTaskEvent(event: DispatchedTaskEvent, manager: EntityManager): Promise<void> {
@@ -29,7 +32,8 @@ export class WebhookEventConsumer implements TaskEventConsumerInstance {
     if (!isWebhookEvent(type)) return;
     const task = type === 'task.deleted' ? event.before : (event.after ?? event.before);
     if (!task) return;
-    const viewers = [...new Set([task.user_id, task.assignee_id])].filter(
+    const members = await this.projects.memberIds(task.project_id, manager);
+    const viewers = [...new Set([...members, task.assignee_id])].filter(
       (id): id is number => id !== null,
     );
     const subscribed = (await this.webhooks.activeOfUsers(manager, viewers)).filter((webhook) =>

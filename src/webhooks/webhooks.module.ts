@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { JobsModule } from '../jobs/jobs.module';
+import { ProjectsModule } from '../projects/projects.module';
 import { Webhook, WebhookDelivery } from './webhook.entity';
 import { WebhookDeliveryHandler } from './webhook-delivery.handler';
 import { WebhookEventConsumer } from './webhook-event.consumer';
@@ -13,7 +14,7 @@ import { WebhooksService } from './webhooks.service';
  * webhook and a job POSTs it, signed, with retries, in order per task.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([Webhook, WebhookDelivery]), JobsModule],
+  imports: [TypeOrmModule.forFeature([Webhook, WebhookDelivery]), JobsModule, ProjectsModule],
   controllers: [WebhooksController],
   providers: [WebhooksRepository, WebhooksService, WebhookEventConsumer, WebhookDeliveryHandler],
 })

@@ -1,7 +1,7 @@
 import type TestAgent from 'supertest/lib/agent';
 import type { DataSource } from 'typeorm';
-import { buildCountsRecount } from '../../src/tasks/task-counts';
-import { buildSearchRebuild } from '../../src/tasks/task-search';
+import { buildCountsRecount } from '../../src/tasks/sql/counts.sql';
+import { buildSearchRebuild } from '../../src/tasks/sql/search.sql';
 import type { Session } from './factories';
 
 export const TASKS = '/api/v1/tasks';
@@ -23,6 +23,7 @@ export interface TaskJson {
   status: 'pending' | 'in_progress' | 'completed';
   priority: 'low' | 'medium' | 'high';
   user_id: number;
+  project_id: number;
   assignee_id: number | null;
   due_date: string | null;
   completed_at: string | null;
@@ -38,6 +39,7 @@ export const TASK_KEYS = [
   'due_date',
   'id',
   'priority',
+  'project_id',
   'status',
   'title',
   'updated_at',
@@ -78,27 +80,36 @@ export function linkUrl(header: string | undefined, rel: string): string | undef
   return undefined;
 }
 
+/** The id of the user's inbox (its private project). */
+export async function inboxOf(ds: DataSource, userId: number): Promise<number> {
+  const rows = await ds.query<Array<{ id: number }>>('SELECT id FROM projects WHERE inbox_of = ?', [
+    userId,
+  ]);
+  if (!rows[0]) throw new Error(`user ${userId} has no inbox`);
+  return Number(rows[0].id);
+}
+
 /**
- * Recounts the users' task_counts after a spec inserted tasks by SQL, bypassing the service that
- * keeps them; otherwise their X-Total-Count would drift. Nothing else may write their tasks
+ * Recounts the projects' task_counts after a spec inserted tasks by SQL, bypassing the service
+ * that keeps them; otherwise X-Total-Count would drift. Nothing else may write their tasks
  * meanwhile.
  */
-export async function recountTaskCounts(ds: DataSource, userIds: number[]): Promise<void> {
+export async function recountTaskCounts(ds: DataSource, projectIds: number[]): Promise<void> {
   await ds.transaction(async (manager) => {
-    for (const id of userIds) {
+    for (const id of projectIds) {
       for (const query of buildCountsRecount(id, id)) await manager.query(query.sql, query.params);
     }
   });
 }
 
 /**
- * Rebuilds the users' task_search rows after a spec inserted tasks by SQL, bypassing the service
- * that keeps them; otherwise `q` would not find those tasks. Nothing else may write their tasks
- * meanwhile.
+ * Rebuilds the projects' task_search rows after a spec inserted tasks by SQL, bypassing the
+ * service that keeps them; otherwise `q` would not find those tasks. Nothing else may write their
+ * tasks meanwhile.
  */
-export async function rebuildTaskSearch(ds: DataSource, userIds: number[]): Promise<void> {
+export async function rebuildTaskSearch(ds: DataSource, projectIds: number[]): Promise<void> {
   await ds.transaction(async (manager) => {
-    for (const id of userIds) {
+    for (const id of projectIds) {
       for (const query of buildSearchRebuild(id, id)) await manager.query(query.sql, query.params);
     }
   });

@@ -66,7 +66,9 @@ export class CreateProjects1764600000000 implements MigrationInterface {
     // Tasks: their project. The listing reads one project at a time in index order (a branch
     // per project of the caller), so each sort column gets a (project_id, deleted_at, column)
     // index, replacing the per-owner ones; idx_tasks_owner_created stays for scope=owned.
-    await queryRunner.query('ALTER TABLE tasks ADD COLUMN project_id INT UNSIGNED NULL AFTER user_id');
+    await queryRunner.query(
+      'ALTER TABLE tasks ADD COLUMN project_id INT UNSIGNED NULL AFTER user_id',
+    );
     await queryRunner.query(`
       UPDATE tasks t JOIN projects p ON p.inbox_of = t.user_id SET t.project_id = p.id`);
     await queryRunner.query(`

@@ -85,4 +85,20 @@ export class CreateTaskDto {
   @Min(1)
   @Max(MAX_ID)
   assignee_id?: number | null;
+
+  @ApiPropertyOptional({
+    description:
+      "The task's project; defaults to the caller's inbox. Needs the editor role there: a " +
+      'project the caller cannot see answers 404, one where it is a viewer 403, an archived ' +
+      'one 409. On PUT/PATCH it moves the task (editor in both projects).',
+    example: 3,
+    type: 'integer',
+    minimum: 1,
+    maximum: MAX_ID,
+  })
+  @IfPresent()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_ID)
+  project_id?: number;
 }

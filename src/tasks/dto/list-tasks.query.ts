@@ -16,6 +16,7 @@ import {
   DEFAULT_PAGE_SIZE,
   MAX_PAGE,
   MAX_PAGE_SIZE,
+  MAX_PROJECT_FILTER,
   MAX_SEARCH_LENGTH,
   SORT_ORDERS,
   SortOrder,
@@ -79,7 +80,24 @@ export class ListTasksQuery {
   assignee_id?: string;
 
   @ApiPropertyOptional({
-    description: '`all`: owned or assigned to the caller; `owned`; `assigned` (to the caller)',
+    description:
+      'One project id or a comma list, e.g. `3,7`; tasks of projects the caller cannot see ' +
+      'never match',
+    type: String,
+    pattern: '^[1-9][0-9]{0,9}(,[1-9][0-9]{0,9})*$',
+  })
+  @IsOptional()
+  @Transform(commaList)
+  @ArrayMaxSize(MAX_PROJECT_FILTER)
+  @Matches(/^[1-9]\d{0,9}$/, {
+    each: true,
+    message: 'project_id must be a positive integer or a comma list of them',
+  })
+  project_id?: string[];
+
+  @ApiPropertyOptional({
+    description:
+      "`all`: every task the caller can see (its projects' tasks and tasks assigned to it); `owned`: created by the caller (among those); `assigned`: assigned to the caller",
     enum: TASK_SCOPES,
     default: 'all',
   })

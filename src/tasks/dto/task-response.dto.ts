@@ -25,8 +25,11 @@ export class TaskResponseDto {
   @ApiProperty({ enum: TASK_PRIORITIES, example: 'high' })
   priority!: TaskPriority;
 
-  @ApiProperty({ description: 'The owner (creator) of the task', example: 1 })
+  @ApiProperty({ description: 'The creator of the task (never changes)', example: 1 })
   user_id!: number;
+
+  @ApiProperty({ description: 'The project the task belongs to', example: 3 })
+  project_id!: number;
 
   @ApiProperty({ type: Number, nullable: true, example: 2 })
   assignee_id!: number | null;
@@ -64,6 +67,7 @@ export function toTaskResponse(task: Task): TaskResponseDto {
     status: task.status,
     priority: task.priority,
     user_id: task.userId,
+    project_id: task.projectId,
     assignee_id: task.assigneeId,
     due_date: task.dueDate ? task.dueDate.toISOString() : null,
     completed_at: task.completedAt ? task.completedAt.toISOString() : null,
@@ -82,6 +86,7 @@ export class TaskDeletedResponseDto {
 export const TASK_ROW_COLUMNS = [
   'id',
   'user_id',
+  'project_id',
   'assignee_id',
   'title',
   'description',
@@ -96,6 +101,7 @@ export const TASK_ROW_COLUMNS = [
 export interface TaskSqlRow {
   id: number;
   user_id: number;
+  project_id: number;
   assignee_id: number | null;
   title: string;
   description: string;
@@ -116,6 +122,7 @@ export function taskRowToResponse(row: TaskSqlRow): TaskResponseDto {
     status: statusFromCode(Number(row.status)),
     priority: priorityFromCode(Number(row.priority)),
     user_id: Number(row.user_id),
+    project_id: Number(row.project_id),
     assignee_id: row.assignee_id === null ? null : Number(row.assignee_id),
     due_date: row.due_date ? row.due_date.toISOString() : null,
     completed_at: row.completed_at ? row.completed_at.toISOString() : null,

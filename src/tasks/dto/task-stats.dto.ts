@@ -1,4 +1,5 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, PickType } from '@nestjs/swagger';
+import { ListTasksQuery } from './list-tasks.query';
 
 export class TaskStatusCountsDto {
   @ApiProperty({ example: 3 })
@@ -43,3 +44,6 @@ export class TaskStatsResponseDto {
   })
   completion_rate!: number;
 }
+
+/** Query of `GET /tasks/stats`: the listing's `project_id` filter. */
+export class TaskStatsQuery extends PickType(ListTasksQuery, ['project_id'] as const) {}

@@ -8,6 +8,7 @@ const base: TaskResponseDto = {
   status: 'pending',
   priority: 'medium',
   user_id: 1,
+  project_id: 1,
   assignee_id: null,
   due_date: null,
   completed_at: null,

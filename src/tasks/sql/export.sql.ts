@@ -1,12 +1,8 @@
-import { TASK_ROW_COLUMNS } from './dto/task-response.dto';
-import {
-  branchWhere,
-  filterConditions,
-  SORT_COLUMNS,
-  SqlQuery,
-  TaskListFilters,
-  visibilityBranches,
-} from './task-list.query';
+import type { SqlQuery } from '../../common/database/sql';
+import { TASK_ROW_COLUMNS } from '../dto/task-response.dto';
+import type { TaskListFilters, Viewer } from '../listing/task-list-request';
+import { rowSourceOf, SORT_COLUMNS, Source } from './listing.sql';
+import { visibleParts } from './visibility.sql';
 
 /** The last row of the previous batch: where the next one starts (keyset pagination). */
 export interface ExportCursor {
@@ -20,7 +16,7 @@ const NULLABLE_SORTS = new Set(['due_date']);
 
 /**
  * "Strictly after the cursor" in `ORDER BY c dir, id dir`. The leading `c >= ?` / `c <= ?` is a
- * range on the branch index's sort column, so each batch starts where the previous one ended
+ * range on the part index's sort column, so each batch starts where the previous one ended
  * instead of re-reading the rows before it (an OR alone would defeat the range).
  */
 export function keysetCondition(
@@ -48,44 +44,43 @@ export function keysetCondition(
 }
 
 /**
- * The next `limit` visible rows after `cursor` (or the first ones), in the listing's order.
- * With two visibility branches each yields its next `limit` rows and the outer query merges
- * them, as the listing does; memory and work per batch stay constant whatever the total.
+ * The next `limit` visible rows after `cursor` (or the first ones), in the listing's order, read
+ * from `tasks` (an export reads every match anyway, so a search is matched on the rows). With
+ * several parts each yields its next `limit` rows and the outer query merges them, as the
+ * listing does; memory and work per batch stay constant whatever the total.
  */
 export function buildExportBatchQuery(
-  userId: number,
+  viewer: Viewer,
   filters: TaskListFilters,
   now: Date,
   cursor: ExportCursor | null,
   limit: number,
 ): SqlQuery | null {
-  const branches = visibilityBranches(userId, filters);
-  if (branches.length === 0) return null;
-  const shared = filterConditions(filters, now);
   const column = SORT_COLUMNS[filters.sort];
   const descending = filters.order !== 'asc';
   const dir = descending ? 'DESC' : 'ASC';
-  if (cursor) {
+  const sources = visibleParts(viewer, filters).map((part): Source => {
+    const source = rowSourceOf(part, filters, now);
+    if (!cursor) return source;
     const keyset = keysetCondition(column, descending, cursor);
-    shared.conditions.push(keyset.sql);
-    shared.params.push(...keyset.params);
-  }
-  const columns = TASK_ROW_COLUMNS.map((name) => `t.${name}`).join(', ');
-  const parts = branches.map((branch) => branchWhere(branch, shared));
-  if (parts.length === 1) {
     return {
-      sql: `SELECT ${columns} FROM ${parts[0].sql} ORDER BY t.${column} ${dir}, t.id ${dir} LIMIT ?`,
-      params: [...parts[0].params, limit],
+      ...source,
+      where: {
+        conditions: [...source.where.conditions, keyset.sql],
+        params: [...source.where.params, ...keyset.params],
+      },
     };
+  });
+  if (sources.length === 0) return null;
+  const columns = TASK_ROW_COLUMNS.map((name) => `t.${name}`).join(', ');
+  const select = (s: Source): string =>
+    `SELECT ${columns} FROM ${s.from} WHERE ${s.where.conditions.join(' AND ')} ` +
+    `ORDER BY t.${column} ${dir}, t.id ${dir} LIMIT ?`;
+  if (sources.length === 1) {
+    return { sql: select(sources[0]), params: [...sources[0].where.params, limit] };
   }
-  const union = parts
-    .map(
-      (part) =>
-        `(SELECT ${columns} FROM ${part.sql} ORDER BY t.${column} ${dir}, t.id ${dir} LIMIT ?)`,
-    )
-    .join(' UNION ALL ');
   return {
-    sql: `SELECT v.* FROM (${union}) v ORDER BY v.${column} ${dir}, v.id ${dir} LIMIT ?`,
-    params: [...parts.flatMap((part) => [...part.params, limit]), limit],
+    sql: `SELECT v.* FROM (${sources.map((s) => `(${select(s)})`).join(' UNION ALL ')}) v ORDER BY v.${column} ${dir}, v.id ${dir} LIMIT ?`,
+    params: [...sources.flatMap((s) => [...s.where.params, limit]), limit],
   };
 }

@@ -1,0 +1,80 @@
+import { parseRfc3339 } from '../../common/validators/is-rfc3339.validator';
+import type { ListTasksQuery } from '../dto/list-tasks.query';
+import {
+  DEFAULT_PAGE_SIZE,
+  SortOrder,
+  TaskPriority,
+  TaskScope,
+  TaskSort,
+  TaskStatus,
+} from '../task.constants';
+
+/**
+ * Who is reading: the caller and the live projects it is a member of (sorted ids). A task is
+ * visible when its project is one of them or the caller is its assignee (API.md "Who may do
+ * what"); every read query is built from this.
+ */
+export interface Viewer {
+  userId: number;
+  projectIds: readonly number[];
+}
+
+/** The listing filters, parsed and typed (the query DTO has already validated every value). */
+export interface TaskListFilters {
+  scope: TaskScope;
+  statuses?: TaskStatus[];
+  priorities?: TaskPriority[];
+  /** A user id, or `none` for unassigned tasks. */
+  assignee?: number | 'none';
+  /** Only tasks of these projects (sorted ids). */
+  projectIds?: number[];
+  /** Search terms; each must occur in the title or the description. */
+  terms: string[];
+  dueBefore?: Date;
+  dueAfter?: Date;
+  overdue?: boolean;
+  sort: TaskSort;
+  order: SortOrder;
+}
+
+export interface TaskListRequest {
+  filters: TaskListFilters;
+  page: number;
+  pageSize: number;
+}
+
+const unique = <T>(values: readonly T[]): T[] => [...new Set(values)];
+
+/** Turns the validated query string into filters, applying every documented default. */
+export function parseListQuery(
+  query: Omit<ListTasksQuery, 'page' | 'page_size'> &
+    Partial<Pick<ListTasksQuery, 'page' | 'page_size'>>,
+): TaskListRequest {
+  const date = (value: string | undefined): Date | undefined =>
+    value === undefined ? undefined : parseRfc3339(value);
+  const terms = unique((query.q ?? '').split(/\s+/).filter((t) => t.length > 0));
+  return {
+    filters: {
+      scope: query.scope ?? 'all',
+      statuses: query.status ? unique(query.status) : undefined,
+      priorities: query.priority ? unique(query.priority) : undefined,
+      assignee:
+        query.assignee_id === undefined
+          ? undefined
+          : query.assignee_id === 'none'
+            ? 'none'
+            : Number(query.assignee_id),
+      projectIds: query.project_id
+        ? unique(query.project_id.map(Number)).sort((a, b) => a - b)
+        : undefined,
+      terms,
+      dueBefore: date(query.due_before),
+      dueAfter: date(query.due_after),
+      overdue: query.overdue === undefined ? undefined : query.overdue === 'true',
+      sort: query.sort ?? 'created_at',
+      order: query.order ?? 'desc',
+    },
+    page: query.page ?? 1,
+    pageSize: query.page_size ?? DEFAULT_PAGE_SIZE,
+  };
+}
