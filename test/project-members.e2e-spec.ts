@@ -17,6 +17,16 @@ import {
 } from './helpers/projects';
 import { NO_RATE_LIMITS } from './helpers/tasks';
 
+interface NotificationJson {
+  id: number;
+  type: string;
+  task_id: number | null;
+  project_id: number | null;
+  message: string;
+  read_at: string | null;
+  created_at: string;
+}
+
 const fields = (res: { body: { details?: Array<{ field: string }> } }): string[] =>
   (res.body.details ?? []).map((d) => d.field);
 
@@ -282,6 +292,52 @@ describe('Project members (e2e)', () => {
       await remove(team.viewer, team.project.id, team.stranger.id).expect(403);
       const bad = await remove(team.admin, team.project.id, 'abc').expect(400);
       expect(fields(bad)).toEqual(['user_id']);
+    });
+  });
+
+  describe('project_added notifications', () => {
+    async function notificationsOf(user: Session): Promise<NotificationJson[]> {
+      const res = await t.http.get('/api/v1/notifications').set(user.auth).expect(200);
+      return res.body as NotificationJson[];
+    }
+
+    it('should notify a user added to a project, and only then', async () => {
+      const owner = await signUp(t.http);
+      const user = await signUp(t.http);
+      const project = await createProject(t.http, owner, { name: 'Launch' });
+      await setMember(t.http, owner, project.id, user, 'editor');
+      const [notification] = await notificationsOf(user);
+      expect(notification).toEqual({
+        id: expect.any(Number),
+        type: 'project_added',
+        task_id: null,
+        project_id: project.id,
+        message: 'You were added to the project "Launch" as editor',
+        read_at: null,
+        created_at: expect.any(String),
+      });
+      // A role change, a transfer of ownership or a repeat notify nobody.
+      await setMember(t.http, owner, project.id, user, 'editor', 200);
+      await setMember(t.http, owner, project.id, user, 'admin', 200);
+      await setMember(t.http, owner, project.id, user, 'owner', 200);
+      expect(await notificationsOf(user)).toHaveLength(1);
+      expect(await notificationsOf(owner)).toEqual([]);
+      await t.http.post(`/api/v1/notifications/${notification.id}/read`).set(user.auth).expect(204);
+      expect((await notificationsOf(user))[0].read_at).toEqual(expect.any(String));
+    });
+
+    it('should notify again when a removed member is added back', async () => {
+      const owner = await signUp(t.http);
+      const user = await signUp(t.http);
+      const project = await createProject(t.http, owner);
+      await setMember(t.http, owner, project.id, user, 'viewer');
+      await remove(owner, project.id, user.id).expect(204);
+      await setMember(t.http, owner, project.id, user, 'viewer');
+      const types = (await notificationsOf(user)).map((n) => [n.type, n.project_id]);
+      expect(types).toEqual([
+        ['project_added', project.id],
+        ['project_added', project.id],
+      ]);
     });
   });
 });
