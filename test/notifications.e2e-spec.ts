@@ -9,12 +9,21 @@ import { waitFor } from './helpers/wait';
 import { baseConnection } from './setup/test-env';
 
 const NOTIFICATIONS = '/api/v1/notifications';
-const NOTIFICATION_KEYS = ['created_at', 'id', 'message', 'read_at', 'task_id', 'type'];
+const NOTIFICATION_KEYS = [
+  'created_at',
+  'id',
+  'message',
+  'project_id',
+  'read_at',
+  'task_id',
+  'type',
+];
 
 interface NotificationJson {
   id: number;
   type: string;
-  task_id: number;
+  task_id: number | null;
+  project_id: number | null;
   message: string;
   read_at: string | null;
   created_at: string;
@@ -117,14 +126,19 @@ describe('Notifications (e2e)', () => {
       assignee_id: assignee.id,
     });
 
-    const notification = await awaitNotification(assignee, task.id, 'task.assigned');
+    const notification = await awaitNotification(assignee, task.id, 'assigned');
     expect(Object.keys(notification).sort()).toEqual(NOTIFICATION_KEYS);
-    expect(notification).toMatchObject({ type: 'task.assigned', task_id: task.id, read_at: null });
+    expect(notification).toMatchObject({
+      type: 'assigned',
+      task_id: task.id,
+      project_id: null,
+      read_at: null,
+    });
     expect(notification.message).toContain('完成项目文档');
     expect(Number.isInteger(notification.id)).toBe(true);
     expect(new Date(notification.created_at).toISOString()).toBe(notification.created_at);
     // The owner's notifications are written in the same transaction as the assignee's.
-    expect(await ofTask(owner, task.id, 'task.assigned')).toEqual([]);
+    expect(await ofTask(owner, task.id, 'assigned')).toEqual([]);
 
     // Reassigning by an update notifies the new assignee too.
     const next = await signUp(t.http);
@@ -133,8 +147,8 @@ describe('Notifications (e2e)', () => {
       .set(owner.auth)
       .send({ assignee_id: next.id })
       .expect(200);
-    await awaitNotification(next, task.id, 'task.assigned');
-    expect(await ofTask(assignee, task.id, 'task.assigned')).toHaveLength(1);
+    await awaitNotification(next, task.id, 'assigned');
+    expect(await ofTask(assignee, task.id, 'assigned')).toHaveLength(1);
   });
 
   it('should filter unread ones and mark one read idempotently, for its user only', async () => {
@@ -144,9 +158,9 @@ describe('Notifications (e2e)', () => {
     // Events of different tasks are dispatched in parallel: wait for the first notification
     // before causing the second, so that their order is known.
     const first = await createTask(t.http, owner, { assignee_id: assignee.id });
-    const older = await awaitNotification(assignee, first.id, 'task.assigned');
+    const older = await awaitNotification(assignee, first.id, 'assigned');
     const second = await createTask(t.http, owner, { assignee_id: assignee.id });
-    const newer = await awaitNotification(assignee, second.id, 'task.assigned');
+    const newer = await awaitNotification(assignee, second.id, 'assigned');
 
     // Newest first.
     const all = await notificationsOf(assignee);
@@ -194,7 +208,7 @@ describe('Notifications (e2e)', () => {
     const owner = await signUp(t.http);
     const assignee = await signUp(t.http);
     const task = await createTask(t.http, owner, { assignee_id: assignee.id });
-    await awaitNotification(assignee, task.id, 'task.assigned');
+    await awaitNotification(assignee, task.id, 'assigned');
     const [event] = await eventsOf(task.id, 'task.assigned');
     const eventId = Number(event.id);
     const db = t.app.get(DataSource);
@@ -215,7 +229,7 @@ describe('Notifications (e2e)', () => {
       { timeoutMs: 10_000, intervalMs: 100, what: `redispatch of event ${eventId}` },
     );
 
-    expect(await ofTask(assignee, task.id, 'task.assigned')).toHaveLength(1);
+    expect(await ofTask(assignee, task.id, 'assigned')).toHaveLength(1);
     const rows = await db.query<Array<{ n: string | number }>>(
       'SELECT COUNT(*) AS n FROM notifications WHERE event_id = ?',
       [eventId],
@@ -236,8 +250,8 @@ describe('Reminders (e2e, REMINDER_LEAD=2s)', () => {
       due_date: inMs(3000),
     });
 
-    const forOwner = await awaitNotification(owner, task.id, 'task.due_soon');
-    const forAssignee = await awaitNotification(assignee, task.id, 'task.due_soon');
+    const forOwner = await awaitNotification(owner, task.id, 'due_soon');
+    const forAssignee = await awaitNotification(assignee, task.id, 'due_soon');
     expect(forOwner.message).toContain('due soon');
     expect(forAssignee.message).toContain(task.due_date as string);
 
@@ -250,7 +264,7 @@ describe('Reminders (e2e, REMINDER_LEAD=2s)', () => {
   it('should fire at once when the lead time has already begun', async () => {
     const owner = await signUp(t.http);
     const task = await createTask(t.http, owner, { due_date: inMs(1500) });
-    await awaitNotification(owner, task.id, 'task.due_soon', 5000);
+    await awaitNotification(owner, task.id, 'due_soon', 5000);
   });
 
   it('should move the reminder when the due date moves', async () => {
@@ -271,8 +285,8 @@ describe('Reminders (e2e, REMINDER_LEAD=2s)', () => {
     });
 
     // Nothing at the old reminder time (old due - 2 s), nor up to the old due date itself.
-    await expectNoneUntil(oldDue + 500, () => ofTask(owner, task.id, 'task.due_soon'));
-    const moved = await awaitNotification(owner, task.id, 'task.due_soon');
+    await expectNoneUntil(oldDue + 500, () => ofTask(owner, task.id, 'due_soon'));
+    const moved = await awaitNotification(owner, task.id, 'due_soon');
     expect(moved.message).toContain(newDue);
     const events = await eventsOf(task.id, 'task.due_soon');
     expect(events).toHaveLength(1);
@@ -299,10 +313,10 @@ describe('Reminders (e2e, REMINDER_LEAD=2s)', () => {
 
     // Past the would-be reminder time and the due date itself: no notification, no event.
     await expectNoneUntil(due + 500, async () => [
-      ...(await ofTask(owner, completed.id, 'task.due_soon')),
-      ...(await ofTask(assignee, completed.id, 'task.due_soon')),
-      ...(await ofTask(owner, deleted.id, 'task.due_soon')),
-      ...(await ofTask(assignee, deleted.id, 'task.due_soon')),
+      ...(await ofTask(owner, completed.id, 'due_soon')),
+      ...(await ofTask(assignee, completed.id, 'due_soon')),
+      ...(await ofTask(owner, deleted.id, 'due_soon')),
+      ...(await ofTask(assignee, deleted.id, 'due_soon')),
     ]);
     expect(await eventsOf(completed.id, 'task.due_soon')).toEqual([]);
     expect(await eventsOf(deleted.id, 'task.due_soon')).toEqual([]);

@@ -1,9 +1,10 @@
 import { Logger } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import * as bcrypt from 'bcrypt';
-import type { EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { InvalidCredentialsError, InvalidRefreshTokenError } from '../common/errors/domain-errors';
 import type { AppConfigType } from '../config/app-config';
+import type { ProjectsService } from '../projects/projects.service';
 import type { User } from '../users/user.entity';
 import type { UsersService } from '../users/users.service';
 import { AuthService } from './auth.service';
@@ -58,9 +59,19 @@ function setup(options: { user?: User | null; outcome?: RotationOutcome; found?:
   const users = {
     findWithPasswordByEmail: jest.fn().mockResolvedValue(options.user ?? null),
     getMe: jest.fn().mockResolvedValue(options.user ?? userWith('')),
-    create: jest.fn((username: string, email: string, passwordHash: string): Promise<User> =>
-      Promise.resolve({ ...userWith(passwordHash), username, email }),
+    create: jest.fn(
+      (
+        _manager: EntityManager,
+        fields: { username: string; email: string; passwordHash: string },
+        _now: Date,
+      ): Promise<User> => Promise.resolve({ ...userWith(fields.passwordHash), ...fields }),
     ),
+  };
+  const projects = { createInbox: jest.fn().mockResolvedValue(70) };
+  /** One fake transaction: the manager handed to every write of a registration. */
+  const manager = { transaction: 'registration' } as unknown as EntityManager;
+  const dataSource = {
+    transaction: jest.fn((work: (m: EntityManager) => Promise<unknown>) => work(manager)),
   };
   const inserted: Array<Parameters<RefreshTokensRepository['insert']>[0]> = [];
   const refreshTokens = {
@@ -89,11 +100,13 @@ function setup(options: { user?: User | null; outcome?: RotationOutcome; found?:
   });
   const service = new AuthService(
     users as unknown as UsersService,
+    projects as unknown as ProjectsService,
     refreshTokens as unknown as RefreshTokensRepository,
     jwt,
     config,
+    dataSource as unknown as DataSource,
   );
-  return { service, users, refreshTokens, inserted, jwt };
+  return { service, users, projects, manager, refreshTokens, inserted, jwt };
 }
 
 describe(AuthService.name, () => {
@@ -206,6 +219,23 @@ describe(AuthService.name, () => {
   });
 
   describe('register', () => {
+    it('should make the user and its inbox in one transaction', async () => {
+      const { service, users, projects, manager } = setup({});
+      await service.register({
+        username: 'alice',
+        email: 'alice@example.com',
+        password: 'password123',
+      });
+      expect(users.create).toHaveBeenCalledWith(
+        manager,
+        expect.objectContaining({ username: 'alice', email: 'alice@example.com' }),
+        expect.any(Date),
+      );
+      const createdAt = users.create.mock.calls[0][2];
+      expect(projects.createInbox).toHaveBeenCalledTimes(1);
+      expect(projects.createInbox).toHaveBeenCalledWith(manager, 7, createdAt);
+    });
+
     it('should store a bcrypt hash of the password, never the password', async () => {
       const { service, users } = setup({});
       const result = await service.register({
@@ -213,7 +243,7 @@ describe(AuthService.name, () => {
         email: 'alice@example.com',
         password: 'password123',
       });
-      const [, , passwordHash] = users.create.mock.calls[0];
+      const [, { passwordHash }] = users.create.mock.calls[0];
       expect(passwordHash).toMatch(BCRYPT_HASH);
       await expect(bcrypt.compare('password123', passwordHash)).resolves.toBe(true);
       expect(result).toEqual({

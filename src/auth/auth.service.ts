@@ -1,11 +1,14 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
+import { InjectDataSource } from '@nestjs/typeorm';
 import * as bcrypt from 'bcrypt';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
+import { DataSource } from 'typeorm';
 import { InvalidCredentialsError, InvalidRefreshTokenError } from '../common/errors/domain-errors';
 import { Semaphore } from '../common/process/semaphore';
 import { AppConfigType, InjectAppConfig } from '../config/app-config';
+import { ProjectsService } from '../projects/projects.service';
 import { toUserResponse, UserResponseDto } from '../users/dto/user-response.dto';
 import type { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
@@ -34,9 +37,11 @@ export class AuthService implements OnModuleInit {
 
   constructor(
     private readonly users: UsersService,
+    private readonly projects: ProjectsService,
     private readonly refreshTokens: RefreshTokensRepository,
     private readonly jwt: JwtService,
     @InjectAppConfig() private readonly config: AppConfigType,
+    @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -52,7 +57,18 @@ export class AuthService implements OnModuleInit {
 
   async register(dto: RegisterDto): Promise<UserResponseDto> {
     const passwordHash = await bcryptSlots.run(() => bcrypt.hash(dto.password, BCRYPT_COST));
-    const user = await this.users.create(dto.username, dto.email, passwordHash);
+    const now = new Date();
+    // One transaction: a user without an inbox could create no task (the inbox is where tasks
+    // without project_id go), and a taken email or username rolls both back (409).
+    const user = await this.dataSource.transaction(async (manager) => {
+      const created = await this.users.create(
+        manager,
+        { username: dto.username, email: dto.email, passwordHash },
+        now,
+      );
+      await this.projects.createInbox(manager, created.id, now);
+      return created;
+    });
     this.logger.log({ userId: user.id }, 'User registered');
     return toUserResponse(user);
   }

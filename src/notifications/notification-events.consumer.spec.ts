@@ -61,7 +61,7 @@ describe(NotificationEventsConsumer.name, () => {
       [
         {
           userId: 2,
-          type: 'task.assigned',
+          type: 'assigned',
           taskId: 5,
           eventId: 90,
           message: 'You were assigned the task "Write the docs"',
@@ -78,8 +78,8 @@ describe(NotificationEventsConsumer.name, () => {
   it('should notify owner and assignee once each when a task is due soon', async () => {
     await consumer.onTaskEvent(event({ type: 'task.due_soon' }), manager);
     expect(inserted.flat().map((n) => [n.userId, n.type, n.eventId])).toEqual([
-      [1, 'task.due_soon', 90],
-      [2, 'task.due_soon', 90],
+      [1, 'due_soon', 90],
+      [2, 'due_soon', 90],
     ]);
     inserted = [];
     const ownTask = { ...task, assignee_id: 1 };

@@ -16,7 +16,7 @@ function quoted(title: string): string {
 
 /**
  * Turns task events into notifications: `task.assigned` notifies the new assignee (unless it
- * assigned itself), `task.due_soon` the owner and the assignee. The rows are keyed on the event
+ * assigned itself) with `assigned`, `task.due_soon` the owner and the assignee with `due_soon`. The rows are keyed on the event
  * id, so a redelivered event inserts nothing new.
  */
 @Injectable()
@@ -46,7 +46,7 @@ export class NotificationEventsConsumer implements TaskEventConsumerInstance {
       case 'task.assigned': {
         // Nobody needs to be told about an assignment they made to themselves.
         if (task.assignee_id === null || task.assignee_id === event.actorId) return [];
-        const type: NotificationType = 'task.assigned';
+        const type: NotificationType = 'assigned';
         return [
           {
             ...base,
@@ -57,7 +57,7 @@ export class NotificationEventsConsumer implements TaskEventConsumerInstance {
         ];
       }
       case 'task.due_soon': {
-        const type: NotificationType = 'task.due_soon';
+        const type: NotificationType = 'due_soon';
         const message = `The task ${quoted(task.title)} is due at ${task.due_date ?? 'its due date'}`;
         const users = new Set([
           task.user_id,

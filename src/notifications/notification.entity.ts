@@ -1,8 +1,9 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 /**
- * Something a user should know about one of its tasks. Written by the task event consumer with
- * INSERT IGNORE on UNIQUE (user_id, event_id, type): a redelivered event adds nothing.
+ * Something a user should know about one of its tasks (written by the task event consumer with
+ * INSERT IGNORE on UNIQUE (user_id, event_id, type): a redelivered event adds nothing) or
+ * projects (`project_added`, written in the membership transaction: no task, no event).
  */
 @Entity({ name: 'notifications' })
 export class Notification {
@@ -15,17 +16,24 @@ export class Notification {
   @Column({ type: 'varchar', length: 32, charset: 'ascii', collation: 'ascii_bin' })
   type!: string;
 
-  @Column({ name: 'task_id', type: 'int', unsigned: true })
-  taskId!: number;
+  @Column({ name: 'task_id', type: 'int', unsigned: true, nullable: true })
+  taskId!: number | null;
 
-  /** The task_events row it came from; BIGINT, so mysql2 answers a string. */
+  @Column({ name: 'project_id', type: 'int', unsigned: true, nullable: true })
+  projectId!: number | null;
+
+  /** The task_events row it came from (null: none); BIGINT, so mysql2 answers a string. */
   @Column({
     name: 'event_id',
     type: 'bigint',
     unsigned: true,
-    transformer: { to: (v: number) => v, from: (v: string | number) => Number(v) },
+    nullable: true,
+    transformer: {
+      to: (v: number | null) => v,
+      from: (v: string | number | null) => (v === null ? null : Number(v)),
+    },
   })
-  eventId!: number;
+  eventId!: number | null;
 
   @Column({ type: 'varchar', length: 500 })
   message!: string;

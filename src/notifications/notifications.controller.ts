@@ -26,8 +26,9 @@ export class NotificationsController {
     description:
       `The latest ${NOTIFICATIONS_LIST_LIMIT} notifications of the caller (\`unread=true\`: ` +
       'the latest unread ones). Being assigned a task by someone else notifies the assignee ' +
-      '(`task.assigned`); a task due within REMINDER_LEAD notifies its owner and assignee ' +
-      '(`task.due_soon`). Each event notifies a user at most once.',
+      '(`assigned`); a task due within REMINDER_LEAD notifies its owner and assignee ' +
+      '(`due_soon`); being added to a project notifies the new member (`project_added`, with ' +
+      '`project_id` and no `task_id`). Each event notifies a user at most once.',
   })
   @ApiOkResponse({ type: NotificationResponseDto, isArray: true })
   @ApiErrorResponses(400, 401, 429, 503)

@@ -8,12 +8,14 @@ import { Notification } from './notification.entity';
 import { NotificationsController } from './notifications.controller';
 import { NotificationsRepository } from './notifications.repository';
 import { NotificationsService } from './notifications.service';
+import { ProjectAddedNotifier } from './project-added.notifier';
 import { ReminderFireHandler } from './reminder-fire.handler';
 import { ReminderSchedulerConsumer } from './reminder-scheduler.consumer';
 
 /**
  * In-app notifications (`GET /notifications`) and due-date reminders: both react to committed
- * task events, and a fired reminder is itself a task event (`task.due_soon`).
+ * task events, and a fired reminder is itself a task event (`task.due_soon`). Being added to a
+ * project notifies too (`project_added`, through ProjectAddedNotifier).
  */
 @Module({
   imports: [TypeOrmModule.forFeature([Notification]), JobsModule, TasksModule, ProjectsModule],
@@ -24,6 +26,7 @@ import { ReminderSchedulerConsumer } from './reminder-scheduler.consumer';
     NotificationEventsConsumer,
     ReminderSchedulerConsumer,
     ReminderFireHandler,
+    ProjectAddedNotifier,
   ],
 })
 export class NotificationsModule {}

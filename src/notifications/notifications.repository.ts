@@ -12,6 +12,14 @@ export interface NewNotification {
   message: string;
 }
 
+/** A notification about a project rather than a task (no task, no event). */
+export interface NewProjectNotification {
+  userId: number;
+  type: string;
+  projectId: number;
+  message: string;
+}
+
 /** Notifications, always scoped by their user. */
 @Injectable()
 export class NotificationsRepository {
@@ -57,5 +65,23 @@ export class NotificationsRepository {
       'INSERT IGNORE INTO notifications (user_id, type, task_id, event_id, message, read_at, created_at) VALUES ?',
       [rows.map((row) => [row.userId, row.type, row.taskId, row.eventId, row.message, null, now])],
     );
+  }
+
+  /** Inserts inside the caller's transaction (the change it tells about commits with it). */
+  async insertForProject(
+    manager: EntityManager,
+    row: NewProjectNotification,
+    now: Date,
+  ): Promise<void> {
+    await manager.insert(Notification, {
+      userId: row.userId,
+      type: row.type,
+      taskId: null,
+      projectId: row.projectId,
+      eventId: null,
+      message: row.message,
+      readAt: null,
+      createdAt: now,
+    });
   }
 }

@@ -1,5 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { NotificationResponseDto, toNotificationResponse } from './dto/notification-response.dto';
+import type { EntityManager } from 'typeorm';
+import type { ProjectMemberAdded } from '../projects/project-member-listener';
+import {
+  NotificationResponseDto,
+  NotificationType,
+  toNotificationResponse,
+} from './dto/notification-response.dto';
 import { NotificationNotFoundError } from './notification.errors';
 import { NotificationsRepository } from './notifications.repository';
 
@@ -19,5 +25,20 @@ export class NotificationsService {
   async markRead(userId: number, id: number): Promise<void> {
     const found = await this.notifications.markReadForUser(userId, id, new Date());
     if (!found) throw new NotificationNotFoundError();
+  }
+
+  /** `project_added` for the new member, inside the membership transaction. */
+  async notifyProjectAdded(manager: EntityManager, event: ProjectMemberAdded): Promise<void> {
+    const type: NotificationType = 'project_added';
+    await this.notifications.insertForProject(
+      manager,
+      {
+        userId: event.userId,
+        type,
+        projectId: event.projectId,
+        message: `You were added to the project "${event.projectName}" as ${event.role}`,
+      },
+      event.at,
+    );
   }
 }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { ConflictError, UnauthorizedError } from '../common/errors/domain-errors';
 import { isDuplicateKeyError } from '../common/errors/database-errors';
 import { User } from './user.entity';
@@ -22,10 +23,17 @@ const DEFAULT_SEARCH_LIMIT = 20;
 export class UsersService {
   constructor(private readonly users: UsersRepository) {}
 
-  /** Creates a user; the unique keys decide duplicates, so concurrent registrations stay 409. */
-  async create(username: string, email: string, passwordHash: string): Promise<User> {
+  /**
+   * Creates a user inside the caller's transaction; the unique keys decide duplicates, so
+   * concurrent registrations stay 409 (the error also rolls the caller's transaction back).
+   */
+  async create(
+    manager: EntityManager,
+    fields: { username: string; email: string; passwordHash: string },
+    now: Date,
+  ): Promise<User> {
     try {
-      return await this.users.insert({ username, email, passwordHash }, new Date());
+      return await this.users.insert(manager, fields, now);
     } catch (error) {
       if (isDuplicateKeyError(error)) {
         throw String((error as Error).message).includes('uq_users_email')
@@ -49,6 +57,12 @@ export class UsersService {
 
   search(prefix: string | undefined, limit: number | undefined): Promise<User[]> {
     return this.users.searchByUsernamePrefix(prefix?.trim() ?? '', limit ?? DEFAULT_SEARCH_LIMIT);
+  }
+
+  /** Usernames by user id; ids of users that do not exist are absent from the map. */
+  async usernamesByIds(ids: readonly number[]): Promise<Map<number, string>> {
+    const users = await this.users.findUsernames([...new Set(ids)]);
+    return new Map(users.map((user) => [Number(user.id), user.username]));
   }
 
   exists(userId: number): Promise<boolean> {

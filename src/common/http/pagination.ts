@@ -27,3 +27,9 @@ export function pageLinkHeader(path: string, query: string, info: PageInfo): str
   links.push(['first', 1], ['last', last]);
   return links.map(([rel, page]) => `<${url(page)}>; rel="${rel}"`).join(', ');
 }
+
+/** The query string of a request URL (without `?`), for pageLinkHeader. */
+export function queryStringOf(url: string): string {
+  const at = url.indexOf('?');
+  return at === -1 ? '' : url.slice(at + 1);
+}

@@ -17,6 +17,15 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'bearer')
     // Every operation needs the token unless it says `security: []` (see @Public()).
     .addSecurityRequirements('bearer')
+    .addTag(
+      'projects',
+      'Projects group tasks that a team shares. Roles, each including the rights of those ' +
+        'below: `owner` (delete the project, transfer ownership) › `admin` (members, settings, ' +
+        'archive) › `editor` (create, change, move and delete tasks) › `viewer` (read, ' +
+        'comment). Every user has one private inbox (`is_inbox`), where tasks created without ' +
+        '`project_id` go; it can be neither shared, deleted, renamed nor archived. A project ' +
+        'the caller is no member of answers 404, a member lacking the role 403.',
+    )
     .build();
   return withCommonResponseHeaders(SwaggerModule.createDocument(app, config));
 }

@@ -8,6 +8,7 @@ import { CreateNotifications1764300000200 } from './1764300000200-CreateNotifica
 import { CreateTaskCounts1764400000000 } from './1764400000000-CreateTaskCounts';
 import { CreateTaskSearch1764500000000 } from './1764500000000-CreateTaskSearch';
 import { CreateProjects1764600000000 } from './1764600000000-CreateProjects';
+import { NotificationsForProjects1764600000100 } from './1764600000100-NotificationsForProjects';
 
 /** Every migration in order; new ones are appended here. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   CreateTaskCounts1764400000000,
   CreateTaskSearch1764500000000,
   CreateProjects1764600000000,
+  NotificationsForProjects1764600000100,
 ];

@@ -1,7 +1,13 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { Notification } from '../notification.entity';
 
-export const NOTIFICATION_TYPES = ['task.assigned', 'task.due_soon'] as const;
+export const NOTIFICATION_TYPES = [
+  'assigned',
+  'due_soon',
+  'mentioned',
+  'commented',
+  'project_added',
+] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 
 export class NotificationResponseDto {
@@ -11,14 +17,28 @@ export class NotificationResponseDto {
   @ApiProperty({
     enum: NOTIFICATION_TYPES,
     description:
-      '`task.assigned`: the caller was assigned the task; `task.due_soon`: the task (owned by ' +
-      'or assigned to the caller) is due within REMINDER_LEAD',
-    example: 'task.assigned',
+      '`assigned`: the caller was assigned the task; `due_soon`: the task (owned by or ' +
+      'assigned to the caller) is due within REMINDER_LEAD; `project_added`: the caller was ' +
+      'added to the project `project_id`; `mentioned` and `commented` are about comments',
+    example: 'assigned',
   })
   type!: NotificationType;
 
-  @ApiProperty({ example: 42 })
-  task_id!: number;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'The task it is about; null for a notification about a project',
+    example: 42,
+  })
+  task_id!: number | null;
+
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'The project of a `project_added` notification; null otherwise',
+    example: null,
+  })
+  project_id!: number | null;
 
   @ApiProperty({ example: 'You were assigned the task "完成项目文档"' })
   message!: string;
@@ -42,6 +62,7 @@ export function toNotificationResponse(notification: Notification): Notification
     id: notification.id,
     type: notification.type as NotificationType,
     task_id: notification.taskId,
+    project_id: notification.projectId,
     message: notification.message,
     read_at: notification.readAt ? notification.readAt.toISOString() : null,
     created_at: notification.createdAt.toISOString(),
