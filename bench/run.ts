@@ -9,7 +9,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join, relative } from 'node:path';
-import { JWT_ALGORITHM } from '../src/auth/jwt-claims';
+import { jwtSignOptions } from '../src/auth/jwt-claims';
 import { AppConfig, loadConfig, loadDotEnv, processEnv } from '../src/config/env';
 import { prng } from '../scripts/seed-support';
 import {
@@ -427,10 +427,11 @@ class Harness {
     }
   }
 
-  private floorToken(userId: number): string {
+  /** A token as the service would sign it for `db` (issuer, audience and lifetime included). */
+  private floorToken(db: string, userId: number): string {
     return new JwtService({
       secret: this.jwtSecret,
-      signOptions: { algorithm: JWT_ALGORITHM, expiresIn: 4 * 3600 },
+      signOptions: jwtSignOptions(this.configFor(db).jwt),
     }).sign({ sub: String(userId) }, { jwtid: randomUUID() });
   }
 
@@ -445,7 +446,7 @@ class Harness {
     try {
       if (this.wanted('get-hit')) {
         const ids = await ownedTaskIds(pool, info.normal.id, 100);
-        const headers = bearer(this.floorToken(info.normal.id));
+        const headers = bearer(this.floorToken(info.db, info.normal.id));
         const plan: RequestPlan = {
           method: 'GET',
           next: (n) => ({ path: `/tasks/${ids[n % ids.length]}`, headers }),
@@ -471,7 +472,7 @@ class Harness {
         );
       }
       if (this.wanted('create')) {
-        const headers = bearer(this.floorToken(info.writer.id));
+        const headers = bearer(this.floorToken(info.db, info.writer.id));
         const plan: RequestPlan = {
           method: 'POST',
           next: (n) => ({

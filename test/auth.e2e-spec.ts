@@ -1,3 +1,4 @@
+import * as jwt from 'jsonwebtoken';
 import { detailFields, jwtPart } from './helpers/bodies';
 import { errorBody, newUser, signUp } from './helpers/factories';
 import { startTestApp, TestApp } from './helpers/app';
@@ -161,6 +162,7 @@ describe('Auth (e2e)', () => {
       const claims = jwtPart(res.body.token, 1) as { exp: number; iat: number; sub: string };
       expect(claims.exp - claims.iat).toBe(900);
       expect(claims.sub).toBe(String(reg.body.user.id));
+      expect(claims).toMatchObject({ iss: 'task-service', aud: 'task-api' });
     });
 
     it('should give an unknown email and a wrong password the same 401', async () => {
@@ -354,5 +356,51 @@ describe('Auth (e2e)', () => {
       await t.http.post(LOGOUT).send({ refresh_token: s.refreshToken }).expect(401);
       await t.http.post(REFRESH).send({ refresh_token: rotated.body.refresh_token }).expect(401);
     });
+  });
+
+  describe('access token issuer and audience', () => {
+    /** The e2e signing secret (test/setup/global-setup.ts), as the app under test uses it. */
+    const secret = (): string => process.env.JWT_SECRET ?? '';
+    let userId: number;
+
+    beforeAll(async () => {
+      userId = (await signUp(t.http)).id;
+    });
+
+    // Another deployment sharing the secret signs exactly like these (its own iss or aud). Two
+    // apps in one Jest process cannot show it end to end: passport keeps one global 'jwt'
+    // strategy, so the app built last would verify the tokens of both.
+    it.each([
+      {
+        claims: 'the right issuer and audience',
+        options: { issuer: 'task-service', audience: 'task-api' },
+        status: 200,
+      },
+      {
+        claims: 'another issuer',
+        options: { issuer: 'task-service-eu', audience: 'task-api' },
+        status: 401,
+      },
+      {
+        claims: 'another audience',
+        options: { issuer: 'task-service', audience: 'task-api-eu' },
+        status: 401,
+      },
+      { claims: 'no issuer', options: { audience: 'task-api' }, status: 401 },
+      { claims: 'no audience', options: { issuer: 'task-service' }, status: 401 },
+      { claims: 'neither', options: {}, status: 401 },
+    ])(
+      'should answer $status to a token signed with the right secret and $claims',
+      async ({ options, status }) => {
+        const token = jwt.sign({ sub: String(userId) }, secret(), {
+          algorithm: 'HS256',
+          expiresIn: 60,
+          ...options,
+        });
+        const res = await t.http.get(ME).set('Authorization', `Bearer ${token}`).expect(status);
+        if (status === 401) expect(res.body).toEqual(errorBody('UNAUTHORIZED'));
+        else expect(res.body.id).toBe(userId);
+      },
+    );
   });
 });

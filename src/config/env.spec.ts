@@ -149,6 +149,16 @@ describe(loadConfig.name, () => {
     expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: SECRET }).jwt.secret).toBe(SECRET);
   });
 
+  it('should default the token issuer and audience, read them, and refuse blanks inside', () => {
+    expect(loadConfig({}).jwt).toMatchObject({ issuer: 'task-service', audience: 'task-api' });
+    expect(
+      loadConfig({ JWT_ISSUER: 'https://auth.example.com', JWT_AUDIENCE: 'tasks-eu' }).jwt,
+    ).toMatchObject({ issuer: 'https://auth.example.com', audience: 'tasks-eu' });
+    expect(() => loadConfig({ JWT_ISSUER: 'task service', JWT_AUDIENCE: 'a'.repeat(256) })).toThrow(
+      /JWT_ISSUER must be 1-255 printable ASCII.*JWT_AUDIENCE must be 1-255 printable ASCII/,
+    );
+  });
+
   it('should make a different random secret per call outside production', () => {
     const a = loadConfig({ NODE_ENV: 'development' }).jwt;
     const b = loadConfig({ NODE_ENV: 'test' }).jwt;
