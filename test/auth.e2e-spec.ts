@@ -204,6 +204,43 @@ describe('Auth (e2e)', () => {
   });
 
   describe('passwords and hashes', () => {
+    it.each([
+      ['eight NULs', '\u0000'.repeat(8)],
+      ['a NUL inside', 'password\u0000123'],
+      ['a tab', 'pass\tword123'],
+      ['DEL', 'password123\u007f'],
+      ['a C1 control', 'password\u0085123'],
+      ['a lone surrogate', 'password\uD800'],
+    ])(
+      'should refuse a password with %s at registration, naming password',
+      async (_name, password) => {
+        const res = await t.http.post(REGISTER).send(newUser({ password })).expect(400);
+        expect(res.body).toMatchObject(errorBody('VALIDATION_FAILED'));
+        expect(detailFields(res.body)).toEqual(['password']);
+      },
+    );
+
+    it('should answer a login with a control character in the password as a wrong password', async () => {
+      const s = await signUp(t.http);
+      for (const password of ['\u0000', `${s.password}\u0000`, `\u0000${s.password}`]) {
+        const res = await t.http.post(LOGIN).send({ email: s.email, password }).expect(401);
+        expect(res.body).toEqual(errorBody('UNAUTHORIZED'));
+      }
+    });
+
+    it('should refuse a lone surrogate in an email or username with 400, never 500', async () => {
+      const email = await t.http
+        .post(REGISTER)
+        .send(newUser({ email: `a\uD800${Date.now()}@example.com` }))
+        .expect(400);
+      expect(detailFields(email.body)).toEqual(['email']);
+      const username = await t.http
+        .post(REGISTER)
+        .send(newUser({ username: 'ab\uDC00' }))
+        .expect(400);
+      expect(detailFields(username.body)).toEqual(['username']);
+    });
+
     it('should never put a password or a hash in a response body', async () => {
       const user = newUser();
       const texts: string[] = [];

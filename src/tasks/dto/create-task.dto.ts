@@ -12,6 +12,7 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { IsRfc3339 } from '../../common/validators/is-rfc3339.validator';
+import { IsWellFormedText } from '../../common/validators/text.validator';
 import {
   MAX_ID,
   TASK_DESCRIPTION_MAX,
@@ -37,6 +38,7 @@ export class CreateTaskDto {
   })
   @Transform(trim)
   @IsString()
+  @IsWellFormedText()
   @Length(1, TASK_TITLE_MAX)
   title!: string;
 
@@ -48,6 +50,7 @@ export class CreateTaskDto {
   })
   @IfPresent()
   @IsString()
+  @IsWellFormedText()
   @MaxLength(TASK_DESCRIPTION_MAX)
   description?: string;
 
