@@ -8,6 +8,7 @@ import { setupSwagger } from './common/http/swagger';
 import { AppConfig, loadConfig, processEnv } from './config/env';
 import { genRequestId } from './common/http/request-id';
 import { MetricsService } from './metrics/metrics.service';
+import { limitUnroutedRequests } from './rate-limit/unrouted-requests.hook';
 
 export const API_PREFIX = 'api/v1';
 
@@ -75,6 +76,7 @@ function configureApp(app: NestFastifyApplication, config: AppConfig): void {
     void reply.header('X-Request-Id', request.id);
     done();
   });
+  limitUnroutedRequests(app);
   // server.close() waits for every open connection, and a keep-alive client may hold an idle
   // one for minutes. Once shutdown starts, each response in flight tells its client to close,
   // so the process exits as soon as those requests are answered.
