@@ -281,6 +281,7 @@ describe('The built server process (e2e)', () => {
   });
 
   describe('configuration errors', () => {
+    const badSecret = 'leaky-secret-value-31-characters';
     it.each<[string, Record<string, string | undefined>, string]>([
       ['PORT=abc', { PORT: 'abc' }, 'PORT'],
       [
@@ -288,16 +289,32 @@ describe('The built server process (e2e)', () => {
         { NODE_ENV: 'production', JWT_SECRET: undefined },
         'JWT_SECRET',
       ],
-    ])('should refuse to start with %s, naming the variable', async (_name, env, variable) => {
-      const server = spawnServer(env);
-      try {
-        const code = await server.exited;
-        expect(code).not.toBe(0);
-        expect(server.output()).toMatch(new RegExp(`\\b${variable}\\b`));
-        expect(server.output()).toMatch(/Invalid configuration/);
-      } finally {
-        await server.stop();
-      }
-    });
+      ['a JWT_SECRET that is too short', { JWT_SECRET: badSecret.slice(0, 31) }, 'JWT_SECRET'],
+    ])(
+      'should refuse to start with %s, naming the variable in JSON log lines',
+      async (_name, env, variable) => {
+        const server = spawnServer(env);
+        try {
+          const code = await server.exited;
+          expect(code).not.toBe(0);
+          const output = server.output();
+          expect(output).toMatch(new RegExp(`\\b${variable}\\b`));
+          expect(output).toMatch(/Invalid configuration/);
+          // The value of a secret is never printed, only its name and the rule it breaks.
+          expect(output).not.toContain(badSecret.slice(0, 12));
+          const lines = output.split('\n').filter((line) => line.trim() !== '');
+          expect(lines.length).toBeGreaterThanOrEqual(1);
+          for (const line of lines) {
+            expect(JSON.parse(line)).toMatchObject({
+              level: expect.any(Number),
+              time: expect.any(Number),
+              msg: expect.any(String),
+            });
+          }
+        } finally {
+          await server.stop();
+        }
+      },
+    );
   });
 });
