@@ -50,6 +50,14 @@ export class ConfigValidationError extends Error {
 
 type Env = Record<string, string | undefined>;
 
+/**
+ * Variables that hold secrets: `JWT_SECRET`, `DB_PASSWORD`, `REDIS_PASSWORD` and any future
+ * `*_SECRET`, `*_PASSWORD`, `*_TOKEN` or `*_KEY`.
+ */
+export function isSecretVariable(name: string): boolean {
+  return /(?:^|_)(?:SECRET|PASSWORD|TOKEN|KEY)$/.test(name.toUpperCase());
+}
+
 const DURATION_UNITS_MS: Record<string, number> = {
   ms: 1,
   s: 1000,
@@ -78,7 +86,9 @@ export function loadConfig(env: Env): AppConfig {
     return value === undefined || value.trim() === '' ? undefined : value.trim();
   };
   const fail = <T>(name: string, expected: string, fallback: T): T => {
-    problems.push(`${name} must be ${expected} (got "${env[name]}")`);
+    // A secret's value never reaches a message (messages end up in logs): its name and rule do.
+    const got = isSecretVariable(name) ? '' : ` (got "${env[name]}")`;
+    problems.push(`${name} must be ${expected}${got}`);
     return fallback;
   };
   const int = (name: string, fallback: number, min: number, max: number): number => {
