@@ -41,7 +41,7 @@ export class CreateTaskDto {
   title!: string;
 
   @ApiPropertyOptional({
-    description: 'Free text; defaults to the empty string',
+    description: 'Free text; a task created without it gets the empty string',
     example: '编写项目的技术文档',
     maxLength: TASK_DESCRIPTION_MAX,
     default: '',
