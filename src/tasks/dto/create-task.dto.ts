@@ -51,12 +51,22 @@ export class CreateTaskDto {
   @MaxLength(TASK_DESCRIPTION_MAX)
   description?: string;
 
-  @ApiPropertyOptional({ enum: TASK_STATUSES, default: 'pending', example: 'pending' })
+  @ApiPropertyOptional({
+    enum: TASK_STATUSES,
+    enumName: 'TaskStatus',
+    default: 'pending',
+    example: 'pending',
+  })
   @IfPresent()
   @IsIn(TASK_STATUSES)
   status?: TaskStatus;
 
-  @ApiPropertyOptional({ enum: TASK_PRIORITIES, default: 'medium', example: 'high' })
+  @ApiPropertyOptional({
+    enum: TASK_PRIORITIES,
+    enumName: 'TaskPriority',
+    default: 'medium',
+    example: 'high',
+  })
   @IfPresent()
   @IsIn(TASK_PRIORITIES)
   priority?: TaskPriority;
@@ -75,7 +85,7 @@ export class CreateTaskDto {
   @ApiPropertyOptional({
     description: 'Id of an existing user to assign the task to, or null for nobody',
     example: 2,
-    type: Number,
+    type: 'integer',
     minimum: 1,
     maximum: MAX_ID,
     nullable: true,

@@ -6,4 +6,6 @@ import { CreateTaskDto } from './create-task.dto';
  * and `assignee_id`; for every other field it is invalid (hence `skipNullProperties: false`).
  * No field has a schema default: only the fields sent change.
  */
-export class UpdateTaskDto extends PartialUpdateType(CreateTaskDto, { skipNullProperties: false }) {}
+export class UpdateTaskDto extends PartialUpdateType(CreateTaskDto, {
+  skipNullProperties: false,
+}) {}
