@@ -18,11 +18,13 @@ export const EXPOSED_HEADERS = [
   'X-Total-Count',
   'Link',
   'ETag',
+  'Location',
   'Retry-After',
   'X-RateLimit-Limit',
   'X-RateLimit-Remaining',
   'X-RateLimit-Reset',
   'X-Cache',
+  'Idempotent-Replayed',
 ];
 
 /**

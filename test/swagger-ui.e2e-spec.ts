@@ -83,13 +83,13 @@ describe('Swagger UI in a browser (e2e)', () => {
 
     const title = `完成项目文档 ${Date.now()}`;
     const created = await runOperation(
-      page.locator('#operations-tasks-TasksController_create'),
+      page.locator('#operations-tasks-createTask'),
       JSON.stringify({ title, description: '编写项目的技术文档', priority: 'high' }),
     );
     expect(created.status).toBe('201');
     expect(created.text).toContain(title);
 
-    const listed = await runOperation(page.locator('#operations-tasks-TasksController_list'));
+    const listed = await runOperation(page.locator('#operations-tasks-listTasks'));
     expect(listed.status).toBe('200');
     expect(listed.text).toContain(title);
 

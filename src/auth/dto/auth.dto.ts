@@ -84,7 +84,7 @@ export class SessionResponseDto {
   @ApiProperty({ example: 'Bearer', enum: ['Bearer'] })
   token_type!: 'Bearer';
 
-  @ApiProperty({ description: 'Lifetime of `token` in seconds', example: 900 })
+  @ApiProperty({ description: 'Lifetime of `token` in seconds', type: 'integer', example: 900 })
   expires_in!: number;
 
   @ApiProperty({ type: UserResponseDto })

@@ -5,11 +5,12 @@ export const NOTIFICATION_TYPES = ['task.assigned', 'task.due_soon'] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 
 export class NotificationResponseDto {
-  @ApiProperty({ example: 17 })
+  @ApiProperty({ type: 'integer', example: 17 })
   id!: number;
 
   @ApiProperty({
     enum: NOTIFICATION_TYPES,
+    enumName: 'NotificationType',
     description:
       '`task.assigned`: the caller was assigned the task; `task.due_soon`: the task (owned by ' +
       'or assigned to the caller) is due within REMINDER_LEAD',
@@ -17,7 +18,7 @@ export class NotificationResponseDto {
   })
   type!: NotificationType;
 
-  @ApiProperty({ example: 42 })
+  @ApiProperty({ type: 'integer', example: 42 })
   task_id!: number;
 
   @ApiProperty({ example: 'You were assigned the task "完成项目文档"' })

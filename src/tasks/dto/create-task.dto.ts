@@ -43,7 +43,7 @@ export class CreateTaskDto {
   title!: string;
 
   @ApiPropertyOptional({
-    description: 'Free text; defaults to the empty string',
+    description: 'Free text; a task created without it gets the empty string',
     example: '编写项目的技术文档',
     maxLength: TASK_DESCRIPTION_MAX,
     default: '',
@@ -54,12 +54,22 @@ export class CreateTaskDto {
   @MaxLength(TASK_DESCRIPTION_MAX)
   description?: string;
 
-  @ApiPropertyOptional({ enum: TASK_STATUSES, default: 'pending', example: 'pending' })
+  @ApiPropertyOptional({
+    enum: TASK_STATUSES,
+    enumName: 'TaskStatus',
+    default: 'pending',
+    example: 'pending',
+  })
   @IfPresent()
   @IsIn(TASK_STATUSES)
   status?: TaskStatus;
 
-  @ApiPropertyOptional({ enum: TASK_PRIORITIES, default: 'medium', example: 'high' })
+  @ApiPropertyOptional({
+    enum: TASK_PRIORITIES,
+    enumName: 'TaskPriority',
+    default: 'medium',
+    example: 'high',
+  })
   @IfPresent()
   @IsIn(TASK_PRIORITIES)
   priority?: TaskPriority;
@@ -78,7 +88,7 @@ export class CreateTaskDto {
   @ApiPropertyOptional({
     description: 'Id of an existing user to assign the task to, or null for nobody',
     example: 2,
-    type: Number,
+    type: 'integer',
     minimum: 1,
     maximum: MAX_ID,
     nullable: true,

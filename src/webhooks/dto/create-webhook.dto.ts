@@ -32,6 +32,7 @@ export class CreateWebhookDto {
   @ApiProperty({
     description: 'Event types to receive: at least one, no repeats',
     enum: WEBHOOK_EVENTS,
+    enumName: 'WebhookEvent',
     isArray: true,
     example: ['task.created', 'task.completed'],
   })
