@@ -1,5 +1,7 @@
 import type { TaskResponseDto } from '../tasks/dto/task-response.dto';
-import { CSV_BOM, csvField, csvRow, taskCsvHeader, taskCsvRow } from './csv';
+import { csvRow, taskCsvHeader, taskCsvRow } from './csv';
+
+const BOM = '\uFEFF';
 
 const task: TaskResponseDto = {
   id: 7,
@@ -17,23 +19,21 @@ const task: TaskResponseDto = {
 
 describe('csv', () => {
   it('should leave plain fields, numbers and Chinese text unquoted', () => {
-    expect(csvField('hello world')).toBe('hello world');
-    expect(csvField(42)).toBe('42');
-    expect(csvField('完成项目文档')).toBe('完成项目文档');
+    expect(csvRow(['hello world', 42, 0, '完成项目文档'])).toBe('hello world,42,0,完成项目文档\r\n');
   });
 
-  it('should write null and undefined as empty fields', () => {
-    expect(csvField(null)).toBe('');
-    expect(csvField(undefined)).toBe('');
+  it('should write null, undefined and the empty string as empty fields', () => {
     expect(csvRow([null, 'a', undefined])).toBe(',a,\r\n');
+    expect(csvRow(['', 'a', ''])).toBe(',a,\r\n');
   });
 
   it('should quote fields with commas, quotes, CR or LF and double inner quotes', () => {
-    expect(csvField('a,b')).toBe('"a,b"');
-    expect(csvField('say "hi"')).toBe('"say ""hi"""');
-    expect(csvField('a\nb')).toBe('"a\nb"');
-    expect(csvField('a\rb')).toBe('"a\rb"');
-    expect(csvField('"')).toBe('""""');
+    expect(csvRow(['a,b'])).toBe('"a,b"\r\n');
+    expect(csvRow(['say "hi"'])).toBe('"say ""hi"""\r\n');
+    expect(csvRow(['a\nb'])).toBe('"a\nb"\r\n');
+    expect(csvRow(['a\rb'])).toBe('"a\rb"\r\n');
+    expect(csvRow(['a\r\nb'])).toBe('"a\r\nb"\r\n');
+    expect(csvRow(['"'])).toBe('""""\r\n');
   });
 
   it('should end every row with CRLF', () => {
@@ -42,7 +42,7 @@ describe('csv', () => {
 
   it('should start with a BOM and the Task field names as header', () => {
     expect(taskCsvHeader()).toBe(
-      `${CSV_BOM}id,title,description,status,priority,user_id,assignee_id,due_date,completed_at,created_at,updated_at\r\n`,
+      `${BOM}id,title,description,status,priority,user_id,assignee_id,due_date,completed_at,created_at,updated_at\r\n`,
     );
   });
 
