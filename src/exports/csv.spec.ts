@@ -19,7 +19,9 @@ const task: TaskResponseDto = {
 
 describe('csv', () => {
   it('should leave plain fields, numbers and Chinese text unquoted', () => {
-    expect(csvRow(['hello world', 42, 0, '完成项目文档'])).toBe('hello world,42,0,完成项目文档\r\n');
+    expect(csvRow(['hello world', 42, 0, '完成项目文档'])).toBe(
+      'hello world,42,0,完成项目文档\r\n',
+    );
   });
 
   it('should write null, undefined and the empty string as empty fields', () => {
@@ -34,6 +36,31 @@ describe('csv', () => {
     expect(csvRow(['a\rb'])).toBe('"a\rb"\r\n');
     expect(csvRow(['a\r\nb'])).toBe('"a\r\nb"\r\n');
     expect(csvRow(['"'])).toBe('""""\r\n');
+  });
+
+  it.each([
+    ['=HYPERLINK("http://evil.example","x")', `"'=HYPERLINK(""http://evil.example"",""x"")"`],
+    ['=1+2', "'=1+2"],
+    ['+1', "'+1"],
+    ['-2+3', "'-2+3"],
+    ['@SUM(A1)', "'@SUM(A1)"],
+    ['\tcmd', "'\tcmd"],
+    ['\rcmd', `"'\rcmd"`],
+    ['＝1+2', "'＝1+2"],
+  ])('should prefix the formula-like text cell %j with a quote', (text, field) => {
+    expect(csvRow([text, 'ok'])).toBe(`${field},ok\r\n`);
+  });
+
+  it('should leave text with formula characters further in, and negative numbers, as they are', () => {
+    expect(csvRow(['a=1', 'x-y', ' =1', '1+1', "'=1", -5])).toBe("a=1,x-y, =1,1+1,'=1,-5\r\n");
+  });
+
+  it('should neutralise formulas in every text column of a task', () => {
+    const row = taskCsvRow({ ...task, title: '=cmd|" /C calc"!A0', description: '@SUM(1)' });
+    expect(row).toBe(
+      `7,"'=cmd|"" /C calc""!A0",'@SUM(1),pending,high,3,,,,` +
+        '2026-01-20T08:30:00.000Z,2026-01-21T08:30:00.000Z\r\n',
+    );
   });
 
   it('should end every row with CRLF', () => {

@@ -8,12 +8,17 @@ import type { TaskResponseDto } from '../tasks/dto/task-response.dto';
  * spreadsheet programs (Excel above all) read the UTF-8 text, Chinese included, as UTF-8 rather
  * than in the machine's legacy code page; RFC 4180 readers that do not expect it see it only
  * in front of the first header name.
+ *
+ * A text cell starting with `=`, `+`, `-`, `@`, tab or CR (or the full-width `＝＋－＠`, which
+ * Apple Numbers reads as formulas too) is prefixed with `'`, so a spreadsheet shows it as text
+ * instead of running it (OWASP CSV injection guidance; numbers are left alone).
  */
 const CSV_OPTIONS: Options = {
   eof: true,
   record_delimiter: 'windows',
   // Once record_delimiter is set, csv-stringify quotes a lone CR or LF only when told to.
   quote_record_delimiter: true,
+  escape_formulas: true,
 };
 
 export type CsvValue = string | number | null | undefined;
