@@ -15,10 +15,11 @@
  */
 import * as bcrypt from 'bcrypt';
 import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
 import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { buildCountsRecount } from '../src/tasks/task-counts';
 import { buildSearchRebuild } from '../src/tasks/task-search';
-import { intArg, openPool, parseArgs, prepareDatabase, prng } from './seed-support';
+import { intArg, openPool, prepareDatabase, prng } from './seed-support';
 
 const BATCH = 10_000;
 const DAY = 86_400_000;
@@ -316,11 +317,20 @@ async function indexSearch(pool: Pool, userIds: number[]): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2));
+  const { values: args } = parseArgs({
+    options: {
+      users: { type: 'string' },
+      tasks: { type: 'string' },
+      heavy: { type: 'string' },
+      password: { type: 'string' },
+      seed: { type: 'string' },
+      connections: { type: 'string' },
+    },
+  });
   const users = Math.max(1, intArg(args, 'users', 1000));
   const tasks = intArg(args, 'tasks', 1_000_000);
   const heavy = Math.min(tasks, intArg(args, 'heavy', Math.min(100_000, Math.floor(tasks / 10))));
-  const password = args.get('password') ?? 'seed-password-123';
+  const password = args.password ?? 'seed-password-123';
   const seed = intArg(args, 'seed', 42);
   const connections = Math.max(1, intArg(args, 'connections', 3));
 

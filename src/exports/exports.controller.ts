@@ -26,7 +26,11 @@ export class ExportsController {
       'Queues an export job and answers 202 at once; follow the job at `Location` ' +
       '(`GET /jobs/{id}`) and download the file from `GET /jobs/{id}/result` once it has ' +
       'completed. The body takes `format` plus any filter of `GET /tasks` (same names and ' +
-      'rules; no paging: every match is exported, in the requested sort). Unknown fields ' +
+      'rules; no paging: every match is exported, in the requested sort). CSV is RFC 4180 ' +
+      'with a UTF-8 BOM; a text cell starting with `=`, `+`, `-`, `@`, tab or CR (or the ' +
+      "full-width `＝＋－＠`) is prefixed with `'` so that spreadsheets show it as text instead " +
+      'of running it as a formula (OWASP CSV injection); JSON keeps the text as stored. ' +
+      'Unknown fields ' +
       'answer 400. With an `Idempotency-Key` (kept 24 hours per user) a retry with the same ' +
       'body answers the original 202 and job id again (with `Idempotent-Replayed: true`) ' +
       'without queuing another job; the same key with another body answers 422; a retry ' +

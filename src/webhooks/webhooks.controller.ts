@@ -42,7 +42,21 @@ const DELIVERY_DESCRIPTION =
   '"created_at", "data": {"task": Task}}` with `Content-Type: application/json`, ' +
   '`X-Webhook-Event`, `X-Webhook-Delivery` (the delivery id, the same on every retry, for ' +
   'de-duplication: delivery is at least once) and `X-Webhook-Signature: sha256=<hex ' +
-  'HMAC-SHA256 of the raw body keyed with the secret>`. A 2xx answer within 5 seconds is ' +
+  'HMAC-SHA256 of the raw body keyed with the secret>`, plus the Standard Webhooks headers ' +
+  '`webhook-id` (the delivery id), `webhook-timestamp` (Unix seconds of this attempt) and ' +
+  '`webhook-signature: v1,<base64 HMAC-SHA256 of "<webhook-id>.<webhook-timestamp>.<raw ' +
+  'body>">`. The HMAC key of both signatures is the secret\'s UTF-8 bytes exactly as returned ' +
+  'at creation (a `whsec_` prefix included; it is not base64-decoded, so give Standard Webhooks ' +
+  "libraries the secret in their raw format, e.g. `new Webhook(secret, { format: 'raw' })`). " +
+  'To refuse a replayed old delivery a receiver: (1) rejects the request when ' +
+  '`webhook-timestamp` is more than 5 minutes (the Standard Webhooks tolerance) from its own ' +
+  'clock; (2) recomputes the ' +
+  '`webhook-signature` HMAC over the raw body bytes as received (before JSON parsing) and ' +
+  'accepts only if a space-separated `v1,` entry equals it (constant-time comparison); (3) ' +
+  'drops a `webhook-id` it has already processed. Each retry has a new timestamp and ' +
+  '`webhook-signature`; its id, body and `X-Webhook-Signature` stay the same, and ' +
+  '`X-Webhook-Signature` alone, not covering the time, cannot tell a replay. ' +
+  'A 2xx answer within 5 seconds is ' +
   'success; anything else (including redirects, which are not followed) is retried with ' +
   'exponential backoff (JOB_ATTEMPTS, JOB_BACKOFF_MS); the body is byte-identical on every ' +
   'attempt. The events of one task reach one webhook in order. A target that resolves to a ' +
