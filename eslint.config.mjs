@@ -16,6 +16,11 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/require-await': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      // A package's dist/ layout is not its API and moves between patch releases.
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^(@[^/]+/)?[^./][^/]*/dist(/|$)', message: 'Import from the package entry, not its dist/ internals.' }] },
+      ],
       'no-restricted-syntax': [
         'error',
         { selector: "CallExpression[callee.object.name=/^(it|describe|test)$/][callee.property.name='only']", message: 'No focused tests.' },

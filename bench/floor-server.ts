@@ -21,7 +21,7 @@ import Fastify, { FastifyReply, FastifyRequest } from 'fastify';
 import Redis from 'ioredis';
 import type { ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { randomUUID } from 'node:crypto';
-import { authUserFromClaims, JWT_ALGORITHM, jwtKey } from '../src/auth/jwt-claims';
+import { authUserFromClaims, jwtKey, jwtVerifyOptions } from '../src/auth/jwt-claims';
 import { loadConfig, loadDotEnv, processEnv } from '../src/config/env';
 import { FIXED_WINDOW_SCRIPT } from '../src/rate-limit/redis-throttler.storage';
 import { openPool } from '../scripts/seed-support';
@@ -75,7 +75,7 @@ async function main(): Promise<void> {
   const config = loadConfig(processEnv());
   const jwt = new JwtService({
     secret: jwtKey(config.jwt.secret),
-    verifyOptions: { algorithms: [JWT_ALGORITHM] },
+    verifyOptions: jwtVerifyOptions(config.jwt),
   });
   const prefix = `${config.redis.keyPrefix}benchfloor:`;
   const redis = new Redis({

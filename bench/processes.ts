@@ -142,10 +142,10 @@ export function startProdNodeOptions(): string[] {
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
     scripts: Record<string, string>;
   };
-  const match = /^node((?:\s+--[\w-]+(?:=\S+)?)*)\s+dist\/main\.js$/.exec(
+  const match = /^(?:exec\s+)?node((?:\s+--[\w-]+(?:=\S+)?)*)\s+dist\/main\.js$/.exec(
     pkg.scripts['start:prod'],
   );
-  if (!match) throw new Error(`start:prod is not "node [--options] dist/main.js"`);
+  if (!match) throw new Error(`start:prod is not "[exec] node [--options] dist/main.js"`);
   return match[1].split(/\s+/).filter((arg) => arg.length > 0);
 }
 

@@ -9,7 +9,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join, relative } from 'node:path';
-import { JWT_ALGORITHM } from '../src/auth/jwt-claims';
+import { parseArgs, ParseArgsConfig } from 'node:util';
+import { jwtSignOptions } from '../src/auth/jwt-claims';
 import { AppConfig, loadConfig, loadDotEnv, processEnv } from '../src/config/env';
 import { prng } from '../scripts/seed-support';
 import {
@@ -91,38 +92,60 @@ const USAGE = `npm run bench -- [options]      (npm run bench:smoke for the CI s
 Env: BENCH_URL targets a running service instead of starting one (no growth, RSS from
 /metrics); DB_*, REDIS_* as for the service.`;
 
-function parseOptions(argv: string[], env: Env): Options {
-  const flags = new Set<string>();
-  const values = new Map<string, string>();
-  for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i];
-    if (arg === '--help' || arg === '-h') {
-      console.log(USAGE);
-      process.exit(0);
-    }
-    const match = /^--([a-z-]+)$/.exec(arg);
-    if (!match) throw new Error(`unknown argument ${arg}\n${USAGE}`);
-    const name = match[1];
-    if (['smoke', 'no-growth', 'no-floors', 'no-seed', 'reseed', 'no-build'].includes(name)) {
-      flags.add(name);
-    } else if (argv[i + 1] !== undefined) {
-      values.set(name, argv[(i += 1)]);
-    } else throw new Error(`--${name} needs a value\n${USAGE}`);
+/** The command line of USAGE, for `util.parseArgs` (strict: unknown options are errors). */
+const CLI_OPTIONS = {
+  help: { type: 'boolean', short: 'h' },
+  smoke: { type: 'boolean' },
+  duration: { type: 'string' },
+  warmup: { type: 'string' },
+  connections: { type: 'string' },
+  'list-connections': { type: 'string' },
+  'write-connections': { type: 'string' },
+  'login-connections': { type: 'string' },
+  users: { type: 'string' },
+  'small-tasks': { type: 'string' },
+  'large-tasks': { type: 'string' },
+  'small-db': { type: 'string' },
+  'large-db': { type: 'string' },
+  password: { type: 'string' },
+  only: { type: 'string' },
+  'no-growth': { type: 'boolean' },
+  'no-floors': { type: 'boolean' },
+  'no-seed': { type: 'boolean' },
+  reseed: { type: 'boolean' },
+  'no-build': { type: 'boolean' },
+  out: { type: 'string' },
+  'log-level': { type: 'string' },
+} as const satisfies ParseArgsConfig['options'];
+/** The options that take a value (a typo in a `num`/`str` name is a compile error). */
+type ValueOption = {
+  [K in keyof typeof CLI_OPTIONS]: (typeof CLI_OPTIONS)[K]['type'] extends 'string' ? K : never;
+}[keyof typeof CLI_OPTIONS];
+
+function readCommandLine(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, options: CLI_OPTIONS, strict: true }).values;
+  } catch (error) {
+    throw new Error(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
   }
-  const smoke = flags.has('smoke');
-  const num = (name: string, full: number, small: number, min = 0.001): number => {
-    const raw = values.get(name);
-    values.delete(name);
+}
+
+function parseOptions(argv: string[], env: Env): Options {
+  const values = readCommandLine(argv);
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const smoke = values.smoke === true;
+  const num = (name: ValueOption, full: number, small: number, min = 0.001): number => {
+    const raw = values[name];
     if (raw === undefined) return smoke ? small : full;
     const n = Number(raw);
     if (!Number.isFinite(n) || n < min) throw new Error(`--${name} must be a number ≥ ${min}`);
     return n;
   };
-  const str = (name: string, full: string, small: string): string => {
-    const raw = values.get(name);
-    values.delete(name);
-    return raw ?? (smoke ? small : full);
-  };
+  const str = (name: ValueOption, full: string, small: string): string =>
+    values[name] ?? (smoke ? small : full);
   const only = str('only', '', '');
   const options: Options = {
     smoke,
@@ -139,16 +162,15 @@ function parseOptions(argv: string[], env: Env): Options {
     largeDb: str('large-db', 'taskdb_bench_1m', 'taskdb_bench_smoke'),
     password: str('password', 'seed-password-123', 'seed-password-123'),
     only: only ? new Set(only.split(',').map((s) => s.trim())) : null,
-    growth: !flags.has('no-growth'),
-    floors: !flags.has('no-floors'),
-    seed: !flags.has('no-seed'),
-    reseed: flags.has('reseed'),
-    build: !flags.has('no-build'),
+    growth: !values['no-growth'],
+    floors: !values['no-floors'],
+    seed: !values['no-seed'],
+    reseed: values.reseed === true,
+    build: !values['no-build'],
     out: str('out', join(ROOT, 'bench', 'results'), join(ROOT, 'bench', 'results')),
     logLevel: str('log-level', 'info', 'warn'),
     benchUrl: env.BENCH_URL?.trim() || undefined,
   };
-  if (values.size > 0) throw new Error(`unknown option --${[...values.keys()][0]}\n${USAGE}`);
   for (const db of [options.smallDb, options.largeDb]) {
     if (!/^[A-Za-z0-9_$]{1,64}$/.test(db)) throw new Error(`bad database name ${db}`);
   }
@@ -427,10 +449,11 @@ class Harness {
     }
   }
 
-  private floorToken(userId: number): string {
+  /** A token as the service would sign it for `db` (issuer, audience and lifetime included). */
+  private floorToken(db: string, userId: number): string {
     return new JwtService({
       secret: this.jwtSecret,
-      signOptions: { algorithm: JWT_ALGORITHM, expiresIn: 4 * 3600 },
+      signOptions: jwtSignOptions(this.configFor(db).jwt),
     }).sign({ sub: String(userId) }, { jwtid: randomUUID() });
   }
 
@@ -445,7 +468,7 @@ class Harness {
     try {
       if (this.wanted('get-hit')) {
         const ids = await ownedTaskIds(pool, info.normal.id, 100);
-        const headers = bearer(this.floorToken(info.normal.id));
+        const headers = bearer(this.floorToken(info.db, info.normal.id));
         const plan: RequestPlan = {
           method: 'GET',
           next: (n) => ({ path: `/tasks/${ids[n % ids.length]}`, headers }),
@@ -471,7 +494,7 @@ class Harness {
         );
       }
       if (this.wanted('create')) {
-        const headers = bearer(this.floorToken(info.writer.id));
+        const headers = bearer(this.floorToken(info.db, info.writer.id));
         const plan: RequestPlan = {
           method: 'POST',
           next: (n) => ({

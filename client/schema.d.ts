@@ -12,7 +12,7 @@ export interface paths {
             cookie?: never;
         };
         /** Prometheus metrics (text exposition format) */
-        get: operations["MetricsController_scrape"];
+        get: operations["getMetrics"];
         put?: never;
         post?: never;
         delete?: never;
@@ -29,7 +29,7 @@ export interface paths {
             cookie?: never;
         };
         /** Liveness: 200 while the process runs */
-        get: operations["HealthController_live"];
+        get: operations["getLiveness"];
         put?: never;
         post?: never;
         delete?: never;
@@ -46,7 +46,7 @@ export interface paths {
             cookie?: never;
         };
         /** Readiness: 200 when MySQL and Redis answer, else 503 naming the failed one */
-        get: operations["HealthController_ready"];
+        get: operations["getReadiness"];
         put?: never;
         post?: never;
         delete?: never;
@@ -63,7 +63,7 @@ export interface paths {
             cookie?: never;
         };
         /** The signed-in user */
-        get: operations["UsersController_me"];
+        get: operations["getMe"];
         put?: never;
         post?: never;
         delete?: never;
@@ -80,7 +80,7 @@ export interface paths {
             cookie?: never;
         };
         /** Find users by username prefix (for assignee pickers) */
-        get: operations["UsersController_search"];
+        get: operations["listUsers"];
         put?: never;
         post?: never;
         delete?: never;
@@ -99,7 +99,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Create an account */
-        post: operations["AuthController_register"];
+        post: operations["register"];
         delete?: never;
         options?: never;
         head?: never;
@@ -119,7 +119,7 @@ export interface paths {
          * Sign in
          * @description An unknown email and a wrong password get the same 401 `invalid credentials`, in about the same time.
          */
-        post: operations["AuthController_login"];
+        post: operations["login"];
         delete?: never;
         options?: never;
         head?: never;
@@ -139,7 +139,7 @@ export interface paths {
          * Exchange a refresh token for a new pair
          * @description Each refresh token works once. Presenting a retired one again answers 401 and revokes its whole family (the newest token included); of concurrent refreshes of one token exactly one succeeds.
          */
-        post: operations["AuthController_refresh"];
+        post: operations["refreshSession"];
         delete?: never;
         options?: never;
         head?: never;
@@ -156,7 +156,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Revoke the session family of a refresh token */
-        post: operations["AuthController_logout"];
+        post: operations["logout"];
         delete?: never;
         options?: never;
         head?: never;
@@ -174,13 +174,13 @@ export interface paths {
          * List the tasks the caller owns or is assigned to
          * @description A JSON array of one page. `X-Total-Count` is the number of matches of the filters; `Link` has `first` and `last` always and `prev`/`next` where they exist, each URL keeping the other query parameters. A page past the last answers an empty array. Invalid values of known parameters answer 400 naming the field; unknown parameters are ignored. Lists are never cached: they always come from MySQL, so they reflect every committed write at once.
          */
-        get: operations["TasksController_list"];
+        get: operations["listTasks"];
         put?: never;
         /**
          * Create a task owned by the caller
          * @description Defaults: `description` "", `status` pending, `priority` medium, `due_date` and `assignee_id` null. With an `Idempotency-Key` (kept 24 hours per user), a retry with the same body answers the original 201, body and headers again (with `Idempotent-Replayed: true`) without creating anything; the same key with another body answers 422; a retry while the first request is still running answers 409. A request that fails forgets its key.
          */
-        post: operations["TasksController_create"];
+        post: operations["createTask"];
         delete?: never;
         options?: never;
         head?: never;
@@ -198,7 +198,7 @@ export interface paths {
          * Counts over the tasks the caller owns or is assigned to (not deleted)
          * @description Every key is present, 0 when empty. `overdue`: due in the past and not completed. `completion_rate` = completed / total as a number from 0 to 1, and 0 when total is 0. Never cached: always counted in MySQL.
          */
-        get: operations["TasksController_stats"];
+        get: operations["getTaskStats"];
         put?: never;
         post?: never;
         delete?: never;
@@ -218,19 +218,22 @@ export interface paths {
          * One task the caller owns or is assigned to
          * @description Served from a Redis cache when possible (`X-Cache: HIT`), else from MySQL (`MISS`). Every write updates or retires the cached task before it answers, so a read on any instance right after a write sees it, including a change of assignee or a delete.
          */
-        get: operations["TasksController_get"];
-        /** Update a task (partial, same as PATCH) */
-        put: operations["TasksController_put"];
+        get: operations["getTask"];
+        /**
+         * Update a task (partial, the same as PATCH)
+         * @description Kept for clients of the original design: only the fields sent change, as with PATCH.
+         */
+        put: operations["putTask"];
         post?: never;
         /**
          * Delete a task (soft; owner only)
          * @description Afterwards the task answers 404 everywhere and leaves every list and count.
          */
-        delete: operations["TasksController_delete"];
+        delete: operations["deleteTask"];
         options?: never;
         head?: never;
         /** Update a task (partial) */
-        patch: operations["TasksController_patch"];
+        patch: operations["updateTask"];
         trace?: never;
     };
     "/api/v1/tasks/export": {
@@ -246,7 +249,7 @@ export interface paths {
          * Export the tasks the caller owns or is assigned to, as CSV or JSON (background job)
          * @description Queues an export job and answers 202 at once; follow the job at `Location` (`GET /jobs/{id}`) and download the file from `GET /jobs/{id}/result` once it has completed. The body takes `format` plus any filter of `GET /tasks` (same names and rules; no paging: every match is exported, in the requested sort). Unknown fields answer 400. With an `Idempotency-Key` (kept 24 hours per user) a retry with the same body answers the original 202 and job id again (with `Idempotent-Replayed: true`) without queuing another job; the same key with another body answers 422; a retry while the first request is still running answers 409. While the job queue (Redis) is unavailable the answer is 503.
          */
-        post: operations["ExportsController_create"];
+        post: operations["exportTasks"];
         delete?: never;
         options?: never;
         head?: never;
@@ -264,7 +267,7 @@ export interface paths {
          * One of the caller's background jobs
          * @description Only the caller's own jobs: another user's job and an unknown id both answer 404. Finished jobs stay visible for 24 hours. `progress` goes from 0 to 100.
          */
-        get: operations["JobsController_get"];
+        get: operations["getJob"];
         put?: never;
         post?: never;
         delete?: never;
@@ -284,7 +287,7 @@ export interface paths {
          * Download the file an export job produced
          * @description The file is streamed as an attachment: CSV (RFC 4180: a UTF-8 byte order mark, a header row of the Task field names, CRLF line ends, fields with quotes, commas or line breaks quoted with inner quotes doubled, null as an empty field) or JSON (an array of Task objects). 409 while the job has not completed (waiting, delayed, active or failed); 404 for another user's job, an unknown id, or a result past its 24 hours.
          */
-        get: operations["JobsController_result"];
+        get: operations["getJobResult"];
         put?: never;
         post?: never;
         delete?: never;
@@ -304,7 +307,7 @@ export interface paths {
          * The caller's notifications, newest first
          * @description The latest 100 notifications of the caller (`unread=true`: the latest unread ones). Being assigned a task by someone else notifies the assignee (`task.assigned`); a task due within REMINDER_LEAD notifies its owner and assignee (`task.due_soon`). Each event notifies a user at most once.
          */
-        get: operations["NotificationsController_list"];
+        get: operations["listNotifications"];
         put?: never;
         post?: never;
         delete?: never;
@@ -326,7 +329,7 @@ export interface paths {
          * Mark one of the caller's notifications read
          * @description Idempotent: marking a read notification again answers 204 and keeps its first `read_at`. Another user's notification and an unknown id both answer 404.
          */
-        post: operations["NotificationsController_markRead"];
+        post: operations["markNotificationRead"];
         delete?: never;
         options?: never;
         head?: never;
@@ -344,13 +347,13 @@ export interface paths {
          * The caller's webhooks (without secrets)
          * @description Oldest first.
          */
-        get: operations["WebhooksController_list"];
+        get: operations["listWebhooks"];
         put?: never;
         /**
          * Register a webhook for task events
          * @description Each event of a task the owner can see (owns or is assigned to; for `task.deleted`, could see before the deletion) is POSTed to the URL as `{"id": "<delivery id>", "event", "created_at", "data": {"task": Task}}` with `Content-Type: application/json`, `X-Webhook-Event`, `X-Webhook-Delivery` (the delivery id, the same on every retry, for de-duplication: delivery is at least once) and `X-Webhook-Signature: sha256=<hex HMAC-SHA256 of the raw body keyed with the secret>`. A 2xx answer within 5 seconds is success; anything else (including redirects, which are not followed) is retried with exponential backoff (JOB_ATTEMPTS, JOB_BACKOFF_MS); the body is byte-identical on every attempt. The events of one task reach one webhook in order. A target that resolves to a non-public address at delivery time fails at once. After 5 consecutive deliveries failed for good the webhook is disabled (`active: false`, with `disabled_reason`); re-enable it with `PATCH /webhooks/{id}`. The secret is returned only here. At most 20 webhooks per user (409 beyond).
          */
-        post: operations["WebhooksController_create"];
+        post: operations["createWebhook"];
         delete?: never;
         options?: never;
         head?: never;
@@ -371,14 +374,14 @@ export interface paths {
          * Delete a webhook and its delivery log
          * @description Queued deliveries are dropped. Another user's webhook answers 404.
          */
-        delete: operations["WebhooksController_remove"];
+        delete: operations["deleteWebhook"];
         options?: never;
         head?: never;
         /**
          * Enable or disable a webhook
          * @description `{"active": true}` re-enables a webhook (for instance one disabled after failed deliveries) and resets its failure count; `{"active": false}` disables it. Deliveries of a disabled webhook that are still queued are skipped; events that happened while it was disabled are not sent later. Another user's webhook answers 404.
          */
-        patch: operations["WebhooksController_update"];
+        patch: operations["updateWebhook"];
         trace?: never;
     };
     "/api/v1/webhooks/{id}/deliveries": {
@@ -392,7 +395,7 @@ export interface paths {
          * The delivery log of a webhook
          * @description The 100 newest deliveries, newest first. Another user's webhook answers 404.
          */
-        get: operations["WebhooksController_deliveries"];
+        get: operations["listWebhookDeliveries"];
         put?: never;
         post?: never;
         delete?: never;
@@ -405,6 +408,11 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * @description Machine-readable code; each status has one (`401` is always `UNAUTHORIZED`)
+         * @enum {string}
+         */
+        ErrorCode: "VALIDATION_FAILED" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ACCEPTABLE" | "CONFLICT" | "PRECONDITION_FAILED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_MISMATCH" | "RATE_LIMITED" | "INTERNAL" | "SERVICE_UNAVAILABLE" | "BAD_REQUEST";
         FieldErrorDto: {
             /** @example priority */
             field: string;
@@ -418,10 +426,10 @@ export interface components {
              */
             error: string;
             /**
-             * @description Machine-readable code
+             * @description Machine-readable code; each status has one (`401` is always `UNAUTHORIZED`)
              * @example VALIDATION_FAILED
              */
-            code: string;
+            code: components["schemas"]["ErrorCode"];
             /**
              * @description The X-Request-Id of the request
              * @example f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10
@@ -504,6 +512,10 @@ export interface components {
              */
             refresh_token: string;
         };
+        /** @enum {string} */
+        TaskStatus: "pending" | "in_progress" | "completed";
+        /** @enum {string} */
+        TaskPriority: "low" | "medium" | "high";
         CreateTaskDto: {
             /**
              * @description Trimmed; 1 to 200 characters after trimming
@@ -511,7 +523,7 @@ export interface components {
              */
             title: string;
             /**
-             * @description Free text; defaults to the empty string
+             * @description Free text; a task created without it gets the empty string
              * @default
              * @example 编写项目的技术文档
              */
@@ -519,15 +531,13 @@ export interface components {
             /**
              * @default pending
              * @example pending
-             * @enum {string}
              */
-            status?: "pending" | "in_progress" | "completed";
+            status?: components["schemas"]["TaskStatus"];
             /**
              * @default medium
              * @example high
-             * @enum {string}
              */
-            priority?: "low" | "medium" | "high";
+            priority?: components["schemas"]["TaskPriority"];
             /**
              * Format: date-time
              * @description RFC 3339 date-time (years 1000-9999), or null for none
@@ -550,16 +560,10 @@ export interface components {
              * @example 编写项目的技术文档
              */
             description: string;
-            /**
-             * @example pending
-             * @enum {string}
-             */
-            status: "pending" | "in_progress" | "completed";
-            /**
-             * @example high
-             * @enum {string}
-             */
-            priority: "low" | "medium" | "high";
+            /** @example pending */
+            status: components["schemas"]["TaskStatus"];
+            /** @example high */
+            priority: components["schemas"]["TaskPriority"];
             /**
              * @description The owner (creator) of the task
              * @example 1
@@ -589,6 +593,12 @@ export interface components {
              */
             updated_at: string;
         };
+        /** @enum {string} */
+        TaskScope: "all" | "owned" | "assigned";
+        /** @enum {string} */
+        TaskSort: "created_at" | "updated_at" | "due_date" | "priority" | "title";
+        /** @enum {string} */
+        SortOrder: "asc" | "desc";
         TaskStatusCountsDto: {
             /** @example 3 */
             pending: number;
@@ -633,23 +643,14 @@ export interface components {
              */
             title?: string;
             /**
-             * @description Free text; defaults to the empty string
-             * @default
+             * @description Free text; a task created without it gets the empty string
              * @example 编写项目的技术文档
              */
             description?: string;
-            /**
-             * @default pending
-             * @example pending
-             * @enum {string}
-             */
-            status?: "pending" | "in_progress" | "completed";
-            /**
-             * @default medium
-             * @example high
-             * @enum {string}
-             */
-            priority?: "low" | "medium" | "high";
+            /** @example pending */
+            status?: components["schemas"]["TaskStatus"];
+            /** @example high */
+            priority?: components["schemas"]["TaskPriority"];
             /**
              * Format: date-time
              * @description RFC 3339 date-time (years 1000-9999), or null for none
@@ -666,17 +667,18 @@ export interface components {
             /** @example Task deleted successfully */
             message: string;
         };
+        /** @enum {string} */
+        ExportFormat: "csv" | "json";
         CreateExportDto: {
             /** @description One status or a comma list, e.g. `pending,in_progress` */
-            status?: ("pending" | "in_progress" | "completed")[];
+            status?: components["schemas"]["TaskStatus"][];
             /** @description One priority or a comma list, e.g. `high` */
-            priority?: ("low" | "medium" | "high")[];
+            priority?: components["schemas"]["TaskPriority"][];
             /**
              * @description `all`: owned or assigned to the caller; `owned`; `assigned` (to the caller)
              * @default all
-             * @enum {string}
              */
-            scope?: "all" | "owned" | "assigned";
+            scope?: components["schemas"]["TaskScope"];
             /** @description Search: every whitespace-separated term must occur, case-insensitively, inside the title or the description (substring match, so text without spaces such as Chinese works; `%` and `_` match themselves), e.g. `项目`. Case is folded by lower-casing both sides; accents are not folded (`uber` does not find `Über`, `über` does) */
             q?: string;
             /**
@@ -692,19 +694,12 @@ export interface components {
             /**
              * @description Sort key; ties are broken by id in the same direction. Tasks without a due date sort before all others ascending, after them descending (MySQL NULL order)
              * @default created_at
-             * @enum {string}
              */
-            sort?: "created_at" | "updated_at" | "due_date" | "priority" | "title";
-            /**
-             * @default desc
-             * @enum {string}
-             */
-            order?: "asc" | "desc";
-            /**
-             * @example csv
-             * @enum {string}
-             */
-            format: "csv" | "json";
+            sort?: components["schemas"]["TaskSort"];
+            /** @default desc */
+            order?: components["schemas"]["SortOrder"];
+            /** @example csv */
+            format: components["schemas"]["ExportFormat"];
             /** @description Tasks assigned to this user id, or `none` for unassigned tasks */
             assignee_id?: number | "none";
             /** @description `true`: due in the past and not completed; `false`: the others (no due date, due later, or completed) */
@@ -717,20 +712,23 @@ export interface components {
              */
             job_id: string;
         };
+        /** @enum {string} */
+        JobType: "export";
+        /**
+         * @description `waiting` (queued), `delayed` (waiting for a retry after a failed attempt), `active`, `completed`, `failed` (after the last attempt)
+         * @enum {string}
+         */
+        JobState: "waiting" | "delayed" | "active" | "completed" | "failed";
         JobResponseDto: {
             /** @example export-3f0c2a8e-9d1b-4c57-8a8e-2b1f4c9d7e60 */
             id: string;
-            /**
-             * @example export
-             * @enum {string}
-             */
-            type: "export";
+            /** @example export */
+            type: components["schemas"]["JobType"];
             /**
              * @description `waiting` (queued), `delayed` (waiting for a retry after a failed attempt), `active`, `completed`, `failed` (after the last attempt)
              * @example active
-             * @enum {string}
              */
-            state: "waiting" | "delayed" | "active" | "completed" | "failed";
+            state: components["schemas"]["JobState"];
             /**
              * @description Percent done, 0 to 100
              * @example 40
@@ -760,15 +758,19 @@ export interface components {
              */
             finished_at: string | null;
         };
+        /**
+         * @description `task.assigned`: the caller was assigned the task; `task.due_soon`: the task (owned by or assigned to the caller) is due within REMINDER_LEAD
+         * @enum {string}
+         */
+        NotificationType: "task.assigned" | "task.due_soon";
         NotificationResponseDto: {
             /** @example 17 */
             id: number;
             /**
              * @description `task.assigned`: the caller was assigned the task; `task.due_soon`: the task (owned by or assigned to the caller) is due within REMINDER_LEAD
              * @example task.assigned
-             * @enum {string}
              */
-            type: "task.assigned" | "task.due_soon";
+            type: components["schemas"]["NotificationType"];
             /** @example 42 */
             task_id: number;
             /** @example You were assigned the task "完成项目文档" */
@@ -785,6 +787,11 @@ export interface components {
              */
             created_at: string;
         };
+        /**
+         * @description Event types to receive: at least one, no repeats
+         * @enum {string}
+         */
+        WebhookEvent: "task.created" | "task.updated" | "task.deleted" | "task.assigned" | "task.completed" | "task.due_soon";
         CreateWebhookDto: {
             /**
              * @description Absolute `http` or `https` URL without credentials. Refused (400) when its host resolves to a private, loopback, link-local, unique-local, carrier-grade NAT, multicast, unspecified or cloud metadata address (IPv4 or IPv6), unless the service runs with `WEBHOOK_ALLOW_PRIVATE=true`.
@@ -798,7 +805,7 @@ export interface components {
              *       "task.completed"
              *     ]
              */
-            events: ("task.created" | "task.updated" | "task.deleted" | "task.assigned" | "task.completed" | "task.due_soon")[];
+            events: components["schemas"]["WebhookEvent"][];
             /**
              * @description Key of the HMAC-SHA256 signature (16 to 255 printable ASCII characters). When absent a random one (`whsec_` + 64 hex digits) is generated. It is stored as given (the service needs it to sign) and returned only in this response.
              * @example whsec_5f1d0c3b9a7e4d2c8b6a1f0e9d8c7b6a
@@ -815,7 +822,7 @@ export interface components {
              *       "task.created"
              *     ]
              */
-            events: ("task.created" | "task.updated" | "task.deleted" | "task.assigned" | "task.completed" | "task.due_soon")[];
+            events: components["schemas"]["WebhookEvent"][];
             /**
              * Format: date-time
              * @example 2026-01-20T08:30:00.000Z
@@ -837,7 +844,7 @@ export interface components {
              *       "task.created"
              *     ]
              */
-            events: ("task.created" | "task.updated" | "task.deleted" | "task.assigned" | "task.completed" | "task.due_soon")[];
+            events: components["schemas"]["WebhookEvent"][];
             /**
              * @description false once disabled (after failed deliveries or by the owner): nothing is sent
              * @example true
@@ -866,6 +873,11 @@ export interface components {
              */
             active: boolean;
         };
+        /**
+         * @description `pending` (not tried yet), `retrying` (an attempt failed, another follows), `delivered` (2xx), `failed` (every attempt failed, or the target was refused), `skipped` (the webhook was disabled before it was sent)
+         * @enum {string}
+         */
+        WebhookDeliveryStatus: "pending" | "retrying" | "delivered" | "failed" | "skipped";
         WebhookDeliveryResponseDto: {
             /**
              * Format: uuid
@@ -873,17 +885,13 @@ export interface components {
              * @example 3f0c2a8e-9d1b-4c57-8a8e-2b1f4c9d7e60
              */
             id: string;
-            /**
-             * @example task.created
-             * @enum {string}
-             */
-            event: "task.created" | "task.updated" | "task.deleted" | "task.assigned" | "task.completed" | "task.due_soon";
+            /** @example task.created */
+            event: components["schemas"]["WebhookEvent"];
             /**
              * @description `pending` (not tried yet), `retrying` (an attempt failed, another follows), `delivered` (2xx), `failed` (every attempt failed, or the target was refused), `skipped` (the webhook was disabled before it was sent)
              * @example delivered
-             * @enum {string}
              */
-            status: "pending" | "retrying" | "delivered" | "failed" | "skipped";
+            status: components["schemas"]["WebhookDeliveryStatus"];
             /**
              * @description Attempts made so far
              * @example 1
@@ -919,7 +927,7 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    MetricsController_scrape: {
+    getMetrics: {
         parameters: {
             query?: never;
             header?: never;
@@ -941,7 +949,7 @@ export interface operations {
             };
         };
     };
-    HealthController_live: {
+    getLiveness: {
         parameters: {
             query?: never;
             header?: never;
@@ -962,7 +970,7 @@ export interface operations {
             };
         };
     };
-    HealthController_ready: {
+    getReadiness: {
         parameters: {
             query?: never;
             header?: never;
@@ -981,7 +989,7 @@ export interface operations {
                     "application/json": unknown;
                 };
             };
-            /** @description A dependency is unavailable (`SERVICE_UNAVAILABLE`) */
+            /** @description A dependency is unavailable or the service is overloaded (`SERVICE_UNAVAILABLE`) */
             503: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
@@ -991,12 +999,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Not ready: redis unavailable",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
         };
     };
-    UsersController_me: {
+    getMe: {
         parameters: {
             query?: never;
             header?: never;
@@ -1035,6 +1050,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "missing or invalid access token",
+                     *       "code": "UNAUTHORIZED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -1054,10 +1076,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Rate limit exceeded; retry in 42 s",
+                     *       "code": "RATE_LIMITED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description A dependency is unavailable (`SERVICE_UNAVAILABLE`) */
+            /** @description A dependency is unavailable or the service is overloaded (`SERVICE_UNAVAILABLE`) */
             503: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
@@ -1073,12 +1102,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "The database is unavailable; try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
         };
     };
-    UsersController_search: {
+    listUsers: {
         parameters: {
             query?: {
                 /** @description Username prefix, case-insensitive */
@@ -1122,6 +1158,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Validation failed",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10",
+                     *       "details": [
+                     *         {
+                     *           "field": "priority",
+                     *           "message": "priority must be one of the following values: low, medium, high"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -1139,6 +1188,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "missing or invalid access token",
+                     *       "code": "UNAUTHORIZED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -1158,10 +1214,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Rate limit exceeded; retry in 42 s",
+                     *       "code": "RATE_LIMITED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description A dependency is unavailable (`SERVICE_UNAVAILABLE`) */
+            /** @description A dependency is unavailable or the service is overloaded (`SERVICE_UNAVAILABLE`) */
             503: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
@@ -1177,12 +1240,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "The database is unavailable; try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
         };
     };
-    AuthController_register: {
+    register: {
         parameters: {
             query?: never;
             header?: never;
@@ -1225,6 +1295,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Validation failed",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10",
+                     *       "details": [
+                     *         {
+                     *           "field": "priority",
+                     *           "message": "priority must be one of the following values: low, medium, high"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -1242,6 +1325,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "email is already registered",
+                     *       "code": "CONFLICT",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -1259,6 +1349,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Request body is too large",
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -1276,6 +1373,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Unsupported Content-Type: send application/json",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -1295,10 +1399,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Rate limit exceeded; retry in 42 s",
+                     *       "code": "RATE_LIMITED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description A dependency is unavailable (`SERVICE_UNAVAILABLE`) */
+            /** @description A dependency is unavailable or the service is overloaded (`SERVICE_UNAVAILABLE`) */
             503: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
@@ -1314,12 +1425,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "The database is unavailable; try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
         };
     };
-    AuthController_login: {
+    login: {
         parameters: {
             query?: never;
             header?: never;
@@ -1362,6 +1480,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Validation failed",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10",
+                     *       "details": [
+                     *         {
+                     *           "field": "priority",
+                     *           "message": "priority must be one of the following values: low, medium, high"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -1379,6 +1510,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "invalid credentials",
+                     *       "code": "UNAUTHORIZED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -1396,6 +1534,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Request body is too large",
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -1413,6 +1558,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Unsupported Content-Type: send application/json",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -1432,10 +1584,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Rate limit exceeded; retry in 42 s",
+                     *       "code": "RATE_LIMITED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description A dependency is unavailable (`SERVICE_UNAVAILABLE`) */
+            /** @description A dependency is unavailable or the service is overloaded (`SERVICE_UNAVAILABLE`) */
             503: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
@@ -1451,12 +1610,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "The database is unavailable; try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
         };
     };
-    AuthController_refresh: {
+    refreshSession: {
         parameters: {
             query?: never;
             header?: never;
@@ -1499,6 +1665,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Validation failed",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10",
+                     *       "details": [
+                     *         {
+                     *           "field": "priority",
+                     *           "message": "priority must be one of the following values: low, medium, high"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -1516,6 +1695,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "invalid or expired refresh token",
+                     *       "code": "UNAUTHORIZED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -1533,6 +1719,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Request body is too large",
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -1550,6 +1743,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Unsupported Content-Type: send application/json",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -1569,10 +1769,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Rate limit exceeded; retry in 42 s",
+                     *       "code": "RATE_LIMITED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description A dependency is unavailable (`SERVICE_UNAVAILABLE`) */
+            /** @description A dependency is unavailable or the service is overloaded (`SERVICE_UNAVAILABLE`) */
             503: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
@@ -1588,12 +1795,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "The database is unavailable; try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
         };
     };
-    AuthController_logout: {
+    logout: {
         parameters: {
             query?: never;
             header?: never;
@@ -1635,6 +1849,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Validation failed",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10",
+                     *       "details": [
+                     *         {
+                     *           "field": "priority",
+                     *           "message": "priority must be one of the following values: low, medium, high"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -1652,6 +1879,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "invalid or expired refresh token",
+                     *       "code": "UNAUTHORIZED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -1669,6 +1903,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Request body is too large",
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -1686,6 +1927,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Unsupported Content-Type: send application/json",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -1705,10 +1953,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Rate limit exceeded; retry in 42 s",
+                     *       "code": "RATE_LIMITED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description A dependency is unavailable (`SERVICE_UNAVAILABLE`) */
+            /** @description A dependency is unavailable or the service is overloaded (`SERVICE_UNAVAILABLE`) */
             503: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
@@ -1724,22 +1979,29 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "The database is unavailable; try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
         };
     };
-    TasksController_list: {
+    listTasks: {
         parameters: {
             query?: {
                 /** @description One status or a comma list, e.g. `pending,in_progress` */
-                status?: ("pending" | "in_progress" | "completed")[];
+                status?: components["schemas"]["TaskStatus"][];
                 /** @description One priority or a comma list, e.g. `high` */
-                priority?: ("low" | "medium" | "high")[];
+                priority?: components["schemas"]["TaskPriority"][];
                 /** @description Tasks assigned to this user id, or `none` for unassigned tasks */
                 assignee_id?: string;
                 /** @description `all`: owned or assigned to the caller; `owned`; `assigned` (to the caller) */
-                scope?: "all" | "owned" | "assigned";
+                scope?: components["schemas"]["TaskScope"];
                 /** @description Search: every whitespace-separated term must occur, case-insensitively, inside the title or the description (substring match, so text without spaces such as Chinese works; `%` and `_` match themselves), e.g. `项目`. Case is folded by lower-casing both sides; accents are not folded (`uber` does not find `Über`, `über` does) */
                 q?: string;
                 /** @description Only tasks due strictly before this RFC 3339 date-time, e.g. `2026-03-01T00:00:00Z` */
@@ -1747,10 +2009,10 @@ export interface operations {
                 /** @description Only tasks due strictly after this RFC 3339 date-time, e.g. `2026-01-01T00:00:00Z` */
                 due_after?: string;
                 /** @description `true`: due in the past and not completed; `false`: the others (no due date, due later, or completed) */
-                overdue?: "true" | "false";
+                overdue?: boolean;
                 /** @description Sort key; ties are broken by id in the same direction. Tasks without a due date sort before all others ascending, after them descending (MySQL NULL order) */
-                sort?: "created_at" | "updated_at" | "due_date" | "priority" | "title";
-                order?: "asc" | "desc";
+                sort?: components["schemas"]["TaskSort"];
+                order?: components["schemas"]["SortOrder"];
                 /** @description 1-based page */
                 page?: number;
                 page_size?: number;
@@ -1795,6 +2057,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Validation failed",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10",
+                     *       "details": [
+                     *         {
+                     *           "field": "priority",
+                     *           "message": "priority must be one of the following values: low, medium, high"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -1812,6 +2087,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "missing or invalid access token",
+                     *       "code": "UNAUTHORIZED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -1831,10 +2113,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Rate limit exceeded; retry in 42 s",
+                     *       "code": "RATE_LIMITED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description A dependency is unavailable (`SERVICE_UNAVAILABLE`) */
+            /** @description A dependency is unavailable or the service is overloaded (`SERVICE_UNAVAILABLE`) */
             503: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
@@ -1850,12 +2139,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "The database is unavailable; try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
         };
     };
-    TasksController_create: {
+    createTask: {
         parameters: {
             query?: never;
             header?: {
@@ -1907,6 +2203,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Validation failed",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10",
+                     *       "details": [
+                     *         {
+                     *           "field": "priority",
+                     *           "message": "priority must be one of the following values: low, medium, high"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -1924,6 +2233,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "missing or invalid access token",
+                     *       "code": "UNAUTHORIZED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -1941,6 +2257,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "a request with this Idempotency-Key is still in progress; retry later",
+                     *       "code": "CONFLICT",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -1958,6 +2281,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Request body is too large",
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -1975,6 +2305,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Unsupported Content-Type: send application/json",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -1992,6 +2329,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "this Idempotency-Key was already used with a different request body",
+                     *       "code": "IDEMPOTENCY_MISMATCH",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -2011,10 +2355,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Rate limit exceeded; retry in 42 s",
+                     *       "code": "RATE_LIMITED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description A dependency is unavailable (`SERVICE_UNAVAILABLE`) */
+            /** @description A dependency is unavailable or the service is overloaded (`SERVICE_UNAVAILABLE`) */
             503: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
@@ -2030,12 +2381,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "The database is unavailable; try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
         };
     };
-    TasksController_stats: {
+    getTaskStats: {
         parameters: {
             query?: never;
             header?: never;
@@ -2074,6 +2432,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "missing or invalid access token",
+                     *       "code": "UNAUTHORIZED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -2093,10 +2458,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Rate limit exceeded; retry in 42 s",
+                     *       "code": "RATE_LIMITED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description A dependency is unavailable (`SERVICE_UNAVAILABLE`) */
+            /** @description A dependency is unavailable or the service is overloaded (`SERVICE_UNAVAILABLE`) */
             503: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
@@ -2112,12 +2484,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "The database is unavailable; try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
         };
     };
-    TasksController_get: {
+    getTask: {
         parameters: {
             query?: never;
             header?: never;
@@ -2163,6 +2542,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Validation failed",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10",
+                     *       "details": [
+                     *         {
+                     *           "field": "priority",
+                     *           "message": "priority must be one of the following values: low, medium, high"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -2180,6 +2572,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "missing or invalid access token",
+                     *       "code": "UNAUTHORIZED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -2197,6 +2596,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "task not found",
+                     *       "code": "NOT_FOUND",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -2216,10 +2622,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Rate limit exceeded; retry in 42 s",
+                     *       "code": "RATE_LIMITED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description A dependency is unavailable (`SERVICE_UNAVAILABLE`) */
+            /** @description A dependency is unavailable or the service is overloaded (`SERVICE_UNAVAILABLE`) */
             503: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
@@ -2235,12 +2648,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "The database is unavailable; try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
         };
     };
-    TasksController_put: {
+    putTask: {
         parameters: {
             query?: never;
             header?: {
@@ -2292,6 +2712,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Validation failed",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10",
+                     *       "details": [
+                     *         {
+                     *           "field": "priority",
+                     *           "message": "priority must be one of the following values: low, medium, high"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -2309,6 +2742,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "missing or invalid access token",
+                     *       "code": "UNAUTHORIZED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -2326,6 +2766,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "only the owner may change title; the assignee may change status only",
+                     *       "code": "FORBIDDEN",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -2343,6 +2790,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "task not found",
+                     *       "code": "NOT_FOUND",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -2360,6 +2814,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "the task has changed since the ETag in If-Match; fetch it again and retry",
+                     *       "code": "PRECONDITION_FAILED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -2377,6 +2838,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Request body is too large",
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -2394,6 +2862,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Unsupported Content-Type: send application/json",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -2413,10 +2888,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Rate limit exceeded; retry in 42 s",
+                     *       "code": "RATE_LIMITED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description A dependency is unavailable (`SERVICE_UNAVAILABLE`) */
+            /** @description A dependency is unavailable or the service is overloaded (`SERVICE_UNAVAILABLE`) */
             503: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
@@ -2432,12 +2914,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "The database is unavailable; try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
         };
     };
-    TasksController_delete: {
+    deleteTask: {
         parameters: {
             query?: never;
             header?: {
@@ -2482,6 +2971,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Validation failed",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10",
+                     *       "details": [
+                     *         {
+                     *           "field": "priority",
+                     *           "message": "priority must be one of the following values: low, medium, high"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -2499,6 +3001,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "missing or invalid access token",
+                     *       "code": "UNAUTHORIZED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -2516,6 +3025,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "only the owner may delete the task",
+                     *       "code": "FORBIDDEN",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -2533,6 +3049,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "task not found",
+                     *       "code": "NOT_FOUND",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -2550,6 +3073,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "the task has changed since the ETag in If-Match; fetch it again and retry",
+                     *       "code": "PRECONDITION_FAILED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -2569,10 +3099,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Rate limit exceeded; retry in 42 s",
+                     *       "code": "RATE_LIMITED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description A dependency is unavailable (`SERVICE_UNAVAILABLE`) */
+            /** @description A dependency is unavailable or the service is overloaded (`SERVICE_UNAVAILABLE`) */
             503: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
@@ -2588,12 +3125,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "The database is unavailable; try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
         };
     };
-    TasksController_patch: {
+    updateTask: {
         parameters: {
             query?: never;
             header?: {
@@ -2645,6 +3189,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Validation failed",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10",
+                     *       "details": [
+                     *         {
+                     *           "field": "priority",
+                     *           "message": "priority must be one of the following values: low, medium, high"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -2662,6 +3219,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "missing or invalid access token",
+                     *       "code": "UNAUTHORIZED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -2679,6 +3243,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "only the owner may change title; the assignee may change status only",
+                     *       "code": "FORBIDDEN",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -2696,6 +3267,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "task not found",
+                     *       "code": "NOT_FOUND",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -2713,6 +3291,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "the task has changed since the ETag in If-Match; fetch it again and retry",
+                     *       "code": "PRECONDITION_FAILED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -2730,6 +3315,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Request body is too large",
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -2747,6 +3339,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Unsupported Content-Type: send application/json",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -2766,10 +3365,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Rate limit exceeded; retry in 42 s",
+                     *       "code": "RATE_LIMITED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description A dependency is unavailable (`SERVICE_UNAVAILABLE`) */
+            /** @description A dependency is unavailable or the service is overloaded (`SERVICE_UNAVAILABLE`) */
             503: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
@@ -2785,12 +3391,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "The database is unavailable; try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
         };
     };
-    ExportsController_create: {
+    exportTasks: {
         parameters: {
             query?: never;
             header?: {
@@ -2840,6 +3453,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Validation failed",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10",
+                     *       "details": [
+                     *         {
+                     *           "field": "priority",
+                     *           "message": "priority must be one of the following values: low, medium, high"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -2857,6 +3483,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "missing or invalid access token",
+                     *       "code": "UNAUTHORIZED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -2874,6 +3507,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "a request with this Idempotency-Key is still in progress; retry later",
+                     *       "code": "CONFLICT",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -2891,6 +3531,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Request body is too large",
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -2908,6 +3555,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Unsupported Content-Type: send application/json",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -2925,6 +3579,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "this Idempotency-Key was already used with a different request body",
+                     *       "code": "IDEMPOTENCY_MISMATCH",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -2944,10 +3605,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Rate limit exceeded; retry in 42 s",
+                     *       "code": "RATE_LIMITED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description A dependency is unavailable (`SERVICE_UNAVAILABLE`) */
+            /** @description A dependency is unavailable or the service is overloaded (`SERVICE_UNAVAILABLE`) */
             503: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
@@ -2963,12 +3631,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "The database is unavailable; try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
         };
     };
-    JobsController_get: {
+    getJob: {
         parameters: {
             query?: never;
             header?: never;
@@ -3010,6 +3685,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "missing or invalid access token",
+                     *       "code": "UNAUTHORIZED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -3027,6 +3709,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Job not found",
+                     *       "code": "NOT_FOUND",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -3046,10 +3735,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Rate limit exceeded; retry in 42 s",
+                     *       "code": "RATE_LIMITED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description A dependency is unavailable (`SERVICE_UNAVAILABLE`) */
+            /** @description A dependency is unavailable or the service is overloaded (`SERVICE_UNAVAILABLE`) */
             503: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
@@ -3065,12 +3761,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "The database is unavailable; try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
         };
     };
-    JobsController_result: {
+    getJobResult: {
         parameters: {
             query?: never;
             header?: never;
@@ -3118,6 +3821,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "missing or invalid access token",
+                     *       "code": "UNAUTHORIZED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -3135,6 +3845,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Job not found",
+                     *       "code": "NOT_FOUND",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -3152,6 +3869,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "The job has not completed yet (state: active)",
+                     *       "code": "CONFLICT",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -3171,10 +3895,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Rate limit exceeded; retry in 42 s",
+                     *       "code": "RATE_LIMITED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description A dependency is unavailable (`SERVICE_UNAVAILABLE`) */
+            /** @description A dependency is unavailable or the service is overloaded (`SERVICE_UNAVAILABLE`) */
             503: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
@@ -3190,16 +3921,23 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "The database is unavailable; try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
         };
     };
-    NotificationsController_list: {
+    listNotifications: {
         parameters: {
             query?: {
                 /** @description `true`: only unread notifications; `false` or absent: all */
-                unread?: "true" | "false";
+                unread?: boolean;
             };
             header?: never;
             path?: never;
@@ -3237,6 +3975,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Validation failed",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10",
+                     *       "details": [
+                     *         {
+                     *           "field": "priority",
+                     *           "message": "priority must be one of the following values: low, medium, high"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -3254,6 +4005,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "missing or invalid access token",
+                     *       "code": "UNAUTHORIZED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -3273,10 +4031,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Rate limit exceeded; retry in 42 s",
+                     *       "code": "RATE_LIMITED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description A dependency is unavailable (`SERVICE_UNAVAILABLE`) */
+            /** @description A dependency is unavailable or the service is overloaded (`SERVICE_UNAVAILABLE`) */
             503: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
@@ -3292,12 +4057,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "The database is unavailable; try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
         };
     };
-    NotificationsController_markRead: {
+    markNotificationRead: {
         parameters: {
             query?: never;
             header?: never;
@@ -3338,6 +4110,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Validation failed",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10",
+                     *       "details": [
+                     *         {
+                     *           "field": "priority",
+                     *           "message": "priority must be one of the following values: low, medium, high"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -3355,6 +4140,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "missing or invalid access token",
+                     *       "code": "UNAUTHORIZED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -3372,6 +4164,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Notification not found",
+                     *       "code": "NOT_FOUND",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -3391,10 +4190,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Rate limit exceeded; retry in 42 s",
+                     *       "code": "RATE_LIMITED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description A dependency is unavailable (`SERVICE_UNAVAILABLE`) */
+            /** @description A dependency is unavailable or the service is overloaded (`SERVICE_UNAVAILABLE`) */
             503: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
@@ -3410,12 +4216,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "The database is unavailable; try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
         };
     };
-    WebhooksController_list: {
+    listWebhooks: {
         parameters: {
             query?: never;
             header?: never;
@@ -3454,6 +4267,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "missing or invalid access token",
+                     *       "code": "UNAUTHORIZED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -3473,10 +4293,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Rate limit exceeded; retry in 42 s",
+                     *       "code": "RATE_LIMITED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description A dependency is unavailable (`SERVICE_UNAVAILABLE`) */
+            /** @description A dependency is unavailable or the service is overloaded (`SERVICE_UNAVAILABLE`) */
             503: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
@@ -3492,12 +4319,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "The database is unavailable; try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
         };
     };
-    WebhooksController_create: {
+    createWebhook: {
         parameters: {
             query?: never;
             header?: never;
@@ -3540,6 +4374,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Validation failed",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10",
+                     *       "details": [
+                     *         {
+                     *           "field": "priority",
+                     *           "message": "priority must be one of the following values: low, medium, high"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -3557,6 +4404,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "missing or invalid access token",
+                     *       "code": "UNAUTHORIZED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -3574,6 +4428,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "a user can have at most 20 webhooks; delete one first",
+                     *       "code": "CONFLICT",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -3591,6 +4452,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Request body is too large",
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -3608,6 +4476,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Unsupported Content-Type: send application/json",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -3627,10 +4502,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Rate limit exceeded; retry in 42 s",
+                     *       "code": "RATE_LIMITED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description A dependency is unavailable (`SERVICE_UNAVAILABLE`) */
+            /** @description A dependency is unavailable or the service is overloaded (`SERVICE_UNAVAILABLE`) */
             503: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
@@ -3646,12 +4528,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "The database is unavailable; try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
         };
     };
-    WebhooksController_remove: {
+    deleteWebhook: {
         parameters: {
             query?: never;
             header?: never;
@@ -3692,6 +4581,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Validation failed",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10",
+                     *       "details": [
+                     *         {
+                     *           "field": "priority",
+                     *           "message": "priority must be one of the following values: low, medium, high"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -3709,6 +4611,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "missing or invalid access token",
+                     *       "code": "UNAUTHORIZED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -3726,6 +4635,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "webhook not found",
+                     *       "code": "NOT_FOUND",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -3745,10 +4661,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Rate limit exceeded; retry in 42 s",
+                     *       "code": "RATE_LIMITED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description A dependency is unavailable (`SERVICE_UNAVAILABLE`) */
+            /** @description A dependency is unavailable or the service is overloaded (`SERVICE_UNAVAILABLE`) */
             503: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
@@ -3764,12 +4687,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "The database is unavailable; try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
         };
     };
-    WebhooksController_update: {
+    updateWebhook: {
         parameters: {
             query?: never;
             header?: never;
@@ -3815,6 +4745,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Validation failed",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10",
+                     *       "details": [
+                     *         {
+                     *           "field": "priority",
+                     *           "message": "priority must be one of the following values: low, medium, high"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -3832,6 +4775,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "missing or invalid access token",
+                     *       "code": "UNAUTHORIZED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -3849,6 +4799,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "webhook not found",
+                     *       "code": "NOT_FOUND",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -3866,6 +4823,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Request body is too large",
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -3883,6 +4847,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Unsupported Content-Type: send application/json",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -3902,10 +4873,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Rate limit exceeded; retry in 42 s",
+                     *       "code": "RATE_LIMITED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description A dependency is unavailable (`SERVICE_UNAVAILABLE`) */
+            /** @description A dependency is unavailable or the service is overloaded (`SERVICE_UNAVAILABLE`) */
             503: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
@@ -3921,12 +4899,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "The database is unavailable; try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
         };
     };
-    WebhooksController_deliveries: {
+    listWebhookDeliveries: {
         parameters: {
             query?: never;
             header?: never;
@@ -3968,6 +4953,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Validation failed",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10",
+                     *       "details": [
+                     *         {
+                     *           "field": "priority",
+                     *           "message": "priority must be one of the following values: low, medium, high"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -3985,6 +4983,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "missing or invalid access token",
+                     *       "code": "UNAUTHORIZED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -4002,6 +5007,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "webhook not found",
+                     *       "code": "NOT_FOUND",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -4021,10 +5033,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Rate limit exceeded; retry in 42 s",
+                     *       "code": "RATE_LIMITED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description A dependency is unavailable (`SERVICE_UNAVAILABLE`) */
+            /** @description A dependency is unavailable or the service is overloaded (`SERVICE_UNAVAILABLE`) */
             503: {
                 headers: {
                     /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
@@ -4040,6 +5059,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "The database is unavailable; try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };

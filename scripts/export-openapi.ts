@@ -10,6 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { AppModule } from '../src/app.module';
 import { applyGlobalPrefix } from '../src/app.setup';
 import { buildOpenApiDocument } from '../src/common/http/swagger';
@@ -45,6 +46,7 @@ function readOrEmpty(path: string): string {
 }
 
 async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { check: { type: 'boolean' } } });
   const app = await NestFactory.create(AppModule, new FastifyAdapter(), {
     preview: true,
     logger: false,
@@ -54,7 +56,7 @@ async function main(): Promise<void> {
   const document = `${JSON.stringify(buildOpenApiDocument(app), null, 2)}\n`;
   await app.close();
 
-  if (process.argv.includes('--check')) {
+  if (values.check) {
     const stale = [];
     if (readOrEmpty(OUTPUT) !== document) stale.push('openapi.json');
     else if (readOrEmpty(CLIENT_TYPES) !== clientTypesFor(OUTPUT)) stale.push('client/schema.d.ts');

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The production start path without Docker: production dependencies only (`npm ci --omit=dev`)
-# into a clean copy of the build output, then the command of `npm run start:prod` (node with its
-# options, run directly so SIGTERM reaches it) must become ready and stop cleanly on SIGTERM. Needs `npm run build` first, and MySQL + Redis on their defaults.
+# into a clean copy of the build output, then the documented `npm run start:prod` must become
+# ready and, when SIGTERM reaches the npm process only (as from a supervisor), stop cleanly with
+# nothing left running. Needs `npm run build` first, and MySQL + Redis on their defaults.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,7 +12,8 @@ db="taskdb_prodsmoke_$$"
 port=$((20000 + RANDOM % 20000))
 pid=""
 cleanup() {
-  [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null || true
+  # The npm process leads its own process group (set -m below); kill whatever is left of it.
+  [ -n "$pid" ] && kill -9 -- "-$pid" 2>/dev/null || true
   mariadb --protocol=tcp -h127.0.0.1 -uroot -e "DROP DATABASE IF EXISTS \`$db\`" 2>/dev/null || true
   rm -rf "$work"
 }
@@ -24,13 +26,14 @@ if [ -d "$work/node_modules/jest" ] || [ -d "$work/node_modules/@nestjs/cli" ]; 
   echo "dev dependencies were installed into the production copy" >&2; exit 1
 fi
 
-# "node --max-old-space-size=192 dist/main.js" -> "--max-old-space-size=192"
-node_options=$(node -p "require('./package.json').scripts['start:prod'].replace(/^node\\s*/, '').replace(/\\s*dist\\/main\\.js\$/, '')")
-
+# Job control gives the npm process its own process group, so the check below can tell whether
+# anything it started outlives it.
+set -m
 (cd "$work" && NODE_ENV=production PORT=$port DB_NAME=$db LOG_LEVEL=warn \
   JWT_SECRET="prod-smoke-secret-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')" \
-  exec node $node_options dist/main.js) &
+  exec npm run --silent start:prod) &
 pid=$!
+set +m
 
 ready=""
 for _ in $(seq 1 60); do
@@ -46,6 +49,11 @@ set +e
 wait "$pid"
 code=$?
 set -e
-pid=""
 [ "$code" -eq 0 ] || { echo "SIGTERM exit code was $code, expected 0" >&2; exit 1; }
-echo "stopped cleanly on SIGTERM (exit 0)"
+if kill -0 -- "-$pid" 2>/dev/null; then
+  echo "a process of npm run start:prod outlived npm after SIGTERM:" >&2
+  ps -o pid,pgid,args -g "$pid" >&2 || true
+  exit 1
+fi
+pid=""
+echo "npm run start:prod stopped cleanly on SIGTERM to npm (exit 0, no process left)"

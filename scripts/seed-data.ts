@@ -19,10 +19,11 @@
  */
 import * as bcrypt from 'bcrypt';
 import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
 import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { buildCountsRecount } from '../src/tasks/sql/counts.sql';
 import { buildSearchRebuild } from '../src/tasks/sql/search.sql';
-import { intArg, openPool, parseArgs, prepareDatabase, prng } from './seed-support';
+import { intArg, openPool, prepareDatabase, prng } from './seed-support';
 
 const BATCH = 10_000;
 const DAY = 86_400_000;
@@ -381,7 +382,16 @@ async function indexSearch(pool: Pool, people: SeededPeople): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2));
+  const { values: args } = parseArgs({
+    options: {
+      users: { type: 'string' },
+      tasks: { type: 'string' },
+      heavy: { type: 'string' },
+      password: { type: 'string' },
+      seed: { type: 'string' },
+      connections: { type: 'string' },
+    },
+  });
   const users = Math.max(1, intArg(args, 'users', 1000));
   const tasks = intArg(args, 'tasks', 1_000_000);
   const heavy = Math.min(tasks, intArg(args, 'heavy', Math.min(100_000, Math.floor(tasks / 10))));
@@ -390,7 +400,7 @@ async function main(): Promise<void> {
     intArg(args, 'shared', Math.min(100_000, Math.floor(tasks / 10))),
   );
   const members = Math.max(1, intArg(args, 'members', 50));
-  const password = args.get('password') ?? 'seed-password-123';
+  const password = args.password ?? 'seed-password-123';
   const seed = intArg(args, 'seed', 42);
   const connections = Math.max(1, intArg(args, 'connections', 3));
 

@@ -28,18 +28,13 @@ export function openPool(config: AppConfig, connectionLimit: number): Pool {
   });
 }
 
-/** `--name value` pairs of the command line. */
-export function parseArgs(argv: string[]): Map<string, string> {
-  const args = new Map<string, string>();
-  for (let i = 0; i < argv.length; i += 1) {
-    const m = /^--([a-z-]+)$/.exec(argv[i]);
-    if (m && argv[i + 1] !== undefined) args.set(m[1], argv[(i += 1)]);
-  }
-  return args;
-}
-
-export function intArg(args: Map<string, string>, name: string, fallback: number): number {
-  const raw = args.get(name);
+/** A `--name <n>` option of `util.parseArgs` values as a non-negative integer. */
+export function intArg(
+  args: Readonly<Record<string, string | undefined>>,
+  name: string,
+  fallback: number,
+): number {
+  const raw = args[name];
   if (raw === undefined) return fallback;
   const n = Number(raw);
   if (!Number.isSafeInteger(n) || n < 0)

@@ -8,6 +8,7 @@ import { setupSwagger } from './common/http/swagger';
 import { AppConfig, loadConfig, processEnv } from './config/env';
 import { genRequestId } from './common/http/request-id';
 import { MetricsService } from './metrics/metrics.service';
+import { limitUnroutedRequests } from './rate-limit/unrouted-requests.hook';
 
 export const API_PREFIX = 'api/v1';
 
@@ -17,11 +18,13 @@ export const EXPOSED_HEADERS = [
   'X-Total-Count',
   'Link',
   'ETag',
+  'Location',
   'Retry-After',
   'X-RateLimit-Limit',
   'X-RateLimit-Remaining',
   'X-RateLimit-Reset',
   'X-Cache',
+  'Idempotent-Replayed',
 ];
 
 /**
@@ -75,6 +78,7 @@ function configureApp(app: NestFastifyApplication, config: AppConfig): void {
     void reply.header('X-Request-Id', request.id);
     done();
   });
+  limitUnroutedRequests(app);
   // server.close() waits for every open connection, and a keep-alive client may hold an idle
   // one for minutes. Once shutdown starts, each response in flight tells its client to close,
   // so the process exits as soon as those requests are answered.

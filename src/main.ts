@@ -2,11 +2,16 @@ import { Logger } from '@nestjs/common';
 import { createApp } from './app.setup';
 import { exitGracefullyOnSignals } from './common/process/graceful-shutdown';
 import { loadConfig, loadDotEnv, processEnv } from './config/env';
+import { BootLogger } from './logging/boot-logger';
 
 /** How long in-flight requests and jobs get after SIGTERM before the process gives up. */
 const SHUTDOWN_GRACE_MS = 25_000;
 
+const bootLogger = new BootLogger();
+
 async function bootstrap(): Promise<void> {
+  // Until the configured logger takes over, Nest's own lines are JSON too.
+  Logger.overrideLogger(bootLogger);
   loadDotEnv();
   const { port } = loadConfig(processEnv());
   const app = await createApp();
@@ -17,7 +22,6 @@ async function bootstrap(): Promise<void> {
 }
 
 bootstrap().catch((error: unknown) => {
-  // Config errors name the variable; print them plainly so an operator sees them at once.
-  console.error(error instanceof Error ? error.message : error);
+  bootLogger.bootFailed(error);
   process.exit(1);
 });

@@ -3,8 +3,9 @@ import { NestFactory } from '@nestjs/core';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { exitGracefullyOnSignals } from './common/process/graceful-shutdown';
-import { loadDotEnv } from './config/env';
+import { loadConfig, loadDotEnv, processEnv } from './config/env';
 import { WorkerPoolService } from './jobs/worker-pool.service';
+import { BootLogger } from './logging/boot-logger';
 
 /** Active jobs get this long after SIGTERM (a container's default grace period is 30 s). */
 const SHUTDOWN_GRACE_MS = 28_000;
@@ -13,8 +14,14 @@ const SHUTDOWN_GRACE_MS = 28_000;
  * The worker-only process (`npm run start:worker`): the same modules as the API, no HTTP
  * listener, and the worker pool always on. Run any number beside any number of API instances.
  */
+const bootLogger = new BootLogger();
+
 async function bootstrap(): Promise<void> {
+  // Until the configured logger takes over, Nest's own lines are JSON too.
+  Logger.overrideLogger(bootLogger);
   loadDotEnv();
+  // Refuse a bad configuration before Nest starts, with one line naming every problem.
+  loadConfig(processEnv());
   const app = await NestFactory.createApplicationContext(AppModule, { bufferLogs: true });
   app.useLogger(app.get(PinoLogger));
   const logger = new Logger('Worker');
@@ -24,6 +31,6 @@ async function bootstrap(): Promise<void> {
 }
 
 bootstrap().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
+  bootLogger.bootFailed(error);
   process.exit(1);
 });

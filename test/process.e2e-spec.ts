@@ -1,6 +1,16 @@
 import { Agent, request as httpRequest } from 'node:http';
 import { newUser } from './helpers/factories';
-import { ensureBuilt, ServerProcess, spawnServer, startServer } from './helpers/server';
+import {
+  ensureBuilt,
+  freePort,
+  NpmScriptProcess,
+  processExists,
+  ServerProcess,
+  spawnNpmScript,
+  spawnServer,
+  startServer,
+} from './helpers/server';
+import { waitFor } from './helpers/wait';
 
 /**
  * The production entry point (`node dist/main.js`) as a separate process: what it logs, how it
@@ -39,6 +49,38 @@ function logLines(output: string): Array<Record<string, unknown>> {
     .split('\n')
     .filter((line) => line.startsWith('{'))
     .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+/**
+ * A POST whose headers reach the server (`Expect: 100-continue` makes it confirm) while its
+ * body waits for `sendBody()`: a request provably in flight for as long as a test needs.
+ */
+function holdRequest(
+  url: string,
+  payload: unknown,
+): { started: Promise<void>; sendBody: () => void; status: Promise<number> } {
+  const body = JSON.stringify(payload);
+  let started!: () => void;
+  const startedPromise = new Promise<void>((resolve) => (started = resolve));
+  const req = httpRequest(url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(body),
+      expect: '100-continue',
+      connection: 'close',
+    },
+  });
+  const status = new Promise<number>((resolve, reject) => {
+    req.on('response', (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+  });
+  req.on('continue', () => started());
+  req.flushHeaders();
+  return { started: startedPromise, sendBody: () => req.end(body), status };
 }
 
 jest.setTimeout(30_000);
@@ -157,7 +199,89 @@ describe('The built server process (e2e)', () => {
     });
   });
 
+  describe('the documented start commands (npm run start:prod, npm run start:worker)', () => {
+    /** Starts the script and waits for the service's ready line; returns the service's pid. */
+    async function startScript(
+      script: string,
+      readyLine: (port: number) => string,
+      port?: number,
+    ): Promise<{ npm: NpmScriptProcess; servicePid: number }> {
+      port ??= await freePort();
+      const ready = readyLine(port);
+      const npm = spawnNpmScript(script, { PORT: String(port), LOG_LEVEL: 'info' });
+      try {
+        const line = await waitFor(
+          () => {
+            if (npm.child.exitCode !== null) throw new Error(`npm exited: ${npm.output()}`);
+            return logLines(npm.output()).find((l) => l.msg === ready);
+          },
+          { timeoutMs: 25_000, intervalMs: 100, what: `"${ready}"` },
+        );
+        return { npm, servicePid: Number(line.pid) };
+      } catch (error) {
+        await npm.kill();
+        throw error;
+      }
+    }
+
+    it.each([
+      ['start:prod', (port: number) => `Listening on port ${port}`, 'in-flight requests and jobs'],
+      ['start:worker', () => 'Worker process ready', 'active jobs'],
+    ])(
+      'npm run %s should shut the service down gracefully when only npm gets SIGTERM, leaving no process',
+      async (script, readyLine, finishing) => {
+        const { npm, servicePid } = await startScript(script, readyLine);
+        try {
+          expect(servicePid).not.toBe(npm.child.pid);
+          expect(processExists(servicePid)).toBe(true);
+
+          process.kill(npm.child.pid!, 'SIGTERM');
+
+          await expect(npm.exited).resolves.toBe(0);
+          expect(logLines(npm.output())).toContainEqual(
+            expect.objectContaining({ msg: `SIGTERM received: finishing ${finishing}` }),
+          );
+          expect(processExists(servicePid)).toBe(false);
+          expect(npm.groupAlive()).toBe(false);
+        } finally {
+          await npm.kill();
+        }
+      },
+      40_000,
+    );
+
+    it('npm run start:prod should stay graceful when Ctrl-C reaches the service twice', async () => {
+      // Ctrl-C in a terminal signals the whole foreground group: the service gets SIGINT
+      // directly and once more through npm, which forwards it to its child.
+      const port = await freePort();
+      const { npm, servicePid } = await startScript(
+        'start:prod',
+        () => `Listening on port ${port}`,
+        port,
+      );
+      const logged = (msg: string) => () => logLines(npm.output()).some((l) => l.msg === msg);
+      try {
+        // A request in flight keeps the shutdown going while the second signal arrives.
+        const held = holdRequest(`http://127.0.0.1:${port}/api/v1/auth/register`, newUser());
+        await held.started;
+        process.kill(servicePid, 'SIGINT');
+        await waitFor(logged('SIGINT received: finishing in-flight requests and jobs'));
+        process.kill(npm.child.pid!, 'SIGINT');
+        await waitFor(logged('SIGINT received again: shutdown already in progress'));
+        held.sendBody();
+
+        await expect(held.status).resolves.toBe(201);
+        await expect(npm.exited).resolves.toBe(0);
+        expect(processExists(servicePid)).toBe(false);
+        expect(npm.groupAlive()).toBe(false);
+      } finally {
+        await npm.kill();
+      }
+    });
+  });
+
   describe('configuration errors', () => {
+    const badSecret = 'leaky-secret-value-31-characters';
     it.each<[string, Record<string, string | undefined>, string]>([
       ['PORT=abc', { PORT: 'abc' }, 'PORT'],
       [
@@ -165,16 +289,32 @@ describe('The built server process (e2e)', () => {
         { NODE_ENV: 'production', JWT_SECRET: undefined },
         'JWT_SECRET',
       ],
-    ])('should refuse to start with %s, naming the variable', async (_name, env, variable) => {
-      const server = spawnServer(env);
-      try {
-        const code = await server.exited;
-        expect(code).not.toBe(0);
-        expect(server.output()).toMatch(new RegExp(`\\b${variable}\\b`));
-        expect(server.output()).toMatch(/Invalid configuration/);
-      } finally {
-        await server.stop();
-      }
-    });
+      ['a JWT_SECRET that is too short', { JWT_SECRET: badSecret.slice(0, 31) }, 'JWT_SECRET'],
+    ])(
+      'should refuse to start with %s, naming the variable in JSON log lines',
+      async (_name, env, variable) => {
+        const server = spawnServer(env);
+        try {
+          const code = await server.exited;
+          expect(code).not.toBe(0);
+          const output = server.output();
+          expect(output).toMatch(new RegExp(`\\b${variable}\\b`));
+          expect(output).toMatch(/Invalid configuration/);
+          // The value of a secret is never printed, only its name and the rule it breaks.
+          expect(output).not.toContain(badSecret.slice(0, 12));
+          const lines = output.split('\n').filter((line) => line.trim() !== '');
+          expect(lines.length).toBeGreaterThanOrEqual(1);
+          for (const line of lines) {
+            expect(JSON.parse(line)).toMatchObject({
+              level: expect.any(Number),
+              time: expect.any(Number),
+              msg: expect.any(String),
+            });
+          }
+        } finally {
+          await server.stop();
+        }
+      },
+    );
   });
 });

@@ -148,10 +148,7 @@ describe('Projects (e2e)', () => {
         member_count: 1,
         archived_at: null,
       });
-      const read = await t.http
-        .get(res.headers.location)
-        .set(owner.auth)
-        .expect(200);
+      const read = await t.http.get(res.headers.location).set(owner.auth).expect(200);
       expect(read.body).toEqual(res.body);
     });
 
@@ -341,7 +338,10 @@ describe('Projects (e2e)', () => {
       await t.http.delete(path).set(team.stranger.auth).expect(404);
       await t.http.delete(path).set(team.owner.auth).expect(204);
 
-      expect(await access.cachedAccess(team.project.id, team.viewer.id)).toEqual({ live: false, role: null });
+      expect(await access.cachedAccess(team.project.id, team.viewer.id)).toEqual({
+        live: false,
+        role: null,
+      });
       for (const who of [team.owner, team.admin, team.editor, team.viewer]) {
         await t.http.get(path).set(who.auth).expect(404);
         await t.http.get(membersPath(team.project.id)).set(who.auth).expect(404);

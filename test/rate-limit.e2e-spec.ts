@@ -1,4 +1,7 @@
+import type Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
+import type { Test } from 'supertest';
+import { REDIS_CLIENT } from '../src/redis/redis.constants';
 import { startTestApp, TestApp } from './helpers/app';
 import { errorBody, newUser, signUp } from './helpers/factories';
 
@@ -71,6 +74,109 @@ describe('Rate limits (e2e)', () => {
       }
       const metrics = await a.http.get('/metrics').expect(200);
       expect(metrics.text).toMatch(/rate_limit_rejections_total\{limit="ip"\} [1-9]/);
+    });
+  });
+
+  describe('for requests no route handler sees', () => {
+    const IP_LIMIT = 3;
+    let app: TestApp;
+    let user: Awaited<ReturnType<typeof signUp>>;
+
+    beforeAll(async () => {
+      app = await startTestApp({
+        RATE_LIMIT_IP_PER_MINUTE: String(IP_LIMIT),
+        RATE_LIMIT_PER_MINUTE: '1000',
+        REDIS_KEY_PREFIX: isolatedPrefix(),
+      });
+      user = await signUp(app.http);
+    });
+
+    afterAll(async () => {
+      await app.close();
+    });
+
+    /** Starts every test with a fresh per-IP window (all requests come from 127.0.0.1). */
+    beforeEach(async () => {
+      const redis = app.app.get<Redis>(REDIS_CLIENT);
+      await redis.del('rl:ip:ip:127.0.0.1', 'rl:ip:ip:::ffff:127.0.0.1', 'rl:ip:ip:::1');
+    });
+
+    /** Sends `request` past the limit; checks the headers and the 429 body on the way. */
+    async function exhaust(request: () => Test, status: number): Promise<number[]> {
+      const statuses: number[] = [];
+      for (let i = 0; i < IP_LIMIT + 2; i += 1) {
+        const res = await request();
+        statuses.push(res.status);
+        expect(res.headers['x-request-id']).toBeDefined();
+        expect(res.headers['x-ratelimit-limit']).toBe(String(IP_LIMIT));
+        expect(Number(res.headers['x-ratelimit-reset'])).toBeGreaterThan(0);
+        if (res.status === status) {
+          expect(Number(res.headers['x-ratelimit-remaining'])).toBe(IP_LIMIT - i - 1);
+        } else {
+          expect(res.body).toEqual(errorBody('RATE_LIMITED'));
+          expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+        }
+      }
+      return statuses;
+    }
+
+    it('should count tokens the JWT guard rejects, then answer 429', async () => {
+      const statuses = await exhaust(
+        () =>
+          app.http
+            .get('/api/v1/users/me')
+            .set('Authorization', `Bearer guess-${randomBytes(4).toString('hex')}`),
+        401,
+      );
+      expect(statuses).toEqual([401, 401, 401, 429, 429]);
+      // A signed-in caller has a limit of its own, unaffected.
+      await app.http.get('/api/v1/users/me').set(user.auth).expect(200);
+      const metrics = await app.http.get('/metrics').expect(200);
+      expect(metrics.text).toMatch(/rate_limit_rejections_total\{limit="ip"\} [1-9]/);
+    });
+
+    it('should count requests without any token on protected routes', async () => {
+      expect(await exhaust(() => app.http.get('/api/v1/tasks'), 401)).toEqual([
+        401, 401, 401, 429, 429,
+      ]);
+    });
+
+    it('should count unknown routes, then answer 429', async () => {
+      const statuses = await exhaust(
+        () => app.http.get(`/api/v1/scan-${randomBytes(4).toString('hex')}`),
+        404,
+      );
+      expect(statuses).toEqual([404, 404, 404, 429, 429]);
+      await app.http.post('/wp-login.php').send({}).expect(429);
+    });
+
+    it('should count the OpenAPI document and the Swagger UI, then answer 429', async () => {
+      const statuses = await exhaust(() => app.http.get('/docs-json'), 200);
+      expect(statuses).toEqual([200, 200, 200, 429, 429]);
+      await app.http.get('/docs').expect(429);
+    });
+
+    it('should share one per-IP window between 401s, 404s, the docs and public routes', async () => {
+      await app.http.get('/api/v1/users/me').expect(401);
+      await app.http.get('/api/v1/nowhere').expect(404);
+      await app.http.get('/docs-json').expect(200);
+      const refused = await app.http
+        .post('/api/v1/auth/logout')
+        .send({ refresh_token: 'not-a-token' })
+        .expect(429);
+      expect(refused.body).toEqual(errorBody('RATE_LIMITED'));
+    });
+
+    it('should leave health and metrics unlimited, and signed-in callers unaffected', async () => {
+      for (let i = 0; i < IP_LIMIT + 1; i += 1)
+        await app.http.get('/api/v1/nowhere').expect(i < IP_LIMIT ? 404 : 429);
+      for (let i = 0; i < IP_LIMIT + 2; i += 1) {
+        const live = await app.http.get('/health/live').expect(200);
+        expect(live.headers['x-ratelimit-limit']).toBeUndefined();
+        await app.http.get('/health/ready').expect(200);
+        await app.http.get('/metrics').expect(200);
+      }
+      await app.http.get('/api/v1/users/me').set(user.auth).expect(200);
     });
   });
 

@@ -1,11 +1,12 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Browser, chromium, Locator, Page } from 'playwright-core';
+import { chromiumPath } from '../scripts/ensure-browser';
 import { startTestApp, TestApp } from './helpers/app';
 import { signUp } from './helpers/factories';
 
-/** Debian's Chromium (installed by .ci/run); the test never downloads a browser. */
-const CHROMIUM = '/usr/bin/chromium';
+/** Debian's Chromium (`npm test` installs it when missing) or CHROMIUM_PATH; never downloaded. */
+const CHROMIUM = chromiumPath();
 export const SCREENSHOT = join(__dirname, '..', 'test-artifacts', 'swagger-ui.png');
 
 /**
@@ -21,7 +22,9 @@ describe('Swagger UI in a browser (e2e)', () => {
   const cspViolations: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium`);
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(`${CHROMIUM} is missing: run npm test (its pretest step installs it)`);
+    }
     t = await startTestApp();
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     baseUrl = await t.app.getUrl();
@@ -80,13 +83,13 @@ describe('Swagger UI in a browser (e2e)', () => {
 
     const title = `完成项目文档 ${Date.now()}`;
     const created = await runOperation(
-      page.locator('#operations-tasks-TasksController_create'),
+      page.locator('#operations-tasks-createTask'),
       JSON.stringify({ title, description: '编写项目的技术文档', priority: 'high' }),
     );
     expect(created.status).toBe('201');
     expect(created.text).toContain(title);
 
-    const listed = await runOperation(page.locator('#operations-tasks-TasksController_list'));
+    const listed = await runOperation(page.locator('#operations-tasks-listTasks'));
     expect(listed.status).toBe('200');
     expect(listed.text).toContain(title);
 

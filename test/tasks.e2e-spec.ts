@@ -102,6 +102,8 @@ describe('Tasks (e2e)', () => {
       [{ title: 'x'.repeat(201) }, 'title'],
       [{ title: 'a', description: 'd'.repeat(10_001) }, 'description'],
       [{ title: 'a', description: null }, 'description'],
+      [{ title: 'lone \uD800 surrogate' }, 'title'],
+      [{ title: 'a', description: 'lone \uDC00 surrogate' }, 'description'],
       [{ title: 'a', priority: 'urgent' }, 'priority'],
       [{ title: 'a', status: 'done' }, 'status'],
       [{ title: 'a', due_date: '2026-02-30T00:00:00Z' }, 'due_date'],
@@ -126,6 +128,15 @@ describe('Tasks (e2e)', () => {
       });
       expect(task.title).toHaveLength(200);
       expect(task.description).toHaveLength(10_000);
+    });
+
+    it('should store text exactly as sent: surrogate pairs, U+FFFD itself, tabs and new lines', async () => {
+      const title = 'emoji 😀 and \uFFFD';
+      const description = 'tab\tnew line\n end';
+      const task = await createTask(t.http, owner, { title, description });
+      expect(task).toMatchObject({ title, description });
+      const read = await t.http.get(`${TASKS}/${task.id}`).set(owner.auth).expect(200);
+      expect(read.body).toMatchObject({ title, description });
     });
 
     it('should answer 400 naming assignee_id for a user that does not exist', async () => {
@@ -302,6 +313,8 @@ describe('Tasks (e2e)', () => {
       [{ status: null }, 'status'],
       [{ priority: 'urgent' }, 'priority'],
       [{ description: 5 }, 'description'],
+      [{ title: 'x\uD83D' }, 'title'],
+      [{ description: '\uDFFFx' }, 'description'],
       [{ due_date: 'tomorrow' }, 'due_date'],
       [{ assignee_id: -3 }, 'assignee_id'],
       [{ user_id: 2 }, 'user_id'],

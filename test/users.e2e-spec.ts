@@ -14,6 +14,13 @@ function secret(): string {
   return value;
 }
 
+/**
+ * Signs with the app's default issuer and audience (JWT_ISSUER, JWT_AUDIENCE), so that each
+ * hand-made token below is refused for the one reason its case names.
+ */
+const sign = (payload: object, key: string, options: jwt.SignOptions): string =>
+  jwt.sign(payload, key, { issuer: 'task-service', audience: 'task-api', ...options });
+
 const nowSec = (): number => Math.floor(Date.now() / 1000);
 const b64 = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
 
@@ -56,7 +63,7 @@ describe('Users and access tokens (e2e)', () => {
     });
 
     it('should accept a hand-signed HS256 token with sub, iat and exp (control case)', async () => {
-      const token = jwt.sign({ sub: String(alice.id) }, secret(), {
+      const token = sign({ sub: String(alice.id) }, secret(), {
         algorithm: 'HS256',
         expiresIn: 60,
       });
@@ -76,7 +83,7 @@ describe('Users and access tokens (e2e)', () => {
       [
         'an expired token',
         () =>
-          `Bearer ${jwt.sign(
+          `Bearer ${sign(
             { sub: String(alice.id), iat: nowSec() - 120, exp: nowSec() - 60 },
             secret(),
             { algorithm: 'HS256' },
@@ -93,7 +100,7 @@ describe('Users and access tokens (e2e)', () => {
       [
         'a token signed with another secret',
         () =>
-          `Bearer ${jwt.sign({ sub: String(alice.id) }, randomBytes(32).toString('hex'), {
+          `Bearer ${sign({ sub: String(alice.id) }, randomBytes(32).toString('hex'), {
             algorithm: 'HS256',
             expiresIn: 60,
           })}`,
@@ -103,6 +110,8 @@ describe('Users and access tokens (e2e)', () => {
         () =>
           `Bearer ${b64({ alg: 'none', typ: 'JWT' })}.${b64({
             sub: String(alice.id),
+            iss: 'task-service',
+            aud: 'task-api',
             iat: nowSec(),
             exp: nowSec() + 60,
           })}.`,
@@ -110,37 +119,35 @@ describe('Users and access tokens (e2e)', () => {
       [
         'an HS512 token signed with the right secret',
         () =>
-          `Bearer ${jwt.sign({ sub: String(alice.id) }, secret(), {
+          `Bearer ${sign({ sub: String(alice.id) }, secret(), {
             algorithm: 'HS512',
             expiresIn: 60,
           })}`,
       ],
       [
         'a token without exp',
-        () => `Bearer ${jwt.sign({ sub: String(alice.id) }, secret(), { algorithm: 'HS256' })}`,
+        () => `Bearer ${sign({ sub: String(alice.id) }, secret(), { algorithm: 'HS256' })}`,
       ],
       [
         'a token without iat',
         () =>
-          `Bearer ${jwt.sign({ sub: String(alice.id), exp: nowSec() + 60 }, secret(), {
+          `Bearer ${sign({ sub: String(alice.id), exp: nowSec() + 60 }, secret(), {
             algorithm: 'HS256',
             noTimestamp: true,
           })}`,
       ],
       [
         'a token with a non-numeric sub',
-        () =>
-          `Bearer ${jwt.sign({ sub: 'alice' }, secret(), { algorithm: 'HS256', expiresIn: 60 })}`,
+        () => `Bearer ${sign({ sub: 'alice' }, secret(), { algorithm: 'HS256', expiresIn: 60 })}`,
       ],
       [
         'a token with a numeric (not string) sub',
-        () =>
-          `Bearer ${jwt.sign({ sub: alice.id }, secret(), { algorithm: 'HS256', expiresIn: 60 })}`,
+        () => `Bearer ${sign({ sub: alice.id }, secret(), { algorithm: 'HS256', expiresIn: 60 })}`,
       ],
       [
         'a token of a user that does not exist',
         () =>
-          `Bearer ${jwt.sign({ sub: '4000000000' }, secret(), {
+          `Bearer ${sign({ sub: '4000000000' }, secret(), {
             algorithm: 'HS256',
             expiresIn: 60,
           })}`,

@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, IncomingHttpHeaders, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
 import { DataSource } from 'typeorm';
-import { verifyWebhookSignature } from '../src/webhooks/webhook-signature';
+import { verifyStandardWebhook, verifyWebhookSignature } from '../src/webhooks/webhook-signature';
 import { startTestApp, TestApp } from './helpers/app';
 import { errorBody, Session, signUp } from './helpers/factories';
 import { ensureBuilt, ROOT } from './helpers/server';
@@ -33,6 +33,8 @@ const PRIVATE_OK = { ...BASE_ENV, WEBHOOK_ALLOW_PRIVATE: 'true' };
 interface Received {
   headers: IncomingHttpHeaders;
   body: string;
+  /** Date.now() when the request ended. */
+  receivedAt: number;
 }
 
 type Responder = (request: Received, res: ServerResponse, index: number) => void;
@@ -47,7 +49,11 @@ class Receiver {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
-        const received = { headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+        const received = {
+          headers: req.headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+          receivedAt: Date.now(),
+        };
         this.requests.push(received);
         this.respond(received, res, this.requests.length - 1);
       });
@@ -250,7 +256,9 @@ describe('Webhooks (e2e)', () => {
     it('should sign deliveries and retry with the same delivery id and body', async () => {
       const receiver = await Receiver.start((_req, res, index) => {
         res.statusCode = index < 2 ? 500 : 200;
-        res.end();
+        // The first failure answers late, so the retry starts in a later second and must
+        // carry a later webhook-timestamp.
+        setTimeout(() => res.end(), index === 0 ? 1100 : 0);
       });
       try {
         const owner = await signUp(t.http);
@@ -280,7 +288,39 @@ describe('Webhooks (e2e)', () => {
           expect(verifyWebhookSignature('another-secret-123456', request.body, signature)).toBe(
             false,
           );
+          expect(signature).toBe(
+            `sha256=${createHmac('sha256', webhook.secret).update(request.body).digest('hex')}`,
+          );
+
+          // Standard Webhooks: the same id on every attempt, this attempt's time, signed with it.
+          expect(request.headers['webhook-id']).toBe(log.id);
+          const timestamp = request.headers['webhook-timestamp'] as string;
+          expect(timestamp).toMatch(/^\d{10}$/);
+          expect(Math.abs(request.receivedAt - Number(timestamp) * 1000)).toBeLessThan(5000);
+          const standard = {
+            id: log.id,
+            timestamp,
+            signature: request.headers['webhook-signature'] as string,
+          };
+          const mac = createHmac('sha256', webhook.secret)
+            .update(`${log.id}.${timestamp}.${request.body}`)
+            .digest('base64');
+          expect(standard.signature).toBe(`v1,${mac}`);
+          expect(
+            verifyStandardWebhook(webhook.secret, request.body, standard, request.receivedAt),
+          ).toBe(true);
+          // The same request replayed more than 5 minutes later is refused.
+          const replayedAt = request.receivedAt + 5 * 60_000 + 2000;
+          expect(verifyStandardWebhook(webhook.secret, request.body, standard, replayedAt)).toBe(
+            false,
+          );
         }
+        const timestamps = receiver.requests.map((r) => Number(r.headers['webhook-timestamp']));
+        expect(timestamps[1]).toBeGreaterThan(timestamps[0]);
+        expect(timestamps[2]).toBeGreaterThanOrEqual(timestamps[1]);
+        expect(receiver.requests[1].headers['webhook-signature']).not.toBe(
+          first.headers['webhook-signature'],
+        );
         const payload = JSON.parse(first.body) as {
           id: string;
           event: string;

@@ -1,12 +1,6 @@
 import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
-import {
-  ApiCreatedResponse,
-  ApiNoContentResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
-import { ApiErrorResponses } from '../common/decorators/api-error-responses.decorator';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Endpoint } from '../common/decorators/endpoint.decorator';
 import { Public } from '../common/decorators/public.decorator';
 import { AuthRateLimit } from '../rate-limit/rate-limit.decorators';
 import { AuthService } from './auth.service';
@@ -26,9 +20,12 @@ export class AuthController {
 
   @Post('register')
   @AuthRateLimit()
-  @ApiOperation({ summary: 'Create an account' })
+  @Endpoint({
+    operationId: 'register',
+    summary: 'Create an account',
+    errors: [400, [409, 'email is already registered'], 413, 415, 429],
+  })
   @ApiCreatedResponse({ type: RegisterResponseDto })
-  @ApiErrorResponses(400, 409, 413, 415, 429)
   async register(@Body() dto: RegisterDto): Promise<RegisterResponseDto> {
     return { message: 'User registered successfully', user: await this.auth.register(dto) };
   }
@@ -36,13 +33,14 @@ export class AuthController {
   @Post('login')
   @AuthRateLimit()
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({
+  @Endpoint({
+    operationId: 'login',
     summary: 'Sign in',
     description:
       'An unknown email and a wrong password get the same 401 `invalid credentials`, in about the same time.',
+    errors: [400, [401, 'invalid credentials'], 413, 415, 429],
   })
   @ApiOkResponse({ type: SessionResponseDto })
-  @ApiErrorResponses(400, 401, 413, 415, 429)
   login(@Body() dto: LoginDto): Promise<SessionResponseDto> {
     return this.auth.login(dto);
   }
@@ -50,22 +48,26 @@ export class AuthController {
   @Post('refresh')
   @AuthRateLimit()
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({
+  @Endpoint({
+    operationId: 'refreshSession',
     summary: 'Exchange a refresh token for a new pair',
     description:
       'Each refresh token works once. Presenting a retired one again answers 401 and revokes its whole family (the newest token included); of concurrent refreshes of one token exactly one succeeds.',
+    errors: [400, [401, 'invalid or expired refresh token'], 413, 415, 429],
   })
   @ApiOkResponse({ type: SessionResponseDto })
-  @ApiErrorResponses(400, 401, 413, 415, 429)
   refresh(@Body() dto: RefreshTokenDto): Promise<SessionResponseDto> {
     return this.auth.refresh(dto.refresh_token);
   }
 
   @Post('logout')
   @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiOperation({ summary: 'Revoke the session family of a refresh token' })
+  @Endpoint({
+    operationId: 'logout',
+    summary: 'Revoke the session family of a refresh token',
+    errors: [400, [401, 'invalid or expired refresh token'], 413, 415, 429],
+  })
   @ApiNoContentResponse({ description: 'The family is revoked' })
-  @ApiErrorResponses(400, 401, 413, 415, 429)
   async logout(@Body() dto: RefreshTokenDto): Promise<void> {
     await this.auth.logout(dto.refresh_token);
   }

@@ -7,7 +7,7 @@ import { ProjectsModule } from '../projects/projects.module';
 import { UsersModule } from '../users/users.module';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
-import { JWT_ALGORITHM, jwtKey } from './jwt-claims';
+import { jwtKey, jwtSignOptions, jwtVerifyOptions } from './jwt-claims';
 import { JwtStrategy } from './jwt.strategy';
 import { RefreshToken } from './refresh-token.entity';
 import { RefreshTokensRepository } from './refresh-tokens.repository';
@@ -22,8 +22,8 @@ import { RefreshTokensRepository } from './refresh-tokens.repository';
       inject: [appConfig.KEY],
       useFactory: (config: AppConfigType) => ({
         secret: jwtKey(config.jwt.secret),
-        signOptions: { algorithm: JWT_ALGORITHM, expiresIn: config.jwt.expiresInSec },
-        verifyOptions: { algorithms: [JWT_ALGORITHM] },
+        signOptions: jwtSignOptions(config.jwt),
+        verifyOptions: jwtVerifyOptions(config.jwt),
       }),
     }),
   ],

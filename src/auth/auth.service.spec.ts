@@ -167,6 +167,33 @@ describe(AuthService.name, () => {
       expect(compare.mock.calls[0][1]).not.toBe(stored);
     });
 
+    it.each([
+      ['a single NUL', '\u0000'],
+      ['three NULs', '\u0000\u0000\u0000'],
+      ['a lone surrogate', '\uD800\uD800\uD800'],
+    ])(
+      'should refuse %s without comparing it with the real hash, which bcrypt would match',
+      async (_name, password) => {
+        // Registered before control characters were refused. bcrypt cycles through the key, so
+        // every all-NUL key makes one schedule, and it reads a lone surrogate as U+FFFD: each
+        // login below matches this hash.
+        const registered = password.startsWith('\u0000') ? '\u0000'.repeat(8) : '\uFFFD'.repeat(3);
+        const stored = await bcrypt.hash(registered, 4);
+        await expect(bcrypt.compare(password, stored)).resolves.toBe(true);
+        const { service, refreshTokens } = setup({ user: userWith(stored) });
+        await service.onModuleInit();
+        compare.mockClear();
+
+        await expect(
+          service.login({ email: 'alice@example.com', password }),
+        ).rejects.toBeInstanceOf(InvalidCredentialsError);
+        // Still one compare (same cost), but never against the real hash.
+        expect(compare).toHaveBeenCalledTimes(1);
+        expect(compare.mock.calls[0][1]).not.toBe(stored);
+        expect(refreshTokens.insert).not.toHaveBeenCalled();
+      },
+    );
+
     it('should start a session whose refresh token is stored only as its hash', async () => {
       const stored = await bcrypt.hash('the-right-password', 4);
       const { service, inserted, jwt } = setup({ user: userWith(stored) });

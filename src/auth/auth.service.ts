@@ -7,6 +7,7 @@ import { availableParallelism } from 'node:os';
 import { DataSource } from 'typeorm';
 import { InvalidCredentialsError, InvalidRefreshTokenError } from '../common/errors/domain-errors';
 import { Semaphore } from '../common/process/semaphore';
+import { isAcceptablePassword } from '../common/validators/text.validator';
 import { AppConfigType, InjectAppConfig } from '../config/app-config';
 import { ProjectsService } from '../projects/projects.service';
 import { toUserResponse, UserResponseDto } from '../users/dto/user-response.dto';
@@ -75,11 +76,17 @@ export class AuthService implements OnModuleInit {
 
   async login(dto: LoginDto): Promise<SessionResponseDto> {
     const user = await this.users.findWithPasswordByEmail(dto.email);
-    const tooLong = Buffer.byteLength(dto.password, 'utf8') > MAX_PASSWORD_BYTES;
+    // A password registration would refuse can never be right, and bcrypt must not see it next
+    // to the real hash: it ignores bytes past 72, makes one key of every all-NUL password (so
+    // `"\u0000"` would match a hash of `"\u0000" × 8`) and reads a lone surrogate as U+FFFD. Such a login is a wrong
+    // password (401, same answer and cost), not a 400 that would describe the password rules.
+    const impossible =
+      Buffer.byteLength(dto.password, 'utf8') > MAX_PASSWORD_BYTES ||
+      !isAcceptablePassword(dto.password);
     // Always one bcrypt compare, whether or not the email exists, so timing reveals nothing.
-    const hash = user && !tooLong ? user.passwordHash : this.dummyHash;
+    const hash = user && !impossible ? user.passwordHash : this.dummyHash;
     const matches = await bcryptSlots.run(() => bcrypt.compare(dto.password, hash));
-    if (!user || tooLong || !matches) throw new InvalidCredentialsError();
+    if (!user || impossible || !matches) throw new InvalidCredentialsError();
     return this.startSession(user, randomUUID());
   }
 

@@ -1,4 +1,6 @@
-import { authUserFromClaims } from './jwt-claims';
+import * as jwt from 'jsonwebtoken';
+import { loadConfig } from '../config/env';
+import { authUserFromClaims, jwtKey, jwtSignOptions, jwtVerifyOptions } from './jwt-claims';
 import { hashRefreshToken, newRefreshToken } from './token-hash';
 
 describe(authUserFromClaims.name, () => {
@@ -36,5 +38,42 @@ describe('refresh token hashing', () => {
     expect(hashRefreshToken('abc')).toBe(
       'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
     );
+  });
+});
+
+describe('access token issuer and audience', () => {
+  const secret = 'unit-test-secret-that-is-at-least-32-chars';
+  const key = jwtKey(secret);
+  const here = loadConfig({ JWT_SECRET: secret }).jwt;
+  const verify = (token: string): unknown => jwt.verify(token, key, jwtVerifyOptions(here));
+  /** Signed with the right secret and algorithm, claims chosen by the test. */
+  const signed = (options: jwt.SignOptions): string =>
+    jwt.sign({ sub: '7' }, secret, { algorithm: 'HS256', expiresIn: 60, ...options });
+
+  it('should sign iss and aud from the configuration (defaults task-service, task-api)', () => {
+    const token = jwt.sign({ sub: '7' }, key, jwtSignOptions(here));
+    expect(jwt.decode(token)).toMatchObject({
+      sub: '7',
+      iss: 'task-service',
+      aud: 'task-api',
+      exp: expect.any(Number),
+    });
+    expect(verify(token)).toMatchObject({ sub: '7' });
+  });
+
+  it.each([
+    ['another issuer', { issuer: 'other-service', audience: 'task-api' }],
+    ['another audience', { issuer: 'task-service', audience: 'other-api' }],
+    ['no issuer', { audience: 'task-api' }],
+    ['no audience', { issuer: 'task-service' }],
+    ['neither', {}],
+  ])('should refuse a correctly signed token with %s', (_name, options) => {
+    expect(() => verify(signed(options))).toThrow(jwt.JsonWebTokenError);
+  });
+
+  it("should refuse another deployment's token even when both share the secret", () => {
+    const there = loadConfig({ JWT_SECRET: secret, JWT_AUDIENCE: 'task-api-eu' }).jwt;
+    const theirs = jwt.sign({ sub: '7' }, key, jwtSignOptions(there));
+    expect(() => verify(theirs)).toThrow(/jwt audience invalid/);
   });
 });

@@ -1,5 +1,6 @@
 import { createSecretKey, KeyObject } from 'node:crypto';
 import type { AuthUser } from '../common/decorators/current-user.decorator';
+import type { AppConfig } from '../config/env';
 
 /** The only algorithm accepted and produced; pinned so that no other HMAC or `none` passes. */
 export const JWT_ALGORITHM = 'HS256' as const;
@@ -11,6 +12,37 @@ export const JWT_ALGORITHM = 'HS256' as const;
  */
 export function jwtKey(secret: string): KeyObject {
   return createSecretKey(Buffer.from(secret, 'utf8'));
+}
+
+type JwtConfig = Pick<AppConfig['jwt'], 'issuer' | 'audience'>;
+
+/**
+ * What every access-token check verifies besides the signature and `exp`: the pinned algorithm,
+ * and `iss` and `aud`, so that deployments sharing a secret never accept each other's tokens
+ * (jsonwebtoken refuses a token whose claim is missing or different). Shared by the passport
+ * strategy, JwtModule and the benchmark's floor server, so all check the same things.
+ */
+export function jwtVerifyOptions(jwt: JwtConfig): {
+  algorithms: [typeof JWT_ALGORITHM];
+  issuer: string;
+  audience: string;
+} {
+  return { algorithms: [JWT_ALGORITHM], issuer: jwt.issuer, audience: jwt.audience };
+}
+
+/** Options of every access token signed: the claims `jwtVerifyOptions` checks. */
+export function jwtSignOptions(jwt: JwtConfig & { expiresInSec: number }): {
+  algorithm: typeof JWT_ALGORITHM;
+  expiresIn: number;
+  issuer: string;
+  audience: string;
+} {
+  return {
+    algorithm: JWT_ALGORITHM,
+    expiresIn: jwt.expiresInSec,
+    issuer: jwt.issuer,
+    audience: jwt.audience,
+  };
 }
 
 export interface AccessTokenClaims {

@@ -4,7 +4,7 @@ import { ExtractJwt, Strategy } from 'passport-jwt';
 import { AuthUser } from '../common/decorators/current-user.decorator';
 import { UnauthorizedError } from '../common/errors/domain-errors';
 import { AppConfigType, InjectAppConfig } from '../config/app-config';
-import { AccessTokenClaims, authUserFromClaims, JWT_ALGORITHM, jwtKey } from './jwt-claims';
+import { AccessTokenClaims, authUserFromClaims, jwtKey, jwtVerifyOptions } from './jwt-claims';
 
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
@@ -14,7 +14,8 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       // passport-jwt passes the key to jsonwebtoken.verify, which takes a KeyObject (see jwtKey);
       // its typings only list string | Buffer.
       secretOrKey: jwtKey(config.jwt.secret) as unknown as Buffer,
-      algorithms: [JWT_ALGORITHM],
+      // passport-jwt hands algorithms, issuer and audience to jsonwebtoken.verify.
+      ...jwtVerifyOptions(config.jwt),
       ignoreExpiration: false,
     });
   }

@@ -1,4 +1,4 @@
-import { ConfigValidationError, loadConfig, parseDurationMs } from './env';
+import { ConfigValidationError, isSecretVariable, loadConfig, parseDurationMs } from './env';
 
 const SECRET = 's'.repeat(32);
 
@@ -149,6 +149,32 @@ describe(loadConfig.name, () => {
     expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: SECRET }).jwt.secret).toBe(SECRET);
   });
 
+  it('should default the token issuer and audience, read them, and refuse blanks inside', () => {
+    expect(loadConfig({}).jwt).toMatchObject({ issuer: 'task-service', audience: 'task-api' });
+    expect(
+      loadConfig({ JWT_ISSUER: 'https://auth.example.com', JWT_AUDIENCE: 'tasks-eu' }).jwt,
+    ).toMatchObject({ issuer: 'https://auth.example.com', audience: 'tasks-eu' });
+    expect(() => loadConfig({ JWT_ISSUER: 'task service', JWT_AUDIENCE: 'a'.repeat(256) })).toThrow(
+      /JWT_ISSUER must be 1-255 printable ASCII.*JWT_AUDIENCE must be 1-255 printable ASCII/,
+    );
+  });
+
+  it('should name a bad secret and its rule without ever echoing its value', () => {
+    const leaked = 'do-not-print-me-0123456789abcde';
+    let error: unknown;
+    try {
+      loadConfig({ JWT_SECRET: leaked, PORT: 'abc' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigValidationError);
+    const { message, problems } = error as ConfigValidationError;
+    expect(problems).toContain('JWT_SECRET must be at least 32 characters long');
+    for (const text of [message, ...problems]) expect(text).not.toContain(leaked.slice(0, 8));
+    // A value that is not a secret is still shown, so a typo is easy to spot.
+    expect(problems).toContain('PORT must be an integer from 0 to 65535 (got "abc")');
+  });
+
   it('should make a different random secret per call outside production', () => {
     const a = loadConfig({ NODE_ENV: 'development' }).jwt;
     const b = loadConfig({ NODE_ENV: 'test' }).jwt;
@@ -167,6 +193,22 @@ describe(loadConfig.name, () => {
   it('should accept CORS_ORIGINS=* as any origin', () => {
     expect(loadConfig({ CORS_ORIGINS: '*' }).http.corsOrigins).toBe(true);
   });
+});
+
+describe(isSecretVariable.name, () => {
+  it.each([
+    'JWT_SECRET',
+    'DB_PASSWORD',
+    'REDIS_PASSWORD',
+    'OIDC_CLIENT_SECRET',
+    'API_TOKEN',
+    'S3_SECRET_ACCESS_KEY',
+  ])('should treat %s as a secret', (name) => expect(isSecretVariable(name)).toBe(true));
+
+  it.each(['PORT', 'DB_USER', 'REDIS_KEY_PREFIX', 'JWT_EXPIRES_IN', 'SECRETARY'])(
+    'should not treat %s as a secret',
+    (name) => expect(isSecretVariable(name)).toBe(false),
+  );
 });
 
 describe(parseDurationMs.name, () => {

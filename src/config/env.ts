@@ -21,6 +21,10 @@ export interface AppConfig {
     secretGenerated: boolean;
     expiresInSec: number;
     refreshExpiresInSec: number;
+    /** `iss` of every access token, checked on every request (JWT_ISSUER). */
+    issuer: string;
+    /** `aud` of every access token, checked on every request (JWT_AUDIENCE). */
+    audience: string;
   };
   rateLimit: { perMinute: number; ipPerMinute: number; authPerMinute: number };
   jobs: {
@@ -45,6 +49,14 @@ export class ConfigValidationError extends Error {
 }
 
 type Env = Record<string, string | undefined>;
+
+/**
+ * Variables that hold secrets: `JWT_SECRET`, `DB_PASSWORD`, `REDIS_PASSWORD` and any future
+ * `*_SECRET`, `*_PASSWORD`, `*_TOKEN` or `*_KEY`.
+ */
+export function isSecretVariable(name: string): boolean {
+  return /(?:^|_)(?:SECRET|PASSWORD|TOKEN|KEY)$/.test(name.toUpperCase());
+}
 
 const DURATION_UNITS_MS: Record<string, number> = {
   ms: 1,
@@ -74,7 +86,9 @@ export function loadConfig(env: Env): AppConfig {
     return value === undefined || value.trim() === '' ? undefined : value.trim();
   };
   const fail = <T>(name: string, expected: string, fallback: T): T => {
-    problems.push(`${name} must be ${expected} (got "${env[name]}")`);
+    // A secret's value never reaches a message (messages end up in logs): its name and rule do.
+    const got = isSecretVariable(name) ? '' : ` (got "${env[name]}")`;
+    problems.push(`${name} must be ${expected}${got}`);
     return fallback;
   };
   const int = (name: string, fallback: number, min: number, max: number): number => {
@@ -96,6 +110,15 @@ export function loadConfig(env: Env): AppConfig {
   const duration = (name: string, fallback: string): number => {
     const ms = parseDurationMs(raw(name) ?? fallback);
     return ms ?? fail(name, 'a duration such as 900, 15m, 1h or 7d', parseDurationMs(fallback)!);
+  };
+  // Compared byte for byte with a token's claim; whitespace or control characters would only
+  // make a copy-paste mismatch between deployments that should agree.
+  const claim = (name: string, fallback: string): string => {
+    const value = raw(name);
+    if (value === undefined) return fallback;
+    return /^[\x21-\x7e]{1,255}$/.test(value)
+      ? value
+      : fail(name, '1-255 printable ASCII characters without spaces', fallback);
   };
   const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
     const value = raw(name);
@@ -184,6 +207,8 @@ export function loadConfig(env: Env): AppConfig {
       secretGenerated,
       expiresInSec: Math.floor(duration('JWT_EXPIRES_IN', '15m') / 1000),
       refreshExpiresInSec: Math.floor(duration('JWT_REFRESH_EXPIRES_IN', '7d') / 1000),
+      issuer: claim('JWT_ISSUER', 'task-service'),
+      audience: claim('JWT_AUDIENCE', 'task-api'),
     },
     rateLimit: {
       perMinute: int('RATE_LIMIT_PER_MINUTE', 60, 1, 1_000_000),

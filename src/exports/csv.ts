@@ -1,25 +1,30 @@
+import { Options, stringify } from 'csv-stringify/sync';
 import type { TaskResponseDto } from '../tasks/dto/task-response.dto';
 
 /**
- * RFC 4180 CSV: CRLF line ends; a field holding a quote, comma, CR or LF is quoted with inner
- * quotes doubled; null is an empty field. The file starts with a UTF-8 byte order mark so that
+ * RFC 4180 CSV written by csv-stringify one record at a time (so an export streams in keyset
+ * batches): CRLF line ends; a field holding a quote, comma, CR or LF is quoted with inner quotes
+ * doubled; null is an empty field. The file starts with a UTF-8 byte order mark so that
  * spreadsheet programs (Excel above all) read the UTF-8 text, Chinese included, as UTF-8 rather
  * than in the machine's legacy code page; RFC 4180 readers that do not expect it see it only
  * in front of the first header name.
+ *
+ * A text cell starting with `=`, `+`, `-`, `@`, tab or CR (or the full-width `＝＋－＠`, which
+ * Apple Numbers reads as formulas too) is prefixed with `'`, so a spreadsheet shows it as text
+ * instead of running it (OWASP CSV injection guidance; numbers are left alone).
  */
-export const CSV_BOM = '\uFEFF';
-export const CSV_LINE_END = '\r\n';
+const CSV_OPTIONS: Options = {
+  eof: true,
+  record_delimiter: 'windows',
+  // Once record_delimiter is set, csv-stringify quotes a lone CR or LF only when told to.
+  quote_record_delimiter: true,
+  escape_formulas: true,
+};
 
 export type CsvValue = string | number | null | undefined;
 
-export function csvField(value: CsvValue): string {
-  if (value === null || value === undefined) return '';
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
 export function csvRow(values: readonly CsvValue[]): string {
-  return values.map(csvField).join(',') + CSV_LINE_END;
+  return stringify([values], CSV_OPTIONS);
 }
 
 /** The columns of a task export, in the order of the Task object in API.md. */
@@ -30,6 +35,7 @@ export const TASK_CSV_COLUMNS = [
   'status',
   'priority',
   'user_id',
+  'project_id',
   'assignee_id',
   'due_date',
   'completed_at',
@@ -39,7 +45,7 @@ export const TASK_CSV_COLUMNS = [
 
 /** The BOM and the header row. */
 export function taskCsvHeader(): string {
-  return CSV_BOM + csvRow(TASK_CSV_COLUMNS);
+  return stringify([TASK_CSV_COLUMNS], { ...CSV_OPTIONS, bom: true });
 }
 
 export function taskCsvRow(task: TaskResponseDto): string {

@@ -1,14 +1,7 @@
 import { Body, Controller, HttpCode, HttpStatus, Post, Res } from '@nestjs/common';
-import {
-  ApiAcceptedResponse,
-  ApiBearerAuth,
-  ApiBody,
-  ApiHeader,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { ApiErrorResponses } from '../common/decorators/api-error-responses.decorator';
+import { Endpoint } from '../common/decorators/endpoint.decorator';
 import { AuthUser, CurrentUser } from '../common/decorators/current-user.decorator';
 import {
   IDEMPOTENCY_KEY_HEADER,
@@ -26,18 +19,24 @@ export class ExportsController {
 
   @Post('export')
   @HttpCode(HttpStatus.ACCEPTED)
-  @ApiOperation({
+  @Endpoint({
+    operationId: 'exportTasks',
     summary: 'Export the tasks the caller owns or is assigned to, as CSV or JSON (background job)',
     description:
       'Queues an export job and answers 202 at once; follow the job at `Location` ' +
       '(`GET /jobs/{id}`) and download the file from `GET /jobs/{id}/result` once it has ' +
       'completed. The body takes `format` plus any filter of `GET /tasks` (same names and ' +
-      'rules; no paging: every match is exported, in the requested sort). Unknown fields ' +
+      'rules; no paging: every match is exported, in the requested sort). CSV is RFC 4180 ' +
+      'with a UTF-8 BOM; a text cell starting with `=`, `+`, `-`, `@`, tab or CR (or the ' +
+      "full-width `＝＋－＠`) is prefixed with `'` so that spreadsheets show it as text instead " +
+      'of running it as a formula (OWASP CSV injection); JSON keeps the text as stored. ' +
+      'Unknown fields ' +
       'answer 400. With an `Idempotency-Key` (kept 24 hours per user) a retry with the same ' +
       'body answers the original 202 and job id again (with `Idempotent-Replayed: true`) ' +
       'without queuing another job; the same key with another body answers 422; a retry ' +
       'while the first request is still running answers 409. While the job queue (Redis) is ' +
       'unavailable the answer is 503.',
+    errors: [400, 401, 409, 413, 415, 422, 429, 503],
   })
   @ApiHeader({
     name: IDEMPOTENCY_KEY_HEADER,
@@ -70,7 +69,6 @@ export class ExportsController {
       },
     },
   })
-  @ApiErrorResponses(400, 401, 409, 413, 415, 422, 429, 503)
   async create(
     @CurrentUser() caller: AuthUser,
     @Body() dto: CreateExportDto,

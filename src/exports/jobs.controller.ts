@@ -3,12 +3,11 @@ import {
   ApiBearerAuth,
   ApiExtraModels,
   ApiOkResponse,
-  ApiOperation,
   ApiParam,
   ApiTags,
   getSchemaPath,
 } from '@nestjs/swagger';
-import { ApiErrorResponses } from '../common/decorators/api-error-responses.decorator';
+import { Endpoint } from '../common/decorators/endpoint.decorator';
 import { AuthUser, CurrentUser } from '../common/decorators/current-user.decorator';
 import { TaskResponseDto } from '../tasks/dto/task-response.dto';
 import { JobResponseDto } from './dto/job-response.dto';
@@ -33,21 +32,23 @@ export class JobsController {
 
   @Get(':id')
   @JOB_ID_PARAM
-  @ApiOperation({
+  @Endpoint({
+    operationId: 'getJob',
     summary: "One of the caller's background jobs",
     description:
       "Only the caller's own jobs: another user's job and an unknown id both answer 404. " +
       'Finished jobs stay visible for 24 hours. `progress` goes from 0 to 100.',
+    errors: [401, [404, 'Job not found'], 429, 503],
   })
   @ApiOkResponse({ type: JobResponseDto })
-  @ApiErrorResponses(401, 404, 429, 503)
   get(@CurrentUser() caller: AuthUser, @Param('id') id: string): Promise<JobResponseDto> {
     return this.jobStatus.get(caller.id, id);
   }
 
   @Get(':id/result')
   @JOB_ID_PARAM
-  @ApiOperation({
+  @Endpoint({
+    operationId: 'getJobResult',
     summary: 'Download the file an export job produced',
     description:
       'The file is streamed as an attachment: CSV (RFC 4180: a UTF-8 byte order mark, a ' +
@@ -55,6 +56,13 @@ export class JobsController {
       'breaks quoted with inner quotes doubled, null as an empty field) or JSON (an array of ' +
       'Task objects). 409 while the job has not completed (waiting, delayed, active or ' +
       "failed); 404 for another user's job, an unknown id, or a result past its 24 hours.",
+    errors: [
+      401,
+      [404, 'Job not found'],
+      [409, 'The job has not completed yet (state: active)'],
+      429,
+      503,
+    ],
   })
   @ApiOkResponse({
     description: 'The exported file',
@@ -75,7 +83,6 @@ export class JobsController {
       'Content-Length': { description: 'Size of the file in bytes', schema: { type: 'integer' } },
     },
   })
-  @ApiErrorResponses(401, 404, 409, 429, 503)
   async result(@CurrentUser() caller: AuthUser, @Param('id') id: string): Promise<StreamableFile> {
     const file = await this.exports.download(caller.id, id);
     return new StreamableFile(file.stream, {

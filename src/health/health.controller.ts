@@ -1,12 +1,12 @@
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import {
   HealthCheck,
   HealthCheckResult,
   HealthCheckService,
   TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
-import { ApiErrorResponses } from '../common/decorators/api-error-responses.decorator';
+import { Endpoint } from '../common/decorators/endpoint.decorator';
 import { Public } from '../common/decorators/public.decorator';
 import { NoRateLimit } from '../rate-limit/rate-limit.decorators';
 import { ServiceUnavailableError } from '../common/errors/domain-errors';
@@ -14,7 +14,7 @@ import { RedisHealthIndicator } from './redis.health';
 
 const CHECK_TIMEOUT_MS = 1000;
 
-@ApiTags('health')
+@ApiTags('operations')
 @Public()
 @NoRateLimit()
 @Controller('health')
@@ -26,7 +26,7 @@ export class HealthController {
   ) {}
 
   @Get('live')
-  @ApiOperation({ summary: 'Liveness: 200 while the process runs' })
+  @Endpoint({ operationId: 'getLiveness', summary: 'Liveness: 200 while the process runs' })
   @ApiOkResponse({ schema: { example: { status: 'ok' } } })
   live(): { status: 'ok' } {
     return { status: 'ok' };
@@ -34,15 +34,16 @@ export class HealthController {
 
   @Get('ready')
   @HealthCheck({ swaggerDocumentation: false })
-  @ApiOperation({
+  @Endpoint({
+    operationId: 'getReadiness',
     summary: 'Readiness: 200 when MySQL and Redis answer, else 503 naming the failed one',
+    errors: [[503, 'Not ready: redis unavailable']],
   })
   @ApiOkResponse({
     schema: {
       example: { status: 'ok', info: { mysql: { status: 'up' }, redis: { status: 'up' } } },
     },
   })
-  @ApiErrorResponses()
   async ready(): Promise<HealthCheckResult> {
     try {
       return await this.health.check([

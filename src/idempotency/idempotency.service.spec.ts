@@ -12,6 +12,36 @@ describe('canonicalJson / requestHash', () => {
     );
   });
 
+  it('should hash exactly as the hand-written canonical JSON did, so stored keys stay valid', () => {
+    // Output of the implementation this library replaced, for keys stored before the upgrade.
+    const body = {
+      title: '完成 "doc"\n',
+      priority: 'high',
+      due_date: new Date('2026-02-01T00:00:00Z'),
+      nested: [{ z: 1, a: [null, undefined] }],
+      assignee_id: null,
+      description: undefined,
+      é: 1,
+      Z: 2,
+    };
+    expect(canonicalJson(body)).toBe(
+      '{"Z":2,"assignee_id":null,"due_date":"2026-02-01T00:00:00.000Z","nested":[{"a":[null,null],"z":1}],"priority":"high","title":"完成 \\"doc\\"\\n","é":1}',
+    );
+    expect(requestHash('POST /tasks', body)).toBe(
+      '49786d2a160c75755462fe7dd992de8b88e2c1638a1b756f036cc2877b7f58f3',
+    );
+  });
+
+  it('should hash a class instance (a validated DTO) like the plain object', () => {
+    class Dto {
+      title = 'a';
+      priority = 'high';
+    }
+    expect(requestHash('POST /tasks', new Dto())).toBe(
+      requestHash('POST /tasks', { priority: 'high', title: 'a' }),
+    );
+  });
+
   it('should differ between bodies and between operations', () => {
     const hash = requestHash('POST /tasks', { title: 'a' });
     expect(hash).toMatch(/^[0-9a-f]{64}$/);

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
+import { configure } from 'safe-stable-stringify';
 import { EntityManager } from 'typeorm';
 import { isDuplicateKeyError } from '../common/errors/database-errors';
 import { ConflictError, IdempotencyMismatchError } from '../common/errors/domain-errors';
@@ -55,17 +56,14 @@ export class IdempotencyKeyReusedError extends IdempotencyMismatchError {
   }
 }
 
-/** JSON with object keys sorted, so that `{a, b}` and `{b, a}` hash alike. */
+const stableStringify = configure({ deterministic: true, circularValue: Error });
+
+/**
+ * JSON with object keys sorted, so that `{a, b}` and `{b, a}` hash alike (safe-stable-stringify:
+ * `undefined` fields dropped, Dates as ISO strings, as JSON.stringify would).
+ */
 export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value instanceof Date) return JSON.stringify(value.toISOString());
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
+  return stableStringify(value) ?? 'null';
 }
 
 export function requestHash(operation: string, payload: unknown): string {

@@ -3,11 +3,10 @@ import {
   ApiBearerAuth,
   ApiNoContentResponse,
   ApiOkResponse,
-  ApiOperation,
   ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
-import { ApiErrorResponses } from '../common/decorators/api-error-responses.decorator';
+import { Endpoint } from '../common/decorators/endpoint.decorator';
 import { AuthUser, CurrentUser } from '../common/decorators/current-user.decorator';
 import { ParseIdPipe } from '../common/http/parse-id.pipe';
 import { ListNotificationsQuery } from './dto/list-notifications.query';
@@ -21,17 +20,18 @@ export class NotificationsController {
   constructor(private readonly notifications: NotificationsService) {}
 
   @Get()
-  @ApiOperation({
+  @Endpoint({
+    operationId: 'listNotifications',
     summary: "The caller's notifications, newest first",
     description:
       `The latest ${NOTIFICATIONS_LIST_LIMIT} notifications of the caller (\`unread=true\`: ` +
       'the latest unread ones). Being assigned a task by someone else notifies the assignee ' +
-      '(`assigned`); a task due within REMINDER_LEAD notifies its owner and assignee ' +
+      '(`assigned`); a task due within REMINDER_LEAD notifies its creator and assignee (those who can still see it) ' +
       '(`due_soon`); being added to a project notifies the new member (`project_added`, with ' +
       '`project_id` and no `task_id`). Each event notifies a user at most once.',
+    errors: [400, 401, 429, 503],
   })
   @ApiOkResponse({ type: NotificationResponseDto, isArray: true })
-  @ApiErrorResponses(400, 401, 429, 503)
   list(
     @CurrentUser() caller: AuthUser,
     @Query() query: ListNotificationsQuery,
@@ -46,14 +46,15 @@ export class NotificationsController {
     description: 'Notification id (positive integer)',
     schema: { type: 'integer', minimum: 1, maximum: 4294967295 },
   })
-  @ApiOperation({
+  @Endpoint({
+    operationId: 'markNotificationRead',
     summary: "Mark one of the caller's notifications read",
     description:
       'Idempotent: marking a read notification again answers 204 and keeps its first `read_at`. ' +
       "Another user's notification and an unknown id both answer 404.",
+    errors: [400, 401, [404, 'Notification not found'], 429, 503],
   })
   @ApiNoContentResponse({ description: 'Marked read (or it already was)' })
-  @ApiErrorResponses(400, 401, 404, 429, 503)
   async markRead(
     @CurrentUser() caller: AuthUser,
     @Param('id', ParseIdPipe) id: number,

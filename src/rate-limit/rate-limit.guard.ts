@@ -1,4 +1,4 @@
-import { ExecutionContext, HttpStatus, Injectable } from '@nestjs/common';
+import { ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import {
   InjectThrottlerOptions,
@@ -9,19 +9,10 @@ import {
   type ThrottlerStorage,
 } from '@nestjs/throttler';
 import type { FastifyReply } from 'fastify';
-import { DomainError } from '../common/errors/domain-errors';
 import { MetricsService } from '../metrics/metrics.service';
 import { NO_RATE_LIMIT_KEY } from './rate-limit.decorators';
+import { applyRateLimit } from './rate-limit.outcome';
 import type { RateLimitRecord } from './redis-throttler.storage';
-
-export class RateLimitedError extends DomainError {
-  readonly status = HttpStatus.TOO_MANY_REQUESTS;
-  readonly code = 'RATE_LIMITED';
-
-  constructor(retryAfterSeconds: number) {
-    super(`Rate limit exceeded; retry in ${retryAfterSeconds} s`);
-  }
-}
 
 /**
  * The global rate-limit guard. It runs after the JWT guard, so a signed-in caller is counted per
@@ -64,16 +55,7 @@ export class RateLimitGuard extends ThrottlerGuard {
       blockDuration,
       name,
     )) as RateLimitRecord;
-    if (!record.counted) return true;
-
-    void res.header('X-RateLimit-Limit', limit);
-    void res.header('X-RateLimit-Remaining', Math.max(0, limit - record.totalHits));
-    void res.header('X-RateLimit-Reset', record.timeToExpire);
-    if (record.isBlocked) {
-      this.metrics.rateLimitRejected(name);
-      void res.header('Retry-After', record.timeToBlockExpire);
-      throw new RateLimitedError(record.timeToBlockExpire);
-    }
+    applyRateLimit(res, name, limit, record, this.metrics);
     return true;
   }
 }

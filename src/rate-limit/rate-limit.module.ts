@@ -2,10 +2,10 @@ import { ExecutionContext, Module } from '@nestjs/common';
 import { ThrottlerModule, ThrottlerOptions } from '@nestjs/throttler';
 import type { AuthUser } from '../common/decorators/current-user.decorator';
 import { appConfig, AppConfigType } from '../config/app-config';
+import { AnonymousRateLimiter } from './anonymous-rate-limiter';
 import { AUTH_RATE_LIMIT_KEY } from './rate-limit.decorators';
+import { IP_THROTTLER, ipTracker, rateLimitKey, WINDOW_MS } from './rate-limit.keys';
 import { AUTH_THROTTLER, RedisThrottlerStorage } from './redis-throttler.storage';
-
-const WINDOW_MS = 60_000;
 
 type LimitedRequest = { user?: AuthUser; ip: string };
 
@@ -30,7 +30,7 @@ export function buildThrottlers(config: AppConfigType): ThrottlerOptions[] {
       ttl: WINDOW_MS,
       limit: rateLimit.authPerMinute,
       skipIf: (context) => !isAuthRoute(context),
-      getTracker: (req: Record<string, unknown>) => `ip:${String(req.ip)}`,
+      getTracker: (req: Record<string, unknown>) => ipTracker(String(req.ip)),
     },
     {
       name: 'user',
@@ -40,11 +40,11 @@ export function buildThrottlers(config: AppConfigType): ThrottlerOptions[] {
       getTracker: (req: Record<string, unknown>) => `user:${(req.user as AuthUser).id}`,
     },
     {
-      name: 'ip',
+      name: IP_THROTTLER,
       ttl: WINDOW_MS,
       limit: rateLimit.ipPerMinute,
       skipIf: (context) => isAuthRoute(context) || isSignedIn(context),
-      getTracker: (req: Record<string, unknown>) => `ip:${String(req.ip)}`,
+      getTracker: (req: Record<string, unknown>) => ipTracker(String(req.ip)),
     },
   ];
 }
@@ -65,10 +65,12 @@ class RateLimitStorageModule {}
         throttlers: buildThrottlers(config),
         storage,
         // One counter per limit and caller across all routes (the default is per route).
-        generateKey: (_context, tracker, name) => `rl:${name}:${tracker}`,
+        generateKey: (_context, tracker, name) => rateLimitKey(name, tracker),
       }),
     }),
+    RateLimitStorageModule,
   ],
-  exports: [ThrottlerModule],
+  providers: [AnonymousRateLimiter],
+  exports: [ThrottlerModule, AnonymousRateLimiter],
 })
 export class RateLimitModule {}

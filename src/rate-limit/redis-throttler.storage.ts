@@ -1,6 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ThrottlerStorage } from '@nestjs/throttler';
-import type { ThrottlerStorageRecord } from '@nestjs/throttler/dist/throttler-storage-record.interface';
 import type Redis from 'ioredis';
 import { MetricsService } from '../metrics/metrics.service';
 import { REDIS_CLIENT } from '../redis/redis.constants';
@@ -27,6 +26,12 @@ return {hits, ttl}
 /** After a Redis failure, skip Redis for this long instead of paying a timeout per request. */
 const BREAKER_OPEN_MS = 1000;
 const LOG_INTERVAL_MS = 10_000;
+
+/**
+ * What `ThrottlerStorage.increment` resolves to. @nestjs/throttler does not export this type
+ * from its package entry, so it is derived from the public interface instead of a dist/ path.
+ */
+type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
 
 export interface RateLimitRecord extends ThrottlerStorageRecord {
   /** False when the hit could not be counted (Redis down, limit failing open). */

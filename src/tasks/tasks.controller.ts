@@ -1,4 +1,5 @@
 import {
+  applyDecorators,
   Body,
   Controller,
   Delete,
@@ -20,12 +21,11 @@ import {
   ApiCreatedResponse,
   ApiHeader,
   ApiOkResponse,
-  ApiOperation,
   ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ApiErrorResponses } from '../common/decorators/api-error-responses.decorator';
+import { Endpoint } from '../common/decorators/endpoint.decorator';
 import { AuthUser, CurrentUser } from '../common/decorators/current-user.decorator';
 import { pageLinkHeader } from '../common/http/pagination';
 import { ParseIdPipe } from '../common/http/parse-id.pipe';
@@ -73,6 +73,35 @@ const UPDATE_BODY = ApiBody({
   },
 });
 
+/** PUT and PATCH are one operation under two methods, documented alike. */
+function UpdateEndpoint(
+  operationId: string,
+  summary: string,
+  description?: string,
+): MethodDecorator {
+  return applyDecorators(
+    ID_PARAM,
+    IF_MATCH,
+    UPDATE_BODY,
+    Endpoint({
+      operationId,
+      summary,
+      description,
+      errors: [
+        400,
+        401,
+        [403, 'only the owner may change title; the assignee may change status only'],
+        [404, 'task not found'],
+        412,
+        413,
+        415,
+        429,
+      ],
+    }),
+    ApiOkResponse({ type: TaskResponseDto, headers: ETAG_HEADER }),
+  );
+}
+
 function withEtag(reply: FastifyReply, result: TaskWithEtag): TaskResponseDto {
   void reply.header('ETag', result.etag);
   return result.task;
@@ -86,7 +115,8 @@ export class TasksController {
 
   @Post()
   @HttpCode(HttpStatus.CREATED)
-  @ApiOperation({
+  @Endpoint({
+    operationId: 'createTask',
     summary: 'Create a task owned by the caller',
     description:
       'Defaults: `description` "", `status` pending, `priority` medium, `due_date` and ' +
@@ -94,6 +124,7 @@ export class TasksController {
       'same body answers the original 201, body and headers again (with `Idempotent-Replayed: ' +
       'true`) without creating anything; the same key with another body answers 422; a retry ' +
       'while the first request is still running answers 409. A request that fails forgets its key.',
+    errors: [400, 401, 409, 413, 415, 422, 429],
   })
   @ApiHeader({
     name: IDEMPOTENCY_KEY_HEADER,
@@ -128,7 +159,6 @@ export class TasksController {
       },
     },
   })
-  @ApiErrorResponses(400, 401, 409, 413, 415, 422, 429)
   async create(
     @CurrentUser() caller: AuthUser,
     @Body() dto: CreateTaskDto,
@@ -142,7 +172,8 @@ export class TasksController {
   }
 
   @Get()
-  @ApiOperation({
+  @Endpoint({
+    operationId: 'listTasks',
     summary: 'List the tasks the caller owns or is assigned to',
     description:
       'A JSON array of one page. `X-Total-Count` is the number of matches of the filters; `Link` ' +
@@ -150,6 +181,7 @@ export class TasksController {
       'other query parameters. A page past the last answers an empty array. Invalid values of ' +
       'known parameters answer 400 naming the field; unknown parameters are ignored. Lists are ' +
       'never cached: they always come from MySQL, so they reflect every committed write at once.',
+    errors: [400, 401, 429],
   })
   @ApiOkResponse({
     type: [TaskResponseDto],
@@ -168,7 +200,6 @@ export class TasksController {
       },
     },
   })
-  @ApiErrorResponses(400, 401, 429)
   async list(
     @CurrentUser() caller: AuthUser,
     @Query() query: ListTasksQuery,
@@ -186,15 +217,16 @@ export class TasksController {
   }
 
   @Get('stats')
-  @ApiOperation({
+  @Endpoint({
+    operationId: 'getTaskStats',
     summary: 'Counts over the tasks the caller can see (not deleted), optionally of some projects',
     description:
       'Every key is present, 0 when empty. `overdue`: due in the past and not completed. ' +
       '`completion_rate` = completed / total as a number from 0 to 1, and 0 when total is 0. ' +
       'Never cached: always counted in MySQL.',
+    errors: [401, 429],
   })
   @ApiOkResponse({ type: TaskStatsResponseDto })
-  @ApiErrorResponses(401, 429)
   stats(
     @CurrentUser() caller: AuthUser,
     @Query() query: TaskStatsQuery,
@@ -204,12 +236,14 @@ export class TasksController {
 
   @Get(':id')
   @ID_PARAM
-  @ApiOperation({
+  @Endpoint({
+    operationId: 'getTask',
     summary: 'One task the caller owns or is assigned to',
     description:
       'Served from a Redis cache when possible (`X-Cache: HIT`), else from MySQL (`MISS`). Every ' +
       'write updates or retires the cached task before it answers, so a read on any instance ' +
       'right after a write sees it, including a change of assignee or a delete.',
+    errors: [400, 401, [404, 'task not found'], 429],
   })
   @ApiOkResponse({
     type: TaskResponseDto,
@@ -223,7 +257,6 @@ export class TasksController {
       },
     },
   })
-  @ApiErrorResponses(400, 401, 404, 429)
   async get(
     @CurrentUser() caller: AuthUser,
     @Param('id', ParseIdPipe) id: number,
@@ -235,12 +268,11 @@ export class TasksController {
   }
 
   @Put(':id')
-  @ID_PARAM
-  @IF_MATCH
-  @UPDATE_BODY
-  @ApiOperation({ summary: 'Update a task (partial, same as PATCH)' })
-  @ApiOkResponse({ type: TaskResponseDto, headers: ETAG_HEADER })
-  @ApiErrorResponses(400, 401, 403, 404, 412, 413, 415, 429)
+  @UpdateEndpoint(
+    'putTask',
+    'Update a task (partial, the same as PATCH)',
+    'Kept for clients of the original design: only the fields sent change, as with PATCH.',
+  )
   async put(
     @CurrentUser() caller: AuthUser,
     @Param('id', ParseIdPipe) id: number,
@@ -252,12 +284,7 @@ export class TasksController {
   }
 
   @Patch(':id')
-  @ID_PARAM
-  @IF_MATCH
-  @UPDATE_BODY
-  @ApiOperation({ summary: 'Update a task (partial)' })
-  @ApiOkResponse({ type: TaskResponseDto, headers: ETAG_HEADER })
-  @ApiErrorResponses(400, 401, 403, 404, 412, 413, 415, 429)
+  @UpdateEndpoint('updateTask', 'Update a task (partial)')
   async patch(
     @CurrentUser() caller: AuthUser,
     @Param('id', ParseIdPipe) id: number,
@@ -271,12 +298,20 @@ export class TasksController {
   @Delete(':id')
   @ID_PARAM
   @IF_MATCH
-  @ApiOperation({
+  @Endpoint({
+    operationId: 'deleteTask',
     summary: 'Delete a task (soft; owner only)',
     description: 'Afterwards the task answers 404 everywhere and leaves every list and count.',
+    errors: [
+      400,
+      401,
+      [403, 'only the owner may delete the task'],
+      [404, 'task not found'],
+      412,
+      429,
+    ],
   })
   @ApiOkResponse({ type: TaskDeletedResponseDto })
-  @ApiErrorResponses(400, 401, 403, 404, 412, 429)
   async delete(
     @CurrentUser() caller: AuthUser,
     @Param('id', ParseIdPipe) id: number,

@@ -6,7 +6,7 @@ import type { JobPayloads } from '../jobs/job-registry';
 import type { DeliveryStatus, WebhookDelivery } from './webhook.entity';
 import { DELIVERY_TIMEOUT_MS, DISABLE_AFTER_CONSECUTIVE_FAILURES } from './webhook-events';
 import { postWebhook } from './webhook-sender';
-import { signWebhookBody } from './webhook-signature';
+import { webhookSignatureHeaders } from './webhook-signature';
 import {
   assertPublicHost,
   guardedLookup,
@@ -28,9 +28,9 @@ const ORDERING_MAX_WAIT_MS = 10 * 60_000;
 
 /**
  * Sends one stored delivery: the stored body, signed with the webhook's secret, the delivery id
- * as `X-Webhook-Delivery` on every attempt. 2xx is success; anything else is recorded and
- * rethrown so BullMQ retries with the registry's backoff, and the last failure fails the
- * delivery and counts toward disabling the webhook. A target resolving to a non-public address
+ * as `X-Webhook-Delivery` and `webhook-id` on every attempt. 2xx is success; anything else is
+ * recorded and rethrown so BullMQ retries with the registry's backoff, and the last failure
+ * fails the delivery and counts toward disabling the webhook. A target resolving to a non-public address
  * fails at once (the DNS answer may have changed since the webhook was registered).
  */
 @Injectable()
@@ -89,7 +89,9 @@ export class WebhookDeliveryHandler implements JobHandlerInstance<'webhooks.deli
           'User-Agent': 'task-service-webhooks/1',
           'X-Webhook-Event': delivery.eventType,
           'X-Webhook-Delivery': delivery.id,
-          'X-Webhook-Signature': signWebhookBody(webhook.secret, delivery.body),
+          // Signed per attempt: webhook-timestamp is this attempt's time, so receivers can
+          // refuse a captured delivery replayed later.
+          ...webhookSignatureHeaders(webhook.secret, delivery.id, delivery.body, Date.now()),
         },
         timeoutMs: DELIVERY_TIMEOUT_MS,
         lookup: this.config.webhooks.allowPrivate ? undefined : guardedLookup(),

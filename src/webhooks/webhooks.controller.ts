@@ -15,11 +15,10 @@ import {
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
-  ApiOperation,
   ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
-import { ApiErrorResponses } from '../common/decorators/api-error-responses.decorator';
+import { Endpoint } from '../common/decorators/endpoint.decorator';
 import { AuthUser, CurrentUser } from '../common/decorators/current-user.decorator';
 import { ParseIdPipe } from '../common/http/parse-id.pipe';
 import { CreateWebhookDto } from './dto/create-webhook.dto';
@@ -43,7 +42,21 @@ const DELIVERY_DESCRIPTION =
   '"created_at", "data": {"task": Task}}` with `Content-Type: application/json`, ' +
   '`X-Webhook-Event`, `X-Webhook-Delivery` (the delivery id, the same on every retry, for ' +
   'de-duplication: delivery is at least once) and `X-Webhook-Signature: sha256=<hex ' +
-  'HMAC-SHA256 of the raw body keyed with the secret>`. A 2xx answer within 5 seconds is ' +
+  'HMAC-SHA256 of the raw body keyed with the secret>`, plus the Standard Webhooks headers ' +
+  '`webhook-id` (the delivery id), `webhook-timestamp` (Unix seconds of this attempt) and ' +
+  '`webhook-signature: v1,<base64 HMAC-SHA256 of "<webhook-id>.<webhook-timestamp>.<raw ' +
+  'body>">`. The HMAC key of both signatures is the secret\'s UTF-8 bytes exactly as returned ' +
+  'at creation (a `whsec_` prefix included; it is not base64-decoded, so give Standard Webhooks ' +
+  "libraries the secret in their raw format, e.g. `new Webhook(secret, { format: 'raw' })`). " +
+  'To refuse a replayed old delivery a receiver: (1) rejects the request when ' +
+  '`webhook-timestamp` is more than 5 minutes (the Standard Webhooks tolerance) from its own ' +
+  'clock; (2) recomputes the ' +
+  '`webhook-signature` HMAC over the raw body bytes as received (before JSON parsing) and ' +
+  'accepts only if a space-separated `v1,` entry equals it (constant-time comparison); (3) ' +
+  'drops a `webhook-id` it has already processed. Each retry has a new timestamp and ' +
+  '`webhook-signature`; its id, body and `X-Webhook-Signature` stay the same, and ' +
+  '`X-Webhook-Signature` alone, not covering the time, cannot tell a replay. ' +
+  'A 2xx answer within 5 seconds is ' +
   'success; anything else (including redirects, which are not followed) is retried with ' +
   'exponential backoff (JOB_ATTEMPTS, JOB_BACKOFF_MS); the body is byte-identical on every ' +
   'attempt. The events of one task reach one webhook in order. A target that resolves to a ' +
@@ -59,11 +72,21 @@ export class WebhooksController {
 
   @Post()
   @HttpCode(HttpStatus.CREATED)
-  @ApiOperation({
+  @Endpoint({
+    operationId: 'createWebhook',
     summary: 'Register a webhook for task events',
     description:
       `${DELIVERY_DESCRIPTION} The secret is returned only here. At most 20 webhooks per ` +
       'user (409 beyond).',
+    errors: [
+      400,
+      401,
+      [409, 'a user can have at most 20 webhooks; delete one first'],
+      413,
+      415,
+      429,
+      503,
+    ],
   })
   @ApiBody({
     type: CreateWebhookDto,
@@ -79,7 +102,6 @@ export class WebhooksController {
     },
   })
   @ApiCreatedResponse({ type: CreatedWebhookResponseDto })
-  @ApiErrorResponses(400, 401, 409, 413, 415, 429, 503)
   create(
     @CurrentUser() caller: AuthUser,
     @Body() dto: CreateWebhookDto,
@@ -88,29 +110,31 @@ export class WebhooksController {
   }
 
   @Get()
-  @ApiOperation({
+  @Endpoint({
+    operationId: 'listWebhooks',
     summary: "The caller's webhooks (without secrets)",
     description: 'Oldest first.',
+    errors: [401, 429, 503],
   })
   @ApiOkResponse({ type: WebhookResponseDto, isArray: true })
-  @ApiErrorResponses(401, 429, 503)
   list(@CurrentUser() caller: AuthUser): Promise<WebhookResponseDto[]> {
     return this.webhooks.list(caller.id);
   }
 
   @Patch(':id')
   @ID_PARAM
-  @ApiOperation({
+  @Endpoint({
+    operationId: 'updateWebhook',
     summary: 'Enable or disable a webhook',
     description:
       '`{"active": true}` re-enables a webhook (for instance one disabled after failed ' +
       'deliveries) and resets its failure count; `{"active": false}` disables it. Deliveries ' +
       'of a disabled webhook that are still queued are skipped; events that happened while it ' +
       "was disabled are not sent later. Another user's webhook answers 404.",
+    errors: [400, 401, [404, 'webhook not found'], 413, 415, 429, 503],
   })
   @ApiBody({ type: UpdateWebhookDto, examples: { enable: { value: { active: true } } } })
   @ApiOkResponse({ type: WebhookResponseDto })
-  @ApiErrorResponses(400, 401, 404, 413, 415, 429, 503)
   update(
     @CurrentUser() caller: AuthUser,
     @Param('id', ParseIdPipe) id: number,
@@ -122,12 +146,13 @@ export class WebhooksController {
   @Delete(':id')
   @ID_PARAM
   @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiOperation({
+  @Endpoint({
+    operationId: 'deleteWebhook',
     summary: 'Delete a webhook and its delivery log',
     description: "Queued deliveries are dropped. Another user's webhook answers 404.",
+    errors: [400, 401, [404, 'webhook not found'], 429, 503],
   })
   @ApiNoContentResponse({ description: 'Deleted' })
-  @ApiErrorResponses(400, 401, 404, 429, 503)
   async remove(
     @CurrentUser() caller: AuthUser,
     @Param('id', ParseIdPipe) id: number,
@@ -137,12 +162,13 @@ export class WebhooksController {
 
   @Get(':id/deliveries')
   @ID_PARAM
-  @ApiOperation({
+  @Endpoint({
+    operationId: 'listWebhookDeliveries',
     summary: 'The delivery log of a webhook',
     description: "The 100 newest deliveries, newest first. Another user's webhook answers 404.",
+    errors: [400, 401, [404, 'webhook not found'], 429, 503],
   })
   @ApiOkResponse({ type: WebhookDeliveryResponseDto, isArray: true })
-  @ApiErrorResponses(400, 401, 404, 429, 503)
   deliveries(
     @CurrentUser() caller: AuthUser,
     @Param('id', ParseIdPipe) id: number,

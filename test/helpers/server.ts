@@ -124,3 +124,56 @@ export async function startServer(
   }
   return server;
 }
+
+export interface NpmScriptProcess {
+  /** The npm process (leader of its own process group, as a supervisor would start it). */
+  child: ChildProcess;
+  output: () => string;
+  /** Resolves with npm's exit code (or the signal's name) once npm has ended. */
+  exited: Promise<number | string>;
+  /** True while any process of npm's process group still exists. */
+  groupAlive: () => boolean;
+  /** SIGKILLs whatever is left of the process group (cleanup after a failed test). */
+  kill: () => Promise<void>;
+}
+
+/** Whether a process (or, with a negative id, a process group) exists. */
+export function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Runs `npm run <script>` from the repository root, as an operator or a supervisor does, with
+ * the e2e environment plus `env`, in its own process group so a test can tell whether anything
+ * it started outlives it.
+ */
+export function spawnNpmScript(
+  script: string,
+  env: Record<string, string | undefined>,
+): NpmScriptProcess {
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
+  const child = spawn('npm', ['run', '--silent', script], {
+    cwd: ROOT,
+    env: childEnv,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  const exited = new Promise<number | string>((resolve) =>
+    child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')),
+  );
+  const pgid = child.pid!;
+  const groupAlive = (): boolean => processExists(-pgid);
+  const kill = async (): Promise<void> => {
+    if (groupAlive()) process.kill(-pgid, 'SIGKILL');
+    await waitFor(() => !groupAlive(), { timeoutMs: 5000, what: 'the process group to end' });
+  };
+  return { child, output: () => output, exited, groupAlive, kill };
+}

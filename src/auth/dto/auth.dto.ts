@@ -1,7 +1,12 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsEmail, IsNotEmpty, IsString, Matches, MaxLength } from 'class-validator';
+import { IsNotEmpty, IsString, Matches, MaxLength } from 'class-validator';
 import { ByteLength } from '../../common/validators/byte-length.validator';
+import {
+  IsAcceptablePassword,
+  IsEmailAddress,
+  IsWellFormedText,
+} from '../../common/validators/text.validator';
 import { UserResponseDto } from '../../users/dto/user-response.dto';
 
 const trimLower = ({ value }: { value: unknown }): unknown =>
@@ -10,6 +15,7 @@ const trimLower = ({ value }: { value: unknown }): unknown =>
 export class RegisterDto {
   @ApiProperty({ example: 'alice', pattern: '^[A-Za-z0-9_-]{3,20}$' })
   @IsString()
+  @IsWellFormedText()
   @Matches(/^[A-Za-z0-9_-]{3,20}$/, {
     message: 'username must be 3-20 letters, digits, _ or -',
   })
@@ -19,17 +25,18 @@ export class RegisterDto {
   @Transform(trimLower)
   @IsString()
   @MaxLength(254)
-  @IsEmail({}, { message: 'email must be a valid email address' })
+  @IsEmailAddress()
   email!: string;
 
   @ApiProperty({
     example: 'password123',
-    description: '8 to 72 bytes (UTF-8)',
+    description: '8 to 72 bytes (UTF-8); no control characters (NUL included) or lone surrogates',
     minLength: 8,
     maxLength: 72,
   })
   @IsString()
   @ByteLength(8, 72)
+  @IsAcceptablePassword()
   password!: string;
 }
 
@@ -77,7 +84,7 @@ export class SessionResponseDto {
   @ApiProperty({ example: 'Bearer', enum: ['Bearer'] })
   token_type!: 'Bearer';
 
-  @ApiProperty({ description: 'Lifetime of `token` in seconds', example: 900 })
+  @ApiProperty({ description: 'Lifetime of `token` in seconds', type: 'integer', example: 900 })
   expires_in!: number;
 
   @ApiProperty({ type: UserResponseDto })

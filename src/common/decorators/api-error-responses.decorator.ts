@@ -1,26 +1,122 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiResponse } from '@nestjs/swagger';
+import { ApiExtraModels, ApiResponse, getSchemaPath } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../errors/error-body';
 
-const DESCRIPTIONS: Record<number, string> = {
-  400: 'Validation failed (`VALIDATION_FAILED`), with `details` per field',
-  401: 'Missing, expired or invalid credentials (`UNAUTHORIZED`)',
-  403: 'Not allowed for the caller (`FORBIDDEN`)',
-  404: 'Not found, or not visible to the caller (`NOT_FOUND`)',
-  409: 'Conflict with the current state (`CONFLICT`)',
-  412: 'If-Match does not match the current ETag (`PRECONDITION_FAILED`)',
-  413: 'Body larger than the limit (`PAYLOAD_TOO_LARGE`)',
-  415: 'Body is not application/json (`UNSUPPORTED_MEDIA_TYPE`)',
-  422: 'Idempotency-Key reused with a different body (`IDEMPOTENCY_MISMATCH`)',
-  429: 'Rate limit exceeded (`RATE_LIMITED`); see Retry-After',
-  503: 'A dependency is unavailable (`SERVICE_UNAVAILABLE`)',
+/** The error statuses a route may document; each has its own description and example. */
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 412 | 413 | 415 | 422 | 429 | 503;
+
+interface ErrorDoc {
+  description: string;
+  example: Pick<ErrorResponseDto, 'error' | 'code'> & Partial<ErrorResponseDto>;
+}
+
+/**
+ * One description and example per status, so that a client generator or a reader of the
+ * Swagger UI sees the body each status really has (a 401 never shows a validation error).
+ */
+const ERRORS: Record<ErrorStatus, ErrorDoc> = {
+  400: {
+    description: 'Validation failed (`VALIDATION_FAILED`), with `details` per field',
+    example: {
+      error: 'Validation failed',
+      code: 'VALIDATION_FAILED',
+      details: [
+        {
+          field: 'priority',
+          message: 'priority must be one of the following values: low, medium, high',
+        },
+      ],
+    },
+  },
+  401: {
+    description: 'Missing, expired or invalid credentials (`UNAUTHORIZED`)',
+    example: { error: 'missing or invalid access token', code: 'UNAUTHORIZED' },
+  },
+  403: {
+    description: 'Not allowed for the caller (`FORBIDDEN`)',
+    example: { error: 'only the owner may change this field', code: 'FORBIDDEN' },
+  },
+  404: {
+    description: 'Not found, or not visible to the caller (`NOT_FOUND`)',
+    example: { error: 'not found', code: 'NOT_FOUND' },
+  },
+  409: {
+    description: 'Conflict with the current state (`CONFLICT`)',
+    example: {
+      error: 'a request with this Idempotency-Key is still in progress; retry later',
+      code: 'CONFLICT',
+    },
+  },
+  412: {
+    description: 'If-Match does not match the current ETag (`PRECONDITION_FAILED`)',
+    example: {
+      error: 'the task has changed since the ETag in If-Match; fetch it again and retry',
+      code: 'PRECONDITION_FAILED',
+    },
+  },
+  413: {
+    description: 'Body larger than the limit (`PAYLOAD_TOO_LARGE`)',
+    example: { error: 'Request body is too large', code: 'PAYLOAD_TOO_LARGE' },
+  },
+  415: {
+    description: 'Body is not application/json (`UNSUPPORTED_MEDIA_TYPE`)',
+    example: {
+      error: 'Unsupported Content-Type: send application/json',
+      code: 'UNSUPPORTED_MEDIA_TYPE',
+    },
+  },
+  422: {
+    description: 'Idempotency-Key reused with a different body (`IDEMPOTENCY_MISMATCH`)',
+    example: {
+      error: 'this Idempotency-Key was already used with a different request body',
+      code: 'IDEMPOTENCY_MISMATCH',
+    },
+  },
+  429: {
+    description: 'Rate limit exceeded (`RATE_LIMITED`); see Retry-After',
+    example: { error: 'Rate limit exceeded; retry in 42 s', code: 'RATE_LIMITED' },
+  },
+  503: {
+    description: 'A dependency is unavailable or the service is overloaded (`SERVICE_UNAVAILABLE`)',
+    example: {
+      error: 'The database is unavailable; try again shortly',
+      code: 'SERVICE_UNAVAILABLE',
+    },
+  },
 };
 
+const REQUEST_ID_EXAMPLE = 'f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10';
+
+/** A status, or a status with the message this route answers it with (for its example). */
+export type ErrorSpec = ErrorStatus | [status: ErrorStatus, message: string];
+
 /** Documents the contract's error body for each listed status (and 503, which any route may answer). */
-export function ApiErrorResponses(...statuses: number[]): MethodDecorator & ClassDecorator {
+export function ApiErrorResponses(...specs: ErrorSpec[]): MethodDecorator & ClassDecorator {
+  const messages = new Map<ErrorStatus, string | undefined>(
+    specs.map((spec) => (Array.isArray(spec) ? spec : [spec, undefined])),
+  );
+  if (!messages.has(503)) messages.set(503, undefined);
   return applyDecorators(
-    ...[...new Set([...statuses, 503])].map((status) =>
-      ApiResponse({ status, description: DESCRIPTIONS[status], type: ErrorResponseDto }),
-    ),
+    ApiExtraModels(ErrorResponseDto),
+    ...[...messages].map(([status, message]) => {
+      const { description, example } = ERRORS[status];
+      const { details, ...head } = example;
+      return ApiResponse({
+        status,
+        description,
+        content: {
+          'application/json': {
+            schema: { $ref: getSchemaPath(ErrorResponseDto) },
+            // request_id sits before details, as the service writes it.
+            example: {
+              ...head,
+              error: message ?? head.error,
+              request_id: REQUEST_ID_EXAMPLE,
+              ...(details ? { details } : {}),
+            },
+          },
+        },
+      });
+    }),
   );
 }

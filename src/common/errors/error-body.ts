@@ -18,6 +18,9 @@ export const ERROR_CODE_BY_STATUS: Readonly<Record<number, string>> = {
   503: 'SERVICE_UNAVAILABLE',
 };
 
+/** Every code the service answers, errorCodeForStatus's fallback included (`ErrorCode` in the OpenAPI document). */
+export const ERROR_CODES = [...new Set([...Object.values(ERROR_CODE_BY_STATUS), 'BAD_REQUEST'])];
+
 export function errorCodeForStatus(status: number): string {
   return ERROR_CODE_BY_STATUS[status] ?? (status >= 500 ? 'INTERNAL' : 'BAD_REQUEST');
 }
@@ -35,7 +38,12 @@ export class ErrorResponseDto {
   @ApiProperty({ description: 'Human-readable message', example: 'Validation failed' })
   error!: string;
 
-  @ApiProperty({ description: 'Machine-readable code', example: 'VALIDATION_FAILED' })
+  @ApiProperty({
+    description: 'Machine-readable code; each status has one (`401` is always `UNAUTHORIZED`)',
+    enum: ERROR_CODES,
+    enumName: 'ErrorCode',
+    example: 'VALIDATION_FAILED',
+  })
   code!: string;
 
   @ApiProperty({

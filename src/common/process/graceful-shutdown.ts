@@ -5,6 +5,10 @@ import type { INestApplicationContext, LoggerService } from '@nestjs/common';
  * close) and exit 0; exit 1 if that takes longer than `graceMs` or fails. Used instead of
  * enableShutdownHooks(), which re-raises the signal after closing, so the process would end
  * with 143 rather than the clean exit 0 operators expect.
+ *
+ * The handlers stay installed after the first signal: under `npm run start:prod` a Ctrl-C (or a
+ * supervisor signalling the whole process group) arrives twice, directly and forwarded by npm,
+ * and a second signal without a listener would kill the process mid-shutdown.
  */
 export function exitGracefullyOnSignals(
   app: INestApplicationContext,
@@ -14,7 +18,10 @@ export function exitGracefullyOnSignals(
 ): void {
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals): void => {
-    if (stopping) return;
+    if (stopping) {
+      logger.log(`${signal} received again: shutdown already in progress`);
+      return;
+    }
     stopping = true;
     logger.log(`${signal} received: finishing ${what}`);
     setTimeout(() => {
@@ -29,6 +36,6 @@ export function exitGracefullyOnSignals(
         process.exit(1);
       });
   };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
 }

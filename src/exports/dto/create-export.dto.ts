@@ -16,7 +16,7 @@ export class CreateExportDto extends OmitType(ListTasksQuery, [
   'assignee_id',
   'overdue',
 ] as const) {
-  @ApiProperty({ enum: EXPORT_FORMATS, example: 'csv' })
+  @ApiProperty({ enum: EXPORT_FORMATS, enumName: 'ExportFormat', example: 'csv' })
   @IsIn(EXPORT_FORMATS)
   format!: ExportFormat;
 

@@ -17,11 +17,12 @@ export class JobResponseDto {
   @ApiProperty({ example: 'export-3f0c2a8e-9d1b-4c57-8a8e-2b1f4c9d7e60' })
   id!: string;
 
-  @ApiProperty({ enum: JOB_TYPES, example: 'export' })
+  @ApiProperty({ enum: JOB_TYPES, enumName: 'JobType', example: 'export' })
   type!: JobType;
 
   @ApiProperty({
     enum: JOB_STATES,
+    enumName: 'JobState',
     example: 'active',
     description:
       '`waiting` (queued), `delayed` (waiting for a retry after a failed attempt), `active`, ' +
@@ -29,13 +30,19 @@ export class JobResponseDto {
   })
   state!: JobState;
 
-  @ApiProperty({ description: 'Percent done, 0 to 100', minimum: 0, maximum: 100, example: 40 })
+  @ApiProperty({
+    description: 'Percent done, 0 to 100',
+    type: 'integer',
+    minimum: 0,
+    maximum: 100,
+    example: 40,
+  })
   progress!: number;
 
-  @ApiProperty({ description: 'Attempts started so far', example: 1 })
+  @ApiProperty({ description: 'Attempts started so far', type: 'integer', example: 1 })
   attempts_made!: number;
 
-  @ApiProperty({ example: 3 })
+  @ApiProperty({ type: 'integer', example: 3 })
   max_attempts!: number;
 
   @ApiProperty({

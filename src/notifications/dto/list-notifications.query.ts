@@ -4,7 +4,7 @@ import { IsIn, IsOptional } from 'class-validator';
 export class ListNotificationsQuery {
   @ApiPropertyOptional({
     description: '`true`: only unread notifications; `false` or absent: all',
-    enum: ['true', 'false'],
+    type: Boolean,
   })
   @IsOptional()
   @IsIn(['true', 'false'])

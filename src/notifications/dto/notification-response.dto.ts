@@ -11,11 +11,12 @@ export const NOTIFICATION_TYPES = [
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 
 export class NotificationResponseDto {
-  @ApiProperty({ example: 17 })
+  @ApiProperty({ type: 'integer', example: 17 })
   id!: number;
 
   @ApiProperty({
     enum: NOTIFICATION_TYPES,
+    enumName: 'NotificationType',
     description:
       '`assigned`: the caller was assigned the task; `due_soon`: the task (owned by or ' +
       'assigned to the caller) is due within REMINDER_LEAD; `project_added`: the caller was ' +
@@ -25,7 +26,7 @@ export class NotificationResponseDto {
   type!: NotificationType;
 
   @ApiProperty({
-    type: Number,
+    type: 'integer',
     nullable: true,
     description: 'The task it is about; null for a notification about a project',
     example: 42,
@@ -33,7 +34,7 @@ export class NotificationResponseDto {
   task_id!: number | null;
 
   @ApiProperty({
-    type: Number,
+    type: 'integer',
     nullable: true,
     description: 'The project of a `project_added` notification; null otherwise',
     example: null,

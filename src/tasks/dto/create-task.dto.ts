@@ -12,6 +12,7 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { IsRfc3339 } from '../../common/validators/is-rfc3339.validator';
+import { IsWellFormedText } from '../../common/validators/text.validator';
 import {
   MAX_ID,
   TASK_DESCRIPTION_MAX,
@@ -37,26 +38,38 @@ export class CreateTaskDto {
   })
   @Transform(trim)
   @IsString()
+  @IsWellFormedText()
   @Length(1, TASK_TITLE_MAX)
   title!: string;
 
   @ApiPropertyOptional({
-    description: 'Free text; defaults to the empty string',
+    description: 'Free text; a task created without it gets the empty string',
     example: '编写项目的技术文档',
     maxLength: TASK_DESCRIPTION_MAX,
     default: '',
   })
   @IfPresent()
   @IsString()
+  @IsWellFormedText()
   @MaxLength(TASK_DESCRIPTION_MAX)
   description?: string;
 
-  @ApiPropertyOptional({ enum: TASK_STATUSES, default: 'pending', example: 'pending' })
+  @ApiPropertyOptional({
+    enum: TASK_STATUSES,
+    enumName: 'TaskStatus',
+    default: 'pending',
+    example: 'pending',
+  })
   @IfPresent()
   @IsIn(TASK_STATUSES)
   status?: TaskStatus;
 
-  @ApiPropertyOptional({ enum: TASK_PRIORITIES, default: 'medium', example: 'high' })
+  @ApiPropertyOptional({
+    enum: TASK_PRIORITIES,
+    enumName: 'TaskPriority',
+    default: 'medium',
+    example: 'high',
+  })
   @IfPresent()
   @IsIn(TASK_PRIORITIES)
   priority?: TaskPriority;
@@ -75,7 +88,7 @@ export class CreateTaskDto {
   @ApiPropertyOptional({
     description: 'Id of an existing user to assign the task to, or null for nobody',
     example: 2,
-    type: Number,
+    type: 'integer',
     minimum: 1,
     maximum: MAX_ID,
     nullable: true,

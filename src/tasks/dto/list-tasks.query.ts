@@ -45,8 +45,8 @@ const commaList = ({ value }: { value: unknown }): unknown => {
 export class ListTasksQuery {
   @ApiPropertyOptional({
     description: 'One status or a comma list, e.g. `pending,in_progress`',
-    type: String,
     enum: TASK_STATUSES,
+    enumName: 'TaskStatus',
     isArray: true,
   })
   @IsOptional()
@@ -57,8 +57,8 @@ export class ListTasksQuery {
 
   @ApiPropertyOptional({
     description: 'One priority or a comma list, e.g. `high`',
-    type: String,
     enum: TASK_PRIORITIES,
+    enumName: 'TaskPriority',
     isArray: true,
   })
   @IsOptional()
@@ -99,6 +99,7 @@ export class ListTasksQuery {
     description:
       "`all`: every task the caller can see (its projects' tasks and tasks assigned to it); `owned`: created by the caller (among those); `assigned`: assigned to the caller",
     enum: TASK_SCOPES,
+    enumName: 'TaskScope',
     default: 'all',
   })
   @IsOptional()
@@ -140,7 +141,7 @@ export class ListTasksQuery {
     description:
       '`true`: due in the past and not completed; `false`: the others (no due date, due ' +
       'later, or completed)',
-    enum: ['true', 'false'],
+    type: Boolean,
   })
   @IsOptional()
   @IsIn(['true', 'false'])
@@ -151,18 +152,25 @@ export class ListTasksQuery {
       'Sort key; ties are broken by id in the same direction. Tasks without a due date sort ' +
       'before all others ascending, after them descending (MySQL NULL order)',
     enum: TASK_SORTS,
+    enumName: 'TaskSort',
     default: 'created_at',
   })
   @IsOptional()
   @IsIn(TASK_SORTS)
   sort?: TaskSort;
 
-  @ApiPropertyOptional({ enum: SORT_ORDERS, default: 'desc' })
+  @ApiPropertyOptional({ enum: SORT_ORDERS, enumName: 'SortOrder', default: 'desc' })
   @IsOptional()
   @IsIn(SORT_ORDERS)
   order?: SortOrder;
 
-  @ApiPropertyOptional({ description: '1-based page', minimum: 1, maximum: MAX_PAGE, default: 1 })
+  @ApiPropertyOptional({
+    description: '1-based page',
+    type: 'integer',
+    minimum: 1,
+    maximum: MAX_PAGE,
+    default: 1,
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -170,7 +178,12 @@ export class ListTasksQuery {
   @Max(MAX_PAGE)
   page?: number;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: MAX_PAGE_SIZE,
+    default: DEFAULT_PAGE_SIZE,
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

@@ -10,7 +10,7 @@ import {
 import type { Task } from '../task.entity';
 
 export class TaskResponseDto {
-  @ApiProperty({ example: 1 })
+  @ApiProperty({ type: 'integer', example: 1 })
   id!: number;
 
   @ApiProperty({ example: '完成项目文档' })
@@ -19,19 +19,23 @@ export class TaskResponseDto {
   @ApiProperty({ example: '编写项目的技术文档', description: 'Empty string when none was given' })
   description!: string;
 
-  @ApiProperty({ enum: TASK_STATUSES, example: 'pending' })
+  @ApiProperty({ enum: TASK_STATUSES, enumName: 'TaskStatus', example: 'pending' })
   status!: TaskStatus;
 
-  @ApiProperty({ enum: TASK_PRIORITIES, example: 'high' })
+  @ApiProperty({ enum: TASK_PRIORITIES, enumName: 'TaskPriority', example: 'high' })
   priority!: TaskPriority;
 
-  @ApiProperty({ description: 'The creator of the task (never changes)', example: 1 })
+  @ApiProperty({
+    description: 'The creator of the task (never changes)',
+    type: 'integer',
+    example: 1,
+  })
   user_id!: number;
 
-  @ApiProperty({ description: 'The project the task belongs to', example: 3 })
+  @ApiProperty({ description: 'The project the task belongs to', type: 'integer', example: 3 })
   project_id!: number;
 
-  @ApiProperty({ type: Number, nullable: true, example: 2 })
+  @ApiProperty({ type: 'integer', nullable: true, example: 2 })
   assignee_id!: number | null;
 
   @ApiProperty({

@@ -2,29 +2,33 @@ import { ApiProperty, PickType } from '@nestjs/swagger';
 import { ListTasksQuery } from './list-tasks.query';
 
 export class TaskStatusCountsDto {
-  @ApiProperty({ example: 3 })
+  @ApiProperty({ type: 'integer', example: 3 })
   pending!: number;
 
-  @ApiProperty({ example: 2 })
+  @ApiProperty({ type: 'integer', example: 2 })
   in_progress!: number;
 
-  @ApiProperty({ example: 5 })
+  @ApiProperty({ type: 'integer', example: 5 })
   completed!: number;
 }
 
 export class TaskPriorityCountsDto {
-  @ApiProperty({ example: 2 })
+  @ApiProperty({ type: 'integer', example: 2 })
   low!: number;
 
-  @ApiProperty({ example: 6 })
+  @ApiProperty({ type: 'integer', example: 6 })
   medium!: number;
 
-  @ApiProperty({ example: 2 })
+  @ApiProperty({ type: 'integer', example: 2 })
   high!: number;
 }
 
 export class TaskStatsResponseDto {
-  @ApiProperty({ description: 'Visible (owned or assigned), non-deleted tasks', example: 10 })
+  @ApiProperty({
+    description: 'Visible (owned or assigned), non-deleted tasks',
+    type: 'integer',
+    example: 10,
+  })
   total!: number;
 
   @ApiProperty({ type: TaskStatusCountsDto, description: 'Every status, 0 when none' })
@@ -33,7 +37,7 @@ export class TaskStatsResponseDto {
   @ApiProperty({ type: TaskPriorityCountsDto, description: 'Every priority, 0 when none' })
   by_priority!: TaskPriorityCountsDto;
 
-  @ApiProperty({ description: 'Due in the past and not completed', example: 1 })
+  @ApiProperty({ description: 'Due in the past and not completed', type: 'integer', example: 1 })
   overdue!: number;
 
   @ApiProperty({

@@ -15,6 +15,7 @@ export class SearchUsersQuery {
 
   @ApiPropertyOptional({
     description: 'Maximum number of users',
+    type: 'integer',
     minimum: 1,
     maximum: 50,
     default: 20,

@@ -11,6 +11,7 @@ import {
   MaxLength,
   MinLength,
 } from 'class-validator';
+import { IsWellFormedText } from '../../common/validators/text.validator';
 import { WEBHOOK_EVENTS, WebhookEvent } from '../webhook-events';
 
 export class CreateWebhookDto {
@@ -24,12 +25,14 @@ export class CreateWebhookDto {
     example: 'https://example.com/hooks/tasks',
   })
   @IsString()
+  @IsWellFormedText()
   @MaxLength(2048)
   url!: string;
 
   @ApiProperty({
     description: 'Event types to receive: at least one, no repeats',
     enum: WEBHOOK_EVENTS,
+    enumName: 'WebhookEvent',
     isArray: true,
     example: ['task.created', 'task.completed'],
   })

@@ -3,13 +3,18 @@ import { DELIVERY_STATUSES, DeliveryStatus, Webhook, WebhookDelivery } from '../
 import { WEBHOOK_EVENTS } from '../webhook-events';
 
 export class WebhookResponseDto {
-  @ApiProperty({ example: 1 })
+  @ApiProperty({ type: 'integer', example: 1 })
   id!: number;
 
   @ApiProperty({ example: 'https://example.com/hooks/tasks' })
   url!: string;
 
-  @ApiProperty({ enum: WEBHOOK_EVENTS, isArray: true, example: ['task.created'] })
+  @ApiProperty({
+    enum: WEBHOOK_EVENTS,
+    enumName: 'WebhookEvent',
+    isArray: true,
+    example: ['task.created'],
+  })
   events!: string[];
 
   @ApiProperty({
@@ -30,6 +35,7 @@ export class WebhookResponseDto {
     description:
       'Deliveries failed for good in a row (reset by a success or by re-enabling); at 5 the ' +
       'webhook is disabled',
+    type: 'integer',
     example: 0,
   })
   consecutive_failures!: number;
@@ -60,11 +66,12 @@ export class WebhookDeliveryResponseDto {
   })
   id!: string;
 
-  @ApiProperty({ enum: WEBHOOK_EVENTS, example: 'task.created' })
+  @ApiProperty({ enum: WEBHOOK_EVENTS, enumName: 'WebhookEvent', example: 'task.created' })
   event!: string;
 
   @ApiProperty({
     enum: DELIVERY_STATUSES,
+    enumName: 'WebhookDeliveryStatus',
     description:
       '`pending` (not tried yet), `retrying` (an attempt failed, another follows), `delivered` ' +
       '(2xx), `failed` (every attempt failed, or the target was refused), `skipped` (the ' +
@@ -73,11 +80,11 @@ export class WebhookDeliveryResponseDto {
   })
   status!: DeliveryStatus;
 
-  @ApiProperty({ description: 'Attempts made so far', example: 1 })
+  @ApiProperty({ description: 'Attempts made so far', type: 'integer', example: 1 })
   attempts!: number;
 
   @ApiProperty({
-    type: Number,
+    type: 'integer',
     nullable: true,
     description: 'HTTP status of the last answer; null when none came',
     example: 200,

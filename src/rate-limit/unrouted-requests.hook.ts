@@ -1,0 +1,21 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AnonymousRateLimiter } from './anonymous-rate-limiter';
+
+/** Swagger UI, its assets and the OpenAPI document (`setupSwagger`): Fastify routes, no guards. */
+const DOCS_PATH = /^\/docs(?:[-/]|$)/;
+
+/**
+ * Counts the requests no Nest guard sees against the anonymous per-IP limit: unknown routes
+ * (Fastify answers them with the not-found handler) and the API docs. Health and metrics are
+ * Nest routes marked `@NoRateLimit()`, so they stay unlimited.
+ */
+export function limitUnroutedRequests(app: NestFastifyApplication): void {
+  const limiter = app.get(AnonymousRateLimiter);
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRequest', async (request, reply) => {
+      const route = request.routeOptions.url;
+      if (route === undefined || DOCS_PATH.test(route)) await limiter.hit(request.ip, reply);
+    });
+}
