@@ -8,7 +8,7 @@ import type { MysqlConnectionOptions } from 'typeorm/driver/mysql/MysqlConnectio
 import type { AppConfig } from '../src/config/env';
 import { runMigrationsLocked } from '../src/database/database-bootstrap';
 import { buildDataSourceOptions } from '../src/database/database-options';
-import { buildCountsRecount } from '../src/tasks/sql/counts.sql';
+import { buildCountsRecount } from '../src/tasks/read-models/counts.sql';
 import { runSeeder } from './processes';
 
 export interface DatasetSpec {

@@ -26,8 +26,8 @@ import { loadConfig, loadDotEnv, processEnv } from '../src/config/env';
 import { FIXED_WINDOW_SCRIPT } from '../src/rate-limit/redis-throttler.storage';
 import { openPool } from '../scripts/seed-support';
 import { taskRowToResponse, TaskSqlRow } from '../src/tasks/dto/task-response.dto';
-import { applyCountDeltas, countDeltas } from '../src/tasks/sql/counts.sql';
-import { buildSearchWrite } from '../src/tasks/sql/search.sql';
+import { applyCountDeltas, countDeltas } from '../src/tasks/read-models/counts.sql';
+import { buildSearchWrite } from '../src/tasks/read-models/search.sql';
 import {
   priorityCode,
   statusCode,
@@ -35,7 +35,7 @@ import {
   TASK_STATUSES,
   TaskPriority,
   TaskStatus,
-} from '../src/tasks/task.constants';
+} from '../src/tasks/domain/task.constants';
 
 const WINDOW_MS = 60_000;
 const CACHE_TTL_MS = 10 * 60_000;

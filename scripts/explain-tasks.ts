@@ -10,12 +10,15 @@ import type { Pool, RowDataPacket } from 'mysql2/promise';
 import { ListTasksQuery } from '../src/tasks/dto/list-tasks.query';
 import type { SqlQuery } from '../src/common/database/sql';
 import { parseListQuery, Viewer } from '../src/tasks/listing/task-list-request';
-import { buildCounterCountQuery, buildCounterStatsQuery } from '../src/tasks/sql/counts.sql';
+import {
+  buildCounterCountQuery,
+  buildCounterStatsQuery,
+} from '../src/tasks/read-models/counts-read.sql';
 import {
   buildPageRowsQuery,
   buildSourcesCountQuery,
   listingSources,
-} from '../src/tasks/sql/listing.sql';
+} from '../src/tasks/listing/listing.sql';
 import { openPool, prepareDatabase } from './seed-support';
 
 interface Case {

@@ -21,8 +21,8 @@ import * as bcrypt from 'bcrypt';
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
-import { buildCountsRecount } from '../src/tasks/sql/counts.sql';
-import { buildSearchRebuild } from '../src/tasks/sql/search.sql';
+import { buildCountsRecount } from '../src/tasks/read-models/counts.sql';
+import { buildSearchRebuild } from '../src/tasks/read-models/search.sql';
 import { intArg, openPool, prepareDatabase, prng } from './seed-support';
 
 const BATCH = 10_000;

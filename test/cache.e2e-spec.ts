@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
 import { TOMBSTONE_VERSION } from '../src/cache/versioned-cache';
-import { TASK_CACHE, TaskCache } from '../src/tasks/task-cache';
-import { TaskCacheWarmup } from '../src/tasks/task-cache.warmup';
+import { TASK_CACHE, TaskCache } from '../src/tasks/cache/task-cache';
+import { TaskCacheWarmup } from '../src/tasks/cache/task-cache.warmup';
 import { startTestApp, TestApp } from './helpers/app';
 import { errorBody, Session, signUp } from './helpers/factories';
 import { createTask, TASKS, TaskJson } from './helpers/tasks';

@@ -4,7 +4,7 @@ import { startTestApp, TestApp } from './helpers/app';
 import { PrivateRedis } from './helpers/redis';
 import { createTask, TASKS, TaskJson } from './helpers/tasks';
 import { waitFor } from './helpers/wait';
-import { TaskCacheWarmup } from '../src/tasks/task-cache.warmup';
+import { TaskCacheWarmup } from '../src/tasks/cache/task-cache.warmup';
 
 /** The contract's bound: while Redis is down or partitioned, every request answers within 2 s. */
 const QUICK_MS = 2000;

@@ -1,4 +1,4 @@
-import type { TaskExportFilters } from '../tasks/task-export.reader';
+import type { TaskExportFilters } from '../tasks/listing/task-export.reader';
 
 export const EXPORT_FORMATS = ['csv', 'json'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];

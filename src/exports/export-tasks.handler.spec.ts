@@ -1,7 +1,7 @@
 import type { Job } from 'bullmq';
 import { PermanentJobError } from '../jobs/job-handler';
 import type { TaskResponseDto } from '../tasks/dto/task-response.dto';
-import type { TaskExportReader } from '../tasks/task-export.reader';
+import type { TaskExportReader } from '../tasks/listing/task-export.reader';
 import type { ExportFilesRepository } from './export-files.repository';
 import type { ExportTasksPayload } from './export-job';
 import { ExportTasksHandler } from './export-tasks.handler';

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { JobHandler, JobHandlerInstance, PermanentJobError } from '../jobs/job-handler';
-import { TaskExportReader } from '../tasks/task-export.reader';
+import { TaskExportReader } from '../tasks/listing/task-export.reader';
 import { ChunkWriter } from './chunk-writer';
 import { encoderFor } from './export-encoder';
 import { ExportFilesRepository } from './export-files.repository';

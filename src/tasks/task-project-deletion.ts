@@ -4,9 +4,9 @@ import {
   ProjectDeletionParticipant,
   ProjectDeletionParticipantInstance,
 } from '../projects/project-deletion';
-import { TaskCountsService } from './task-counts.service';
-import { TaskSearchService } from './task-search.service';
-import { TasksRepository } from './tasks.repository';
+import { TaskCountsService } from './read-models/task-counts.service';
+import { TaskSearchService } from './read-models/task-search.service';
+import { TasksRepository } from './persistence/tasks.repository';
 
 /**
  * A deleted project takes its tasks with it, in the deletion's transaction: they are

@@ -6,15 +6,15 @@ import { ProjectsModule } from '../projects/projects.module';
 import { UsersModule } from '../users/users.module';
 import { TaskEventRecord } from './events/task-event-record.entity';
 import { TaskEventsService } from './events/task-events.service';
-import { taskCacheProvider } from './task-cache';
-import { TaskCountsService } from './task-counts.service';
-import { TaskCacheWarmup } from './task-cache.warmup';
-import { TaskSearchService } from './task-search.service';
-import { TaskExportReader } from './task-export.reader';
+import { taskCacheProvider } from './cache/task-cache';
+import { TaskCountsService } from './read-models/task-counts.service';
+import { TaskCacheWarmup } from './cache/task-cache.warmup';
+import { TaskSearchService } from './read-models/task-search.service';
+import { TaskExportReader } from './listing/task-export.reader';
 import { TaskProjectDeletion } from './task-project-deletion';
-import { Task } from './task.entity';
-import { TasksController } from './tasks.controller';
-import { TasksRepository } from './tasks.repository';
+import { Task } from './persistence/task.entity';
+import { TasksController } from './http/tasks.controller';
+import { TasksRepository } from './persistence/tasks.repository';
 import { TasksService } from './tasks.service';
 
 @Module({

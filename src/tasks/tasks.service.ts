@@ -13,11 +13,11 @@ import { TaskResponseDto, toTaskResponse } from './dto/task-response.dto';
 import { UpdateTaskDto } from './dto/update-task.dto';
 import { TaskEvent, taskEventTypes } from './events/task-event';
 import { TaskEventsService } from './events/task-events.service';
-import { TASK_CACHE, TaskCache } from './task-cache';
-import { TaskCountsService } from './task-counts.service';
-import { TaskSearchService } from './task-search.service';
+import { TASK_CACHE, TaskCache } from './cache/task-cache';
+import { TaskCountsService } from './read-models/task-counts.service';
+import { TaskSearchService } from './read-models/task-search.service';
 import { parseListQuery, TaskListFilters, Viewer } from './listing/task-list-request';
-import { CountCellsRaceError } from './sql/counts.sql';
+import { CountCellsRaceError } from './read-models/counts.sql';
 import {
   priorityCode,
   statusCode,
@@ -26,8 +26,8 @@ import {
   TaskPriority,
   TASKS_PATH,
   TaskStatus,
-} from './task.constants';
-import { Task } from './task.entity';
+} from './domain/task.constants';
+import { Task } from './persistence/task.entity';
 import {
   ArchivedProjectError,
   AssigneeNotFoundError,
@@ -37,7 +37,7 @@ import {
   TaskNotFoundError,
   TaskPreconditionFailedError,
   TaskProjectNotFoundError,
-} from './task.errors';
+} from './domain/task.errors';
 import {
   assertMayDelete,
   assertMayUpdate,
@@ -47,8 +47,8 @@ import {
   sentFields,
   TaskFields,
   TaskPermission,
-} from './task.rules';
-import { TasksRepository } from './tasks.repository';
+} from './domain/task.rules';
+import { TasksRepository } from './persistence/tasks.repository';
 
 export interface TaskWithEtag {
   task: TaskResponseDto;

@@ -1,7 +1,7 @@
 import type TestAgent from 'supertest/lib/agent';
 import type { DataSource } from 'typeorm';
-import { buildCountsRecount } from '../../src/tasks/sql/counts.sql';
-import { buildSearchRebuild } from '../../src/tasks/sql/search.sql';
+import { buildCountsRecount } from '../../src/tasks/read-models/counts.sql';
+import { buildSearchRebuild } from '../../src/tasks/read-models/search.sql';
 import type { Session } from './factories';
 
 export const TASKS = '/api/v1/tasks';

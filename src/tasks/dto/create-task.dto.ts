@@ -21,7 +21,7 @@ import {
   TASK_TITLE_MAX,
   TaskPriority,
   TaskStatus,
-} from '../task.constants';
+} from '../domain/task.constants';
 
 const trim = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' ? value.trim() : value;

@@ -28,7 +28,7 @@ import {
   TaskScope,
   TaskSort,
   TaskStatus,
-} from '../task.constants';
+} from '../domain/task.constants';
 
 /** `a,b` and repeated parameters (`?status=a&status=b`) both become `['a', 'b']`. */
 const commaList = ({ value }: { value: unknown }): unknown => {

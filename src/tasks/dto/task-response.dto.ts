@@ -6,8 +6,8 @@ import {
   TASK_STATUSES,
   TaskPriority,
   TaskStatus,
-} from '../task.constants';
-import type { Task } from '../task.entity';
+} from '../domain/task.constants';
+import type { Task } from '../persistence/task.entity';
 
 export class TaskResponseDto {
   @ApiProperty({ type: 'integer', example: 1 })

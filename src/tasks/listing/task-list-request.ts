@@ -7,7 +7,7 @@ import {
   TaskScope,
   TaskSort,
   TaskStatus,
-} from '../task.constants';
+} from '../domain/task.constants';
 
 /**
  * Who is reading: the caller and the live projects it is a member of (sorted ids). A task is

@@ -1,5 +1,5 @@
 import { placeholders } from '../../common/database/sql';
-import type { TaskListFilters, Viewer } from '../listing/task-list-request';
+import type { TaskListFilters, Viewer } from './task-list-request';
 import { Conditions, merge } from './filters.sql';
 
 /**

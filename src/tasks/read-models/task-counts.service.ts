@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import type { TaskResponseDto } from './dto/task-response.dto';
-import { applyCountDeltas, buildProjectCountsDelete, countDeltas } from './sql/counts.sql';
+import type { TaskResponseDto } from '../dto/task-response.dto';
+import { applyCountDeltas, buildProjectCountsDelete, countDeltas } from './counts.sql';
 
 /**
  * Owner of task_counts: every task write calls `apply` in its own transaction, so the counters

@@ -1,8 +1,8 @@
-import type { CreateTaskDto } from './dto/create-task.dto';
-import type { UpdateTaskDto } from './dto/update-task.dto';
-import { parseRfc3339 } from '../common/validators/is-rfc3339.validator';
-import type { Task } from './task.entity';
-import { hasRole, ProjectRole } from '../projects/project-role';
+import type { CreateTaskDto } from '../dto/create-task.dto';
+import type { UpdateTaskDto } from '../dto/update-task.dto';
+import { parseRfc3339 } from '../../common/validators/is-rfc3339.validator';
+import type { Task } from '../persistence/task.entity';
+import { hasRole, ProjectRole } from '../../projects/project-role';
 import { TaskForbiddenError } from './task.errors';
 
 /**

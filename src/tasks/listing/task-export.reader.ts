@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { ProjectAccessService } from '../projects/project-access.service';
-import type { ListTasksQuery } from './dto/list-tasks.query';
-import { TaskResponseDto, taskRowToResponse, TaskSqlRow } from './dto/task-response.dto';
-import { parseListQuery, TaskListFilters, Viewer } from './listing/task-list-request';
-import { buildExportBatchQuery, ExportCursor } from './sql/export.sql';
-import { buildSourcesCountQuery, listingSources } from './sql/listing.sql';
-import { Task } from './task.entity';
+import { ProjectAccessService } from '../../projects/project-access.service';
+import type { ListTasksQuery } from '../dto/list-tasks.query';
+import { TaskResponseDto, taskRowToResponse, TaskSqlRow } from '../dto/task-response.dto';
+import { parseListQuery, TaskListFilters, Viewer } from './task-list-request';
+import { buildExportBatchQuery, ExportCursor } from './export.sql';
+import { buildSourcesCountQuery, listingSources } from './listing.sql';
+import { Task } from '../persistence/task.entity';
 
 /** The listing filters of an export: the query of `GET /tasks` without paging. */
 export type TaskExportFilters = Omit<ListTasksQuery, 'page' | 'page_size'>;

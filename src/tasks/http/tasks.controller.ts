@@ -25,21 +25,21 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Endpoint } from '../common/decorators/endpoint.decorator';
-import { AuthUser, CurrentUser } from '../common/decorators/current-user.decorator';
-import { pageLinkHeader } from '../common/http/pagination';
-import { ParseIdPipe } from '../common/http/parse-id.pipe';
+import { Endpoint } from '../../common/decorators/endpoint.decorator';
+import { AuthUser, CurrentUser } from '../../common/decorators/current-user.decorator';
+import { pageLinkHeader } from '../../common/http/pagination';
+import { ParseIdPipe } from '../../common/http/parse-id.pipe';
 import {
   IDEMPOTENCY_KEY_HEADER,
   IdempotencyKeyHeader,
-} from '../idempotency/idempotency-key.decorator';
-import { CreateTaskDto } from './dto/create-task.dto';
-import { ListTasksQuery } from './dto/list-tasks.query';
-import { TaskStatsQuery, TaskStatsResponseDto } from './dto/task-stats.dto';
-import { TaskDeletedResponseDto, TaskResponseDto } from './dto/task-response.dto';
-import { UpdateTaskDto } from './dto/update-task.dto';
-import { TASKS_PATH } from './task.constants';
-import { TaskWithEtag, TasksService } from './tasks.service';
+} from '../../idempotency/idempotency-key.decorator';
+import { CreateTaskDto } from '../dto/create-task.dto';
+import { ListTasksQuery } from '../dto/list-tasks.query';
+import { TaskStatsQuery, TaskStatsResponseDto } from '../dto/task-stats.dto';
+import { TaskDeletedResponseDto, TaskResponseDto } from '../dto/task-response.dto';
+import { UpdateTaskDto } from '../dto/update-task.dto';
+import { TASKS_PATH } from '../domain/task.constants';
+import { TaskWithEtag, TasksService } from '../tasks.service';
 
 const ETAG_HEADER = {
   ETag: {

@@ -1,7 +1,7 @@
 import type { Provider } from '@nestjs/common';
-import type { VersionedCache } from '../cache/versioned-cache';
-import { VersionedCacheFactory } from '../cache/versioned-cache.factory';
-import type { TaskResponseDto } from './dto/task-response.dto';
+import type { VersionedCache } from '../../cache/versioned-cache';
+import { VersionedCacheFactory } from '../../cache/versioned-cache.factory';
+import type { TaskResponseDto } from '../dto/task-response.dto';
 
 /**
  * The single-task cache: the task's response body (which carries `user_id` and `assignee_id`,

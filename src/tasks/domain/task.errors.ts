@@ -4,7 +4,7 @@ import {
   NotFoundError,
   PreconditionFailedError,
   ValidationFailedError,
-} from '../common/errors/domain-errors';
+} from '../../common/errors/domain-errors';
 
 /** Also answers for tasks that exist but are not visible to the caller, so ids reveal nothing. */
 export class TaskNotFoundError extends NotFoundError {

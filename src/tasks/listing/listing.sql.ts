@@ -1,7 +1,7 @@
 import { placeholders, SqlQuery } from '../../common/database/sql';
 import { TASK_ROW_COLUMNS } from '../dto/task-response.dto';
-import type { TaskListFilters, TaskListRequest, Viewer } from '../listing/task-list-request';
-import type { TaskSort } from '../task.constants';
+import type { TaskListFilters, TaskListRequest, Viewer } from './task-list-request';
+import type { TaskSort } from '../domain/task.constants';
 import {
   allRowConditions,
   assigneeConditions,

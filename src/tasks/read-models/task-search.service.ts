@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import type { TaskResponseDto } from './dto/task-response.dto';
-import { buildProjectSearchDelete, buildSearchWrite } from './sql/search.sql';
+import type { TaskResponseDto } from '../dto/task-response.dto';
+import { buildProjectSearchDelete, buildSearchWrite } from './search.sql';
 
 /**
  * Owner of task_search: every task write calls `apply` in its own transaction, so the rows

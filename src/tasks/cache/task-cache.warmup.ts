@@ -5,9 +5,9 @@ import {
   OnApplicationBootstrap,
   OnModuleDestroy,
 } from '@nestjs/common';
-import { toTaskResponse } from './dto/task-response.dto';
+import { toTaskResponse } from '../dto/task-response.dto';
 import { TASK_CACHE, TaskCache } from './task-cache';
-import { TasksRepository } from './tasks.repository';
+import { TasksRepository } from '../persistence/tasks.repository';
 
 /** At most this many tasks are preloaded, the most recently updated first. */
 export const WARMUP_MAX_TASKS = 1000;

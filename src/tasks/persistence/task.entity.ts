@@ -6,7 +6,7 @@ import {
   statusFromCode,
   TaskPriority,
   TaskStatus,
-} from './task.constants';
+} from '../domain/task.constants';
 
 const statusTransformer: ValueTransformer = {
   to: (value: TaskStatus | undefined) => (value === undefined ? undefined : statusCode(value)),

@@ -6,12 +6,12 @@ import {
   taskRowToResponse,
   TaskSqlRow,
   toTaskResponse,
-} from './dto/task-response.dto';
-import type { TaskListFilters, TaskListRequest, Viewer } from './listing/task-list-request';
-import { buildCounterCountQuery, buildCounterStatsQuery } from './sql/counts.sql';
-import { buildPageRowsQuery, buildSourcesCountQuery, listingSources } from './sql/listing.sql';
+} from '../dto/task-response.dto';
+import type { TaskListFilters, TaskListRequest, Viewer } from '../listing/task-list-request';
+import { buildCounterCountQuery, buildCounterStatsQuery } from '../read-models/counts-read.sql';
+import { buildPageRowsQuery, buildSourcesCountQuery, listingSources } from '../listing/listing.sql';
 import { Task } from './task.entity';
-import type { TaskFields } from './task.rules';
+import type { TaskFields } from '../domain/task.rules';
 
 /** Live tasks by status and priority code (`"<status>:<priority>"` → n). */
 export type StateCounts = Map<string, number>;

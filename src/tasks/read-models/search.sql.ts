@@ -1,6 +1,6 @@
 import type { SqlQuery } from '../../common/database/sql';
 import type { TaskResponseDto } from '../dto/task-response.dto';
-import { searchDocSql } from './filters.sql';
+import { searchDocSql } from '../listing/filters.sql';
 
 /**
  * task_search (CreateProjects migration) holds one row per live task: its project, creation

@@ -1,6 +1,6 @@
 import { placeholders, SqlQuery } from '../../common/database/sql';
-import type { TaskListFilters } from '../listing/task-list-request';
-import { priorityCode, statusCode, TASK_STATUSES } from '../task.constants';
+import type { TaskListFilters } from './task-list-request';
+import { priorityCode, statusCode, TASK_STATUSES } from '../domain/task.constants';
 
 /** Conditions joined by AND, and their parameters: a piece of a WHERE clause. */
 export interface Conditions {

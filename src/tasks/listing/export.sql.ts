@@ -1,6 +1,6 @@
 import type { SqlQuery } from '../../common/database/sql';
 import { TASK_ROW_COLUMNS } from '../dto/task-response.dto';
-import type { TaskListFilters, Viewer } from '../listing/task-list-request';
+import type { TaskListFilters, Viewer } from './task-list-request';
 import { rowSourceOf, SORT_COLUMNS, Source } from './listing.sql';
 import { visibleParts } from './visibility.sql';
 
