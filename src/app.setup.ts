@@ -7,6 +7,7 @@ import { AppModule } from './app.module';
 import { apiCacheControl } from './common/http/cache-control';
 import { answerClientError, answerRouterError } from './common/http/framework-errors';
 import { installJsonBodyParser } from './common/http/json-body-parser';
+import { InFlightLimiter, installLoadShedding } from './common/http/load-shedding';
 import { setupSwagger } from './common/http/swagger';
 import { AppConfig, loadConfig, processEnv } from './config/env';
 import { genRequestId } from './common/http/request-id';
@@ -140,6 +141,8 @@ function configureApp(app: NestFastifyApplication, config: AppConfig): void {
     }
     done(null, payload);
   });
+  installLoadShedding(fastify, new InFlightLimiter(config.http.maxInFlight));
+
   const metrics = app.get(MetricsService);
   fastify.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
