@@ -190,6 +190,7 @@ const SCENARIOS = {
   create: '6. POST /tasks',
   patch: '7. PATCH /tasks/{id}',
   'login-flood': '8. scenario 1 during a login flood',
+  overload: '10. GET /tasks at 500 connections (load shedding), heavy user',
 } as const;
 type ScenarioId = keyof typeof SCENARIOS;
 const GROWTH_IDS: ScenarioId[] = [
@@ -206,6 +207,20 @@ const LIST_QUERIES: Record<string, string> = {
   'search-latin': '?q=report',
   'search-chinese': `?q=${encodeURIComponent('项目')}`,
 };
+/**
+ * Scenario 10 (issue 11): far more connections than the service works on at once
+ * (HTTP_MAX_IN_FLIGHT, 100), in smoke runs too. The service must shed the excess with 503 and
+ * Retry-After; a single 500 fails the run.
+ */
+const OVERLOAD_CONNECTIONS = 500;
+
+/** Responses of a run with a 5xx status other than 503 (the 500s that overload must not cause). */
+function serverErrors(result: LoadResult): number {
+  return Object.entries(result.statusCodes)
+    .filter(([code]) => code.startsWith('5') && code !== '503')
+    .reduce((sum, [, n]) => sum + n, 0);
+}
+
 const CREATE_BODY = {
   description: 'Created by the benchmark harness',
   priority: 'high',
@@ -658,6 +673,10 @@ class Harness {
       );
     }
 
+    if (wanted.includes('overload')) {
+      results.push(await this.overload(target, info, heavy, pool));
+    }
+
     if (wanted.includes('login-flood')) {
       await this.warmIds(
         target,
@@ -785,6 +804,51 @@ class Harness {
       }
     }
     return shuffle(pairs, 42);
+  }
+
+  /**
+   * Scenario 10: GET /tasks from OVERLOAD_CONNECTIONS connections at once, no warm-up (the
+   * burst is the point). Counts the 503s, those carrying Retry-After, and any other 5xx.
+   */
+  private async overload(
+    target: Target,
+    info: DatasetInfo,
+    token: string,
+    pool: Pool,
+  ): Promise<ScenarioResult> {
+    process.stdout.write(
+      `  ${SCENARIOS.overload} [${info.db}, ${OVERLOAD_CONNECTIONS} conns] ... `,
+    );
+    const plan: RequestPlan = {
+      method: 'GET',
+      next: () => ({ path: '/api/v1/tasks', headers: bearer(token) }),
+    };
+    let withRetryAfter = 0;
+    const rss = sampleRss(target);
+    const raw = await fire(
+      target,
+      plan,
+      OVERLOAD_CONNECTIONS,
+      this.options.duration,
+      { n: 0 },
+      (headers) => {
+        if (headers['retry-after'] !== undefined || headers['Retry-After'] !== undefined)
+          withRetryAfter += 1;
+      },
+    );
+    const result = summarize(raw, await rss.stop());
+    await this.settle(pool, info.db);
+    const shed = result.statusCodes['503'] ?? 0;
+    const note = `${result.statusCodes['200'] ?? 0} × 200, ${shed} × 503 (${withRetryAfter} with Retry-After), ${serverErrors(result)} × other 5xx`;
+    console.log(`${describe(result)}; ${note}`);
+    return {
+      id: 'overload',
+      title: SCENARIOS.overload,
+      db: info.db,
+      target: 'service',
+      ...result,
+      note,
+    };
   }
 
   /** Scenario 1 again, with a concurrent flood of logins (bcrypt) against the same service. */
@@ -970,7 +1034,17 @@ class Harness {
         detail: `max ${max} MB`,
       });
     }
-    const dirty = this.allResults().filter((s) => !clean(s));
+    const overload = find('overload');
+    if (overload) {
+      const others = serverErrors(overload);
+      checks.push({
+        target: `overload: GET /tasks at ${overload.connections} connections answers 200 or 503 (Retry-After), never 500`,
+        met: answered(overload) && others === 0,
+        detail: `${overload.note ?? ''}; ${overload.errors} errors, ${overload.timeouts} timeouts; p99 ${overload.latencyMs.p99} ms; RSS ${overload.rssMaxMb ?? 'n/a'} MB`,
+      });
+    }
+    // Scenario 10 answers 503 by design; its own check above is the one that counts.
+    const dirty = this.allResults().filter((s) => s.id !== 'overload' && !clean(s));
     checks.push({
       target: 'no errors, timeouts or non-2xx in any scenario',
       met: dirty.length === 0,
@@ -1036,7 +1110,11 @@ async function main(): Promise<number> {
   );
   const dirty = harness
     .allResults()
-    .filter((s) => s.errors + s.timeouts + s.non2xx > 0 || s.requests === 0);
+    .filter((s) =>
+      s.id === 'overload'
+        ? serverErrors(s) > 0 || s.requests === 0
+        : s.errors + s.timeouts + s.non2xx > 0 || s.requests === 0,
+    );
   if (options.smoke && dirty.length > 0) {
     console.error(
       `smoke FAILED: errors, non-2xx or no requests in ${dirty.map((s) => `${s.id}@${s.db}`).join(', ')}`,

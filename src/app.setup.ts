@@ -4,6 +4,10 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
+import { apiCacheControl } from './common/http/cache-control';
+import { answerClientError, answerRouterError } from './common/http/framework-errors';
+import { installJsonBodyParser } from './common/http/json-body-parser';
+import { InFlightLimiter, installLoadShedding } from './common/http/load-shedding';
 import { setupSwagger } from './common/http/swagger';
 import { AppConfig, loadConfig, processEnv } from './config/env';
 import { genRequestId } from './common/http/request-id';
@@ -27,14 +31,50 @@ export const EXPOSED_HEADERS = [
   'Idempotent-Replayed',
 ];
 
+/** How long a client may take, in milliseconds (see HTTP_TIMEOUTS). */
+export interface HttpTimeouts {
+  /** The whole request, headers and body, must arrive within this (else 408, closed). */
+  requestTimeout: number;
+  /** The request line and headers must arrive within this (at most `requestTimeout`). */
+  headersTimeout: number;
+  /** An idle keep-alive connection is closed after this. */
+  keepAliveTimeout: number;
+  /** A connection on which nothing moves, in either direction, is closed after this. */
+  connectionTimeout: number;
+  /** How often Node checks the two request timeouts; it bounds how late they fire. */
+  connectionsCheckingInterval: number;
+}
+
+/**
+ * Without these a client sending a body one byte every few seconds held its connection (and a
+ * request's buffers) open for as long as it liked: Fastify turns Node's request timeout off.
+ * 30 s carries the largest body (BODY_LIMIT) over a slow mobile link. The keep-alive timeout
+ * stays above the 60 s idle timeout of common load balancers, so they close first and never
+ * send on a connection this side is closing.
+ */
+export const HTTP_TIMEOUTS: HttpTimeouts = {
+  requestTimeout: 30_000,
+  headersTimeout: 10_000,
+  keepAliveTimeout: 72_000,
+  connectionTimeout: 60_000,
+  connectionsCheckingInterval: 1_000,
+};
+
 /**
  * Builds the whole HTTP application (adapter, module, hooks, docs), ready to `listen()`. The
- * service's entry point and the e2e tests both call this, so tests exercise the real setup.
+ * service's entry point and the e2e tests both call this, so tests exercise the real setup;
+ * `timeouts` lets a test shorten the client timeouts.
  */
-export async function createApp(): Promise<NestFastifyApplication> {
+export async function createApp(
+  options: { timeouts?: Partial<HttpTimeouts> } = {},
+): Promise<NestFastifyApplication> {
   // The adapter needs the HTTP settings before Nest exists; the module validates the same
   // environment again through @nestjs/config, so both see one set of values.
   const config = loadConfig(processEnv());
+  const { connectionsCheckingInterval, headersTimeout, ...timeouts } = {
+    ...HTTP_TIMEOUTS,
+    ...options.timeouts,
+  };
   const adapter = new FastifyAdapter({
     bodyLimit: config.http.bodyLimitBytes,
     trustProxy: config.http.trustProxy,
@@ -43,6 +83,12 @@ export async function createApp(): Promise<NestFastifyApplication> {
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    ...timeouts,
+    // Fastify has no option of its own for these two. Node's request timeout only fires for a
+    // slow body when the headers timeout is not longer than it (measured on Node 20).
+    http: { connectionsCheckingInterval, headersTimeout },
+    frameworkErrors: answerRouterError,
+    clientErrorHandler: answerClientError,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, {
     bufferLogs: true,
@@ -74,6 +120,7 @@ function configureApp(app: NestFastifyApplication, config: AppConfig): void {
   // Fastify also parses text/plain by default, which would hand a string to the validation
   // pipe (a confusing 400). The API speaks JSON only, so any other body is a 415.
   fastify.removeContentTypeParser('text/plain');
+  installJsonBodyParser(fastify);
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('X-Request-Id', request.id);
     done();
@@ -87,10 +134,19 @@ function configureApp(app: NestFastifyApplication, config: AppConfig): void {
     closing = true;
     done();
   });
-  fastify.addHook('onSend', (_request, reply, payload, done) => {
+  fastify.addHook('onSend', (request, reply, payload, done) => {
     if (closing) void reply.header('connection', 'close');
+    if (request.url.startsWith('/api/') && !reply.hasHeader('cache-control')) {
+      const authenticated = request.headers.authorization !== undefined;
+      void reply.header(
+        'Cache-Control',
+        apiCacheControl(request.method, reply.statusCode, authenticated),
+      );
+    }
     done(null, payload);
   });
+  installLoadShedding(fastify, new InFlightLimiter(config.http.maxInFlight));
+
   const metrics = app.get(MetricsService);
   fastify.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';

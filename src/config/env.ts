@@ -12,6 +12,8 @@ export interface AppConfig {
     corsOrigins: string[] | true;
     /** Fastify's `trustProxy`: false, true, a hop count, or a list of addresses/CIDRs. */
     trustProxy: boolean | number | string;
+    /** API requests worked on at once; one more is refused with 503 (load shedding). */
+    maxInFlight: number;
   };
   db: { host: string; port: number; user: string; password: string; name: string };
   redis: { host: string; port: number; password?: string; db: number; keyPrefix: string };
@@ -187,6 +189,7 @@ export function loadConfig(env: Env): AppConfig {
       bodyLimitBytes: int('BODY_LIMIT', 100 * 1024, 1024, 10 * 1024 * 1024),
       corsOrigins,
       trustProxy,
+      maxInFlight: int('HTTP_MAX_IN_FLIGHT', 100, 1, 100_000),
     },
     db: {
       host: str('DB_HOST', '127.0.0.1'),

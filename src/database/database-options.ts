@@ -35,6 +35,9 @@ export function buildDataSourceOptions(config: AppConfig): DataSourceOptions {
     poolSize: 10,
     extra: {
       waitForConnections: true,
+      // Above what HTTP admission control (HTTP_MAX_IN_FLIGHT, default 100) and the workers can
+      // queue, so overload is shed before it reaches the pool; should the queue fill anyway,
+      // mysql2's "Queue limit reached" is answered 503 too (describeError).
       queueLimit: 200,
       maxIdle: 10,
       idleTimeout: 60_000,

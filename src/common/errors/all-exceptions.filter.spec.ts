@@ -7,7 +7,12 @@ import {
 } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
 import { describeError } from './all-exceptions.filter';
-import { ConflictError, ValidationFailedError } from './domain-errors';
+import {
+  ConflictError,
+  ServiceOverloadedError,
+  ServiceUnavailableError,
+  ValidationFailedError,
+} from './domain-errors';
 import { loggableError } from './log-safe-error';
 
 describe(describeError.name, () => {
@@ -50,6 +55,54 @@ describe(describeError.name, () => {
       status: 503,
       code: 'SERVICE_UNAVAILABLE',
       message: expect.any(String),
+      headers: { 'Retry-After': '5' },
+    });
+  });
+
+  it.each([
+    [new HttpException('URI Too Long', 414), 414],
+    [new HttpException('Request Timeout', 408), 408],
+    [new HttpException('Request Header Fields Too Large', 431), 431],
+    [new HttpException("I'm a teapot", 418), 418],
+  ])('should give %p a contract code (VALIDATION_FAILED)', (error, status) => {
+    expect(describeError(error)).toMatchObject({ status, code: 'VALIDATION_FAILED' });
+  });
+
+  it.each([
+    // What `send` (behind @fastify/static) throws for /docs/.. and /docs/%00: http-errors.
+    ['a 403 with status and statusCode', { status: 403, statusCode: 403 }, 403, 'FORBIDDEN'],
+    ['a 400 with statusCode only', { statusCode: 400 }, 400, 'VALIDATION_FAILED'],
+    ['a 404 with status only', { status: 404 }, 404, 'NOT_FOUND'],
+  ])('should keep the client-error status of %s', (_name, fields, status, code) => {
+    const error = Object.assign(new Error("ENOENT: no such file '/srv/app/secret'"), fields);
+    const described = describeError(error);
+    expect(described).toEqual({ status, code, message: expect.any(String) });
+    expect(described.message).not.toContain('/srv');
+  });
+
+  it.each([
+    ['a server-error status', { statusCode: 502 }],
+    ['a status that is not a number', { status: '400' }],
+  ])('should not trust %s on an unknown error', (_name, fields) => {
+    expect(describeError(Object.assign(new Error('x'), fields))).toMatchObject({ status: 500 });
+  });
+
+  it('should answer an overloaded pool (mysql2 queue limit) with 503 and Retry-After', () => {
+    expect(describeError(new Error('Queue limit reached.'))).toEqual({
+      status: 503,
+      code: 'SERVICE_UNAVAILABLE',
+      message: expect.any(String),
+      headers: { 'Retry-After': '1' },
+    });
+  });
+
+  it('should give every 503 domain error a Retry-After', () => {
+    expect(describeError(new ServiceOverloadedError())).toMatchObject({
+      status: 503,
+      headers: { 'Retry-After': '1' },
+    });
+    expect(describeError(new ServiceUnavailableError('queue down'))).toMatchObject({
+      status: 503,
       headers: { 'Retry-After': '5' },
     });
   });

@@ -1,7 +1,13 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { isDatabaseUnavailableError } from './database-errors';
-import { DomainError, FieldError } from './domain-errors';
+import { STATUS_CODES } from 'node:http';
+import { isDatabaseOverloadedError, isDatabaseUnavailableError } from './database-errors';
+import {
+  DomainError,
+  FieldError,
+  ServiceOverloadedError,
+  ServiceUnavailableError,
+} from './domain-errors';
 import { errorCodeForStatus } from './error-body';
 import { loggableError } from './log-safe-error';
 
@@ -22,6 +28,22 @@ function httpExceptionMessage(exception: HttpException): string {
 }
 
 /**
+ * The client-error status (4xx) that a library put on its error, as `statusCode` or `status`
+ * (http-errors, used by @fastify/static's `send`, sets both), else undefined.
+ */
+function clientErrorStatusOf(exception: unknown): number | undefined {
+  if (!(exception instanceof Error)) return undefined;
+  const { statusCode, status } = exception as Error & { statusCode?: unknown; status?: unknown };
+  const candidate = typeof statusCode === 'number' ? statusCode : status;
+  return typeof candidate === 'number' &&
+    Number.isInteger(candidate) &&
+    candidate >= 400 &&
+    candidate < 500
+    ? candidate
+    : undefined;
+}
+
+/**
  * Maps anything thrown to the contract's status, code and message. Only domain errors and HTTP
  * exceptions keep their message; everything else is reported generically so that no SQL,
  * stack trace or internal detail reaches a client.
@@ -33,6 +55,9 @@ export function describeError(exception: unknown): DescribedError {
       code: exception.code,
       message: exception.message,
       details: exception.details,
+      ...(exception instanceof ServiceUnavailableError
+        ? { headers: { 'Retry-After': String(exception.retryAfterSec) } }
+        : {}),
     };
   }
   if (exception instanceof HttpException) {
@@ -53,6 +78,23 @@ export function describeError(exception: unknown): DescribedError {
       headers: { 'Retry-After': '5' },
     };
   }
+  if (isDatabaseOverloadedError(exception)) {
+    return {
+      status: 503,
+      code: 'SERVICE_UNAVAILABLE',
+      message: 'The service is overloaded; try again shortly',
+      headers: { 'Retry-After': '1' },
+    };
+  }
+  const clientStatus = clientErrorStatusOf(exception);
+  if (clientStatus !== undefined) {
+    // The status is the library's verdict on the request; its message may carry a file path.
+    return {
+      status: clientStatus,
+      code: errorCodeForStatus(clientStatus),
+      message: STATUS_CODES[clientStatus] ?? 'Bad request',
+    };
+  }
   return { status: 500, code: 'INTERNAL', message: 'Internal server error' };
 }
 
@@ -67,7 +109,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const reply = http.getResponse<FastifyReply>();
     const described = describeError(exception);
 
-    if (described.status >= 500) {
+    // Shed requests are counted by the HTTP metrics (status 503) and summarised by the load
+    // shedder; a log line each would add work exactly when the service has none to spare.
+    if (described.status >= 500 && !(exception instanceof ServiceOverloadedError)) {
       const log = described.status === 503 ? 'warn' : 'error';
       this.logger[log](
         { err: loggableError(exception), requestId: request.id },

@@ -1,5 +1,10 @@
 import { QueryFailedError } from 'typeorm';
-import { isDatabaseUnavailableError, isDuplicateKeyError } from './database-errors';
+import { createPool } from 'mysql2/promise';
+import {
+  isDatabaseOverloadedError,
+  isDatabaseUnavailableError,
+  isDuplicateKeyError,
+} from './database-errors';
 
 function driverError(fields: Record<string, unknown>): Error {
   const message = typeof fields.message === 'string' ? fields.message : 'driver error';
@@ -54,5 +59,38 @@ describe(isDuplicateKeyError.name, () => {
   it('should not treat other errors as duplicates', () => {
     expect(isDuplicateKeyError(driverError({ code: 'ECONNREFUSED' }))).toBe(false);
     expect(isDuplicateKeyError(null)).toBe(false);
+  });
+});
+
+describe(isDatabaseOverloadedError.name, () => {
+  /** The real error: a pool of one connection with room for one waiter, asked for three. */
+  async function queueLimitError(): Promise<unknown> {
+    // Nothing listens on port 1, so the one connection fails to open; the third request is
+    // refused by the queue limit before that happens.
+    const pool = createPool({ host: '127.0.0.1', port: 1, connectionLimit: 1, queueLimit: 1 });
+    try {
+      const results = await Promise.allSettled([1, 2, 3].map(() => pool.getConnection()));
+      const third = results[2];
+      if (third.status !== 'rejected') throw new Error('the third connection was not refused');
+      return third.reason;
+    } finally {
+      await pool.end().catch(() => undefined);
+    }
+  }
+
+  it("should recognise mysql2's queue-limit error, raw and wrapped", async () => {
+    const error = await queueLimitError();
+    expect(isDatabaseOverloadedError(error)).toBe(true);
+    expect(isDatabaseOverloadedError(new QueryFailedError('SELECT 1', [], error as Error))).toBe(
+      true,
+    );
+  });
+
+  it.each([
+    ['a refused connection', { code: 'ECONNREFUSED' }],
+    ['a syntax error', { code: 'ER_PARSE_ERROR', errno: 1064 }],
+    ['a plain error', {}],
+  ])('should not treat %s as overload', (_name, fields) => {
+    expect(isDatabaseOverloadedError(driverError(fields))).toBe(false);
   });
 });

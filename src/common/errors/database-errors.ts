@@ -45,6 +45,20 @@ export function isDatabaseUnavailableError(error: unknown): boolean {
     : false;
 }
 
+/**
+ * True when mysql2's pool refused to queue one more request for a connection (its
+ * `queueLimit`): the service has more work than its pool serves, so the answer is a 503 to
+ * retry, not a 500. mysql2 gives this error no code, only its message.
+ */
+export function isDatabaseOverloadedError(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const e = error as MaybeDriverError;
+  if (typeof e.message === 'string' && e.message.startsWith('Queue limit reached')) return true;
+  return e.driverError !== undefined && e.driverError !== error
+    ? isDatabaseOverloadedError(e.driverError)
+    : false;
+}
+
 /** True for a unique-key violation (MySQL ER_DUP_ENTRY). */
 export function isDuplicateKeyError(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;

@@ -79,4 +79,19 @@ export class IdempotencyMismatchError extends DomainError {
 export class ServiceUnavailableError extends DomainError {
   readonly status = HttpStatus.SERVICE_UNAVAILABLE;
   readonly code = 'SERVICE_UNAVAILABLE';
+
+  /** Every 503 tells the client when to try again (`Retry-After`, seconds). */
+  readonly retryAfterSec: number;
+
+  constructor(message: string, details?: FieldError[], retryAfterSec = 5) {
+    super(message, details);
+    this.retryAfterSec = retryAfterSec;
+  }
+}
+
+/** More requests than the service can work on at once: shed before any work starts. */
+export class ServiceOverloadedError extends ServiceUnavailableError {
+  constructor() {
+    super('The service is overloaded; try again shortly', undefined, 1);
+  }
 }

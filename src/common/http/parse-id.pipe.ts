@@ -5,10 +5,14 @@ const MAX_ID = 4_294_967_295; // INT UNSIGNED
 
 /** Parses an `id` path parameter: a positive integer within the column's range, else 400. */
 @Injectable()
-export class ParseIdPipe implements PipeTransform<string, number> {
-  transform(value: string): number {
-    if (!/^[1-9]\d{0,9}$/.test(value) || Number(value) > MAX_ID) {
-      throw ValidationFailedError.forField('id', 'id must be a positive integer');
+export class ParseIdPipe implements PipeTransform<unknown, number> {
+  transform(value: unknown): number {
+    // Canonical decimal only (API.md, General): "01", "+1", "1e0", "0x1" and " 1" are refused.
+    if (typeof value !== 'string' || !/^[1-9][0-9]{0,9}$/.test(value) || Number(value) > MAX_ID) {
+      throw ValidationFailedError.forField(
+        'id',
+        'id must be a positive integer in canonical decimal form (1, not 01, +1 or 1e0)',
+      );
     }
     return Number(value);
   }

@@ -6,6 +6,7 @@ import {
   ValidationPipe,
   ValidationPipeOptions,
 } from '@nestjs/common';
+import { getMetadataStorage } from 'class-validator';
 import { FieldError, ValidationFailedError } from '../errors/domain-errors';
 
 /** Flattens class-validator's tree into `[{field: 'a.b', message}]`, one entry per problem. */
@@ -17,16 +18,116 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
   });
 }
 
+/** The contract's cap on `details`: a body with thousands of problems gets a bounded answer. */
+export const MAX_ERROR_DETAILS = 20;
+
+/** The 400 for these problems: at most MAX_ERROR_DETAILS details, all fields counted. */
+export function validationFailed(details: FieldError[]): ValidationFailedError {
+  const fields = [...new Set(details.map((d) => d.field))];
+  const named = fields.slice(0, MAX_ERROR_DETAILS).join(', ');
+  const more =
+    fields.length > MAX_ERROR_DETAILS ? ` and ${fields.length - MAX_ERROR_DETAILS} more` : '';
+  return new ValidationFailedError(
+    details.slice(0, MAX_ERROR_DETAILS),
+    `Validation failed: ${named}${more}`,
+  );
+}
+
 const COMMON_OPTIONS: ValidationPipeOptions = {
   whitelist: true,
   transform: true,
   validationError: { target: false, value: false },
-  exceptionFactory: (errors) => {
-    const details = flattenValidationErrors(errors);
-    const fields = [...new Set(details.map((d) => d.field))].join(', ');
-    return new ValidationFailedError(details, `Validation failed: ${fields}`);
-  },
+  exceptionFactory: (errors) => validationFailed(flattenValidationErrors(errors)),
 };
+
+const declaredByClass = new WeakMap<object, ReadonlySet<string>>();
+
+/** The properties a DTO class declares a validation rule for (what `whitelist` keeps). */
+function declaredProperties(metatype: object): ReadonlySet<string> {
+  let declared = declaredByClass.get(metatype);
+  if (!declared) {
+    const rules = getMetadataStorage().getTargetValidationMetadatas(
+      metatype as new () => object,
+      '',
+      false,
+      false,
+    );
+    declared = new Set(rules.map((rule) => rule.propertyName));
+    declaredByClass.set(metatype, declared);
+  }
+  return declared;
+}
+
+/**
+ * Most arrays and objects one field of a body may hold, counting every nested value. No field
+ * of the API takes more than a few (the longest is a webhook's event list); the bound keeps
+ * class-transformer from copying a huge structure that validation then refuses anyway.
+ */
+export const MAX_NESTED_VALUES = 100;
+
+/** True when `value` holds more than `budget` values in its arrays and objects, at any depth. */
+function holdsMoreThan(value: unknown, budget: number): boolean {
+  // Iterative: the depth is bounded by the JSON parser, but no recursion is needed either.
+  const pending: unknown[] = [value];
+  let count = 0;
+  while (pending.length > 0) {
+    const next = pending.pop();
+    if (typeof next !== 'object' || next === null) continue;
+    const children: unknown[] = Array.isArray(next)
+      ? next
+      : Object.values(next as Record<string, unknown>);
+    count += children.length;
+    if (count > budget) return true;
+    pending.push(...children);
+  }
+  return false;
+}
+
+/**
+ * Refuses, in one pass over the body's keys, what would make class-transformer and
+ * class-validator visit thousands of values only to refuse them (8,000 unknown keys took ~350 ms
+ * of CPU per request): unknown top-level fields (the answer `forbidNonWhitelisted` would give)
+ * and fields holding more than MAX_NESTED_VALUES nested values.
+ */
+function rejectCostlyBody(value: unknown, metatype: ArgumentMetadata['metatype']): void {
+  if (typeof metatype !== 'function' || typeof value !== 'object' || value === null) return;
+  if (Array.isArray(value)) return;
+  const declared = declaredProperties(metatype);
+  if (declared.size === 0) return;
+  const fields = Object.keys(value);
+  const unknown = fields.filter((key) => !declared.has(key));
+  if (unknown.length > 0) {
+    throw validationFailed(
+      unknown.map((field) => ({ field, message: `property ${field} should not exist` })),
+    );
+  }
+  const record = value as Record<string, unknown>;
+  const oversized = fields.filter((key) => holdsMoreThan(record[key], MAX_NESTED_VALUES));
+  if (oversized.length > 0) {
+    throw validationFailed(
+      oversized.map((field) => ({
+        field,
+        message: `${field} must not hold more than ${MAX_NESTED_VALUES} values`,
+      })),
+    );
+  }
+}
+
+/**
+ * Drops unknown query parameters (the contract ignores them) before class-transformer copies
+ * each one: a URL can carry a few thousand.
+ */
+function knownParameters(value: unknown, metatype: ArgumentMetadata['metatype']): unknown {
+  if (typeof metatype !== 'function' || typeof value !== 'object' || value === null) return value;
+  const declared = declaredProperties(metatype);
+  if (declared.size === 0) return value;
+  const record = value as Record<string, unknown>;
+  return Object.fromEntries(
+    Object.keys(record)
+      .filter((key) => declared.has(key))
+      .map((key) => [key, record[key]]),
+  );
+}
 
 /**
  * The one global pipe. Bodies are strict: an unknown property is a 400, so nothing like `id` or
@@ -42,7 +143,14 @@ export class AppValidationPipe implements PipeTransform {
   });
   private readonly lenient = new ValidationPipe({ ...COMMON_OPTIONS, forbidNonWhitelisted: false });
 
-  transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    return (metadata.type === 'query' ? this.lenient : this.strict).transform(value, metadata);
+  async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    // Path parameters reach their own pipe (ParseIdPipe) as sent: converted to a number here
+    // first, "0x1", "1e0", "+1" and "01" would all have become 1 and passed as task 1.
+    if (metadata.type === 'param') return value;
+    if (metadata.type === 'query') {
+      return await this.lenient.transform(knownParameters(value, metadata.metatype), metadata);
+    }
+    if (metadata.type === 'body') rejectCostlyBody(value, metadata.metatype);
+    return await this.strict.transform(value, metadata);
   }
 }
