@@ -4,7 +4,7 @@ import { formatEtag, ifMatchSatisfied } from '../common/http/etag';
 import { PageInfo } from '../common/http/pagination';
 import { IdempotencyService, IdempotentResult } from '../idempotency/idempotency.service';
 import { ProjectAccessService } from '../projects/project-access.service';
-import { hasRole } from '../projects/project-role';
+import { hasRole, ProjectRole } from '../projects/project-role';
 import { UsersService } from '../users/users.service';
 import { CreateTaskDto } from './dto/create-task.dto';
 import { ListTasksQuery } from './dto/list-tasks.query';
@@ -58,6 +58,13 @@ export interface TaskWithEtag {
 /** A single-task read, and whether the cache answered it (`MISS` also when it was bypassed). */
 export interface TaskRead extends TaskWithEtag {
   cache: 'HIT' | 'MISS';
+}
+
+/** A task the caller can see, its role in the task's project and what it may do. */
+export interface TaskAccess {
+  task: TaskResponseDto;
+  role: ProjectRole | null;
+  permission: TaskPermission;
 }
 
 export interface TaskPage extends PageInfo {
@@ -282,6 +289,21 @@ export class TasksService {
       overdue,
       completion_rate: total === 0 ? 0 : n('completed') / total,
     };
+  }
+
+  /**
+   * What the caller may do with a live task it can see (404 otherwise, as for every task
+   * route), with the task: for the modules that hang things on tasks (comments, attachments,
+   * activity) so they apply exactly the tasks' rule. Uses the shared access cache, so a removed
+   * member is refused at once.
+   */
+  async accessOf(userId: number, taskId: number): Promise<TaskAccess> {
+    const task = await this.tasks.findLiveById(taskId);
+    if (!task) throw new TaskNotFoundError();
+    const access = await this.projects.cachedAccess(task.projectId, userId);
+    const permission = access.live ? permissionOf(access.role, task, userId) : null;
+    if (!permission) throw new TaskNotFoundError();
+    return { task: toTaskResponse(task), role: access.role, permission };
   }
 
   /** The live task as clients see it, locked in the caller's transaction (reminders). */
