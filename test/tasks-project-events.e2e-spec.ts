@@ -174,6 +174,17 @@ describe('Events of tasks in a team project (e2e)', () => {
         [team.stranger.id],
       );
       expect(Number(log[0].n)).toBe(0);
+
+      // A deletion reaches the members and the assignee it had.
+      await t.http.delete(`${TASKS}/${assigned.id}`).set(team.editor.auth).expect(200);
+      for (const receiver of [member, assignee]) {
+        await waitFor(() => receiver.received().includes(`task.deleted ${assigned.id}`), {
+          timeoutMs: 20_000,
+          what: 'the task.deleted delivery',
+        });
+      }
+      await allDispatched();
+      expect(stranger.deliveries).toEqual([]);
     });
 
     it('should stop delivering to a removed member at once, except for tasks assigned to it', async () => {
