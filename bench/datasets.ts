@@ -33,11 +33,11 @@ export interface TeamProject {
   tasks: number;
   members: number;
   owner: SeedUser;
-  /** A member that is not the owner: reads the project's tasks (scenarios T1–T5). */
+  /** A member that is not the owner: reads the project's tasks (scenarios T1–T4). */
   member: SeedUser;
   /** The writer's role code (4 owner ... 1 viewer) in it; null when not a member. */
   writerRole: number | null;
-  /** Seeded users outside it, added and removed again by scenarios T7/T8. */
+  /** Seeded users outside it, added and removed again by scenarios T6/T7. */
   outsiders: SeedUser[];
 }
 
@@ -220,7 +220,8 @@ async function describeTeam(
   const busy = new Set(
     [roles.heavy, roles.normal, roles.writer, roles.flooder, ...roles.spread].map((u) => u.id),
   );
-  const outside = seed.filter((u) => !roleOf.has(u.id));
+  // Never the writer, which ensureTeamWriter may make a member when it is not one.
+  const outside = seed.filter((u) => !roleOf.has(u.id) && u.id !== roles.writer.id);
   const quiet = outside.filter((u) => !busy.has(u.id));
   return {
     id: project.id,
