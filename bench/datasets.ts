@@ -29,7 +29,7 @@ export interface SeedUser {
 /** The seeder's team project (issue 12): the one project that is not an inbox. */
 export interface TeamProject {
   id: number;
-  /** Its live seeded tasks (100,000 in the 1M database, 10% of the tasks in smaller ones). */
+  /** Its live seeded tasks (~98% of the 100,000 seeded in the 1M database; 10% of smaller ones). */
   tasks: number;
   members: number;
   owner: SeedUser;
