@@ -1,7 +1,7 @@
 /**
  * The benchmark databases: seeded once with scripts/seed-data.ts and reused while their row
- * counts show they are seeded; the users and task ids the scenarios use; and the cleanup of the
- * rows a run writes, so that the next run sees the same data.
+ * counts show they are seeded; the users, task ids and team project the scenarios use; and the
+ * cleanup of the rows a run writes, so that the next run sees the same data.
  */
 import { createConnection, createPool, Pool, RowDataPacket } from 'mysql2/promise';
 import type { MysqlConnectionOptions } from 'typeorm/driver/mysql/MysqlConnectionOptions';
@@ -26,6 +26,21 @@ export interface SeedUser {
   email: string;
 }
 
+/** The seeder's team project (issue 12): the one project that is not an inbox. */
+export interface TeamProject {
+  id: number;
+  /** Its live seeded tasks (~98% of the 100,000 seeded in the 1M database; 10% of smaller ones). */
+  tasks: number;
+  members: number;
+  owner: SeedUser;
+  /** A member that is not the owner: reads the project's tasks (scenarios T1–T4). */
+  member: SeedUser;
+  /** The writer's role code (4 owner ... 1 viewer) in it; null when not a member. */
+  writerRole: number | null;
+  /** Seeded users outside it, added and removed again by scenarios T6/T7. */
+  outsiders: SeedUser[];
+}
+
 export interface DatasetInfo {
   db: string;
   tasks: number;
@@ -40,6 +55,7 @@ export interface DatasetInfo {
   flooder: SeedUser;
   /** More users whose tasks spread the cache-miss scenario over many ids. */
   spread: SeedUser[];
+  team: TeamProject;
 }
 
 type Env = Record<string, string | undefined>;
@@ -80,7 +96,8 @@ async function counts(config: AppConfig, db: string): Promise<{ tasks: number; u
 
 /**
  * Seeds `spec.db` unless its row counts show it is seeded already. A database holding some
- * other amount of data is refused (or dropped and seeded again with `reseed`).
+ * other amount of data is refused (or dropped and seeded again with `reseed`); one seeded before
+ * the seeder made the team project is seeded again, as nothing else can add the project's tasks.
  */
 export async function ensureSeeded(
   config: AppConfig,
@@ -89,22 +106,29 @@ export async function ensureSeeded(
   options: { seed: boolean; reseed: boolean },
 ): Promise<void> {
   const found = await counts(config, spec.db);
+  let withoutTeam = false;
   if (!options.reseed && found.tasks === spec.tasks && found.users === spec.users) {
     // Seeded by an earlier version: its schema gets the migrations added since (the service
     // would run them at start, but the harness reads and cleans the data before that).
     const dbOptions = buildDataSourceOptions({ ...config, db: { ...config.db, name: spec.db } });
     await runMigrationsLocked(dbOptions as MysqlConnectionOptions);
-    console.log(`${spec.db}: already seeded (${found.tasks} tasks, ${found.users} users)`);
-    return;
+    if (await hasTeamProject(config, spec.db)) {
+      console.log(`${spec.db}: already seeded (${found.tasks} tasks, ${found.users} users)`);
+      return;
+    }
+    withoutTeam = true;
+    console.log(`${spec.db}: seeded before the team project existed`);
   }
   const empty = found.tasks === 0 && found.users === 0;
-  if (!empty && !options.reseed) {
+  if (!empty && !options.reseed && !withoutTeam) {
     throw new Error(
       `${spec.db} holds ${found.tasks} tasks and ${found.users} seed users, expected ${spec.tasks} and ${spec.users}: pass --reseed to drop and seed it again`,
     );
   }
   if (!options.seed) {
-    throw new Error(`${spec.db} is not seeded and --no-seed was given`);
+    throw new Error(
+      `${spec.db} ${withoutTeam ? 'has no team project' : 'is not seeded'} and --no-seed was given`,
+    );
   }
   if (!empty || options.reseed) {
     if (!spec.db.startsWith('taskdb_bench')) {
@@ -132,16 +156,95 @@ export async function describeDataset(pool: Pool, db: string): Promise<DatasetIn
     [`${BENCH_TITLE_PREFIX}%`],
   );
   const middle = Math.floor(seed.length / 2);
-  return {
-    db,
-    tasks: Number(rows[0].n),
-    users: seed.length,
+  const roles = {
     heavy: seed[0],
     normal: seed[middle],
     writer: seed[1],
     flooder: seed[2],
     spread: seed.filter((_, i) => i >= 3 && i !== middle).slice(0, 8),
   };
+  return {
+    db,
+    tasks: Number(rows[0].n),
+    users: seed.length,
+    ...roles,
+    team: await describeTeam(pool, db, seed, roles),
+  };
+}
+
+/** The non-inbox project with the most members, or null (a database seeded before projects). */
+async function findTeamProject(
+  pool: Pool,
+): Promise<{ id: number; ownerId: number; members: number } | null> {
+  const [rows] = await pool.query<RowDataPacket[]>(
+    'SELECT id, owner_id, member_count FROM projects WHERE inbox_of IS NULL AND deleted_at IS NULL ORDER BY member_count DESC, id LIMIT 1',
+  );
+  if (rows.length === 0) return null;
+  return {
+    id: Number(rows[0].id),
+    ownerId: Number(rows[0].owner_id),
+    members: Number(rows[0].member_count),
+  };
+}
+
+async function describeTeam(
+  pool: Pool,
+  db: string,
+  seed: SeedUser[],
+  roles: Pick<DatasetInfo, 'heavy' | 'normal' | 'writer' | 'flooder' | 'spread'>,
+): Promise<TeamProject> {
+  const project = await findTeamProject(pool);
+  if (!project) {
+    throw new Error(`${db}: no team project (seeded before projects): pass --reseed`);
+  }
+  const byId = new Map(seed.map((u) => [u.id, u]));
+  const owner = byId.get(project.ownerId);
+  if (!owner) throw new Error(`${db}: the team project's owner is not a seeded user`);
+  const [memberRows] = await pool.query<RowDataPacket[]>(
+    'SELECT user_id, role, added_at FROM project_members WHERE project_id = ? ORDER BY added_at, user_id DESC',
+    [project.id],
+  );
+  const roleOf = new Map(memberRows.map((r) => [Number(r.user_id), Number(r.role)]));
+  // The seeded members share the project's creation time, so the first non-owner in this order
+  // is a seeded editor, never one that an interrupted run added later.
+  const member = memberRows
+    .map((r) => byId.get(Number(r.user_id)))
+    .find((u) => u !== undefined && u.id !== owner.id && u.id !== roles.writer.id);
+  if (!member) throw new Error(`${db}: the team project has no seeded member besides its owner`);
+  const [counted] = await pool.query<RowDataPacket[]>(
+    'SELECT COUNT(*) AS n FROM tasks WHERE project_id = ? AND deleted_at IS NULL AND title NOT LIKE ?',
+    [project.id, `${BENCH_TITLE_PREFIX}%`],
+  );
+  // Users whose reads other scenarios measure stay out of the membership churn, unless no one
+  // else is left (the smoke database's 20 users are all members but the heavy one).
+  const busy = new Set(
+    [roles.heavy, roles.normal, roles.writer, roles.flooder, ...roles.spread].map((u) => u.id),
+  );
+  // Never the writer, which ensureTeamWriter may make a member when it is not one.
+  const outside = seed.filter((u) => !roleOf.has(u.id) && u.id !== roles.writer.id);
+  const quiet = outside.filter((u) => !busy.has(u.id));
+  return {
+    id: project.id,
+    tasks: Number(counted[0].n),
+    members: project.members,
+    owner,
+    member,
+    writerRole: roleOf.get(roles.writer.id) ?? null,
+    outsiders: (quiet.length > 0 ? quiet : outside).slice(0, 200),
+  };
+}
+
+/**
+ * Whether `db` (seeded, migrated) holds the team project. Databases seeded before the seeder
+ * made one have the right counts but not it.
+ */
+export async function hasTeamProject(config: AppConfig, db: string): Promise<boolean> {
+  const pool = createPool({ ...connectionOptions(config), database: db, connectionLimit: 1 });
+  try {
+    return (await findTeamProject(pool)) !== null;
+  } finally {
+    await pool.end();
+  }
 }
 
 /** Ids of the live tasks `userId` owns, in id order. */
@@ -153,21 +256,29 @@ export async function ownedTaskIds(pool: Pool, userId: number, limit: number): P
   return rows.map((r) => Number(r.id));
 }
 
-/** Ids of the tasks this benchmark created for `userId` (scenario 6, the create floor). */
+/**
+ * Ids of the tasks this benchmark created in `userId`'s inbox (scenario 6, the create floor),
+ * not those of scenario T6 in the team project, so that scenario 7 edits inbox tasks only.
+ */
 export async function benchTaskIds(pool: Pool, userId: number, limit: number): Promise<number[]> {
   const [rows] = await pool.query<RowDataPacket[]>(
-    'SELECT id FROM tasks WHERE user_id = ? AND deleted_at IS NULL AND title LIKE ? ORDER BY id LIMIT ?',
-    [userId, `${BENCH_TITLE_PREFIX}%`, limit],
+    'SELECT id FROM tasks WHERE user_id = ? AND project_id = (SELECT id FROM projects WHERE inbox_of = ?) AND deleted_at IS NULL AND title LIKE ? ORDER BY id LIMIT ?',
+    [userId, userId, `${BENCH_TITLE_PREFIX}%`, limit],
   );
   return rows.map((r) => Number(r.id));
 }
 
 /**
- * Deletes what runs wrote: the writer's bench tasks with their events and task_search rows, and
- * the refresh tokens of logins since `since`. Seeded rows are left as they are.
+ * Deletes what runs wrote: the writer's bench tasks (in its inbox and in the team project) with
+ * their events and task_search rows, the `project_added` notifications of the team project's
+ * member churn, and the refresh tokens of logins since `since`. Seeded rows are left as they are.
  */
 export async function cleanup(pool: Pool, info: DatasetInfo, since: Date): Promise<number> {
   const like = `${BENCH_TITLE_PREFIX}%`;
+  const [held] = await pool.query<RowDataPacket[]>(
+    'SELECT DISTINCT project_id FROM tasks WHERE user_id = ? AND title LIKE ?',
+    [info.writer.id, like],
+  );
   await pool.query(
     'DELETE e FROM task_events e JOIN tasks t ON t.id = e.task_id WHERE t.user_id = ? AND t.title LIKE ?',
     [info.writer.id, like],
@@ -182,15 +293,20 @@ export async function cleanup(pool: Pool, info: DatasetInfo, since: Date): Promi
     'DELETE FROM tasks WHERE user_id = ? AND title LIKE ?',
     [info.writer.id, like],
   );
-  // The hard delete bypasses the service, so the counters of the writer's inbox (where its bench
-  // tasks are, unassigned: nobody else's counters moved) are recounted from its rows.
-  const [inbox] = await pool.query<RowDataPacket[]>('SELECT id FROM projects WHERE inbox_of = ?', [
-    info.writer.id,
-  ]);
-  const inboxId = Number(inbox[0]?.id);
-  for (const query of buildCountsRecount(inboxId, inboxId)) {
-    await pool.query(query.sql, query.params);
+  // The hard delete bypasses the service, so the counters of the projects that held bench tasks
+  // are recounted from their rows. The bench tasks are unassigned: the cells they moved are
+  // their project's (kind 1) and the writer's in that project (kind 3), and a recount of the
+  // project sets all of its cells.
+  for (const row of held) {
+    const projectId = Number(row.project_id);
+    for (const query of buildCountsRecount(projectId, projectId)) {
+      await pool.query(query.sql, query.params);
+    }
   }
+  // The seeder writes no notifications: every project_added of the team project is the churn's.
+  await pool.query("DELETE FROM notifications WHERE project_id = ? AND type = 'project_added'", [
+    info.team.id,
+  ]);
   await pool.query('DELETE FROM refresh_tokens WHERE created_at >= ?', [since]);
   return Number((result as unknown as { affectedRows: number }).affectedRows);
 }

@@ -35,7 +35,14 @@ export interface BenchReport {
   finishedAt: string;
   machine: Record<string, string | number>;
   settings: Record<string, string | number | boolean>;
-  datasets: Array<{ db: string; tasks: number; users: number; heavyUserId: number }>;
+  datasets: Array<{
+    db: string;
+    tasks: number;
+    users: number;
+    heavyUserId: number;
+    /** The team project of scenarios T1–T7 and the member whose reads T1–T4 measure. */
+    team: { projectId: number; tasks: number; members: number; memberId: number };
+  }>;
   scenarios: ScenarioResult[];
   floors: ScenarioResult[];
   floorRatios: Array<{
@@ -155,7 +162,7 @@ export function toMarkdown(report: BenchReport): string {
   for (const r of report.floorRatios) {
     lines.push(`| ${r.scenario} | ${r.floor} | ${fmt(r.rpsRatio, 2)} | ${fmt(r.p99Ratio, 2)} |`);
   }
-  lines.push('', '## Growth (scenarios 3-5, small vs large database)', '');
+  lines.push('', '## Growth (scenarios 3-5 and T1-T4, small vs large database)', '');
   if (report.growth.length === 0) lines.push('Not measured in this run.');
   else {
     lines.push(
@@ -172,11 +179,13 @@ export function toMarkdown(report: BenchReport): string {
     '',
     '## Data sets',
     '',
-    '| db | tasks | seed users | heavy user id |',
-    '| --- | --- | --- | --- |',
+    '| db | tasks | seed users | heavy user id | team project id: tasks, members | team member id (T1-T4) |',
+    '| --- | --- | --- | --- | --- | --- |',
   );
   for (const d of report.datasets)
-    lines.push(`| ${d.db} | ${d.tasks} | ${d.users} | ${d.heavyUserId} |`);
+    lines.push(
+      `| ${d.db} | ${d.tasks} | ${d.users} | ${d.heavyUserId} | ${d.team.projectId}: ${d.team.tasks}, ${d.team.members} | ${d.team.memberId} |`,
+    );
   lines.push('', '## Machine', '');
   for (const [k, v] of Object.entries(report.machine)) lines.push(`- ${k}: ${String(v)}`);
   if (report.problems.length > 0) {

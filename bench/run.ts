@@ -11,6 +11,7 @@ import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseArgs, ParseArgsConfig } from 'node:util';
 import { jwtSignOptions } from '../src/auth/jwt-claims';
+import { roleCode } from '../src/projects/project-role';
 import { AppConfig, loadConfig, loadDotEnv, processEnv } from '../src/config/env';
 import { prng } from '../scripts/seed-support';
 import {
@@ -72,8 +73,8 @@ const USAGE = `npm run bench -- [options]      (npm run bench:smoke for the CI s
   --duration <s>          measured seconds per scenario (10; smoke 1)
   --warmup <s>            warm-up seconds per scenario, discarded (3; smoke 0.5)
   --connections <n>       scenarios 1, 2, 8 and the cached-read floor (50; smoke 5)
-  --list-connections <n>  scenarios 3-5 (10; smoke 5)
-  --write-connections <n> scenarios 6, 7 and the create floor (10; smoke 5)
+  --list-connections <n>  scenarios 3-5 and T1-T4 (10; smoke 5)
+  --write-connections <n> scenarios 6, 7, T5 and the create floor (10; smoke 5)
   --login-connections <n> the login flood of scenario 8 (8; smoke 2)
   --users <n>             seeded users per database (1000; smoke 20)
   --small-tasks <n>       tasks in the small database (10000; smoke 500)
@@ -191,6 +192,15 @@ const SCENARIOS = {
   patch: '7. PATCH /tasks/{id}',
   'login-flood': '8. scenario 1 during a login flood',
   overload: '10. GET /tasks at 500 connections (load shedding), heavy user',
+  'team-list-default': 'T1. GET /tasks default page, member of the team project',
+  'team-list-filtered':
+    'T2. GET /tasks?status=pending,in_progress&priority=high&sort=due_date, team member',
+  'team-search-latin': 'T3a. GET /tasks?q=report, team member',
+  'team-search-chinese': 'T3b. GET /tasks?q=项目, team member',
+  'team-stats': 'T4. GET /tasks/stats, team member',
+  'create-team': 'T5. POST /tasks into the team project',
+  'member-add': 'T6. PUT /projects/{id}/members/{user_id} adding a user to the team project',
+  'member-remove': 'T7. DELETE /projects/{id}/members/{user_id} removing it again',
 } as const;
 type ScenarioId = keyof typeof SCENARIOS;
 const GROWTH_IDS: ScenarioId[] = [
@@ -199,13 +209,24 @@ const GROWTH_IDS: ScenarioId[] = [
   'list-filtered',
   'search-latin',
   'search-chinese',
+  'team-list-default',
+  'team-list-filtered',
+  'team-search-latin',
+  'team-search-chinese',
+  'team-stats',
 ];
+/** What follows `/api/v1/tasks` in the growth scenarios' requests. */
 const LIST_QUERIES: Record<string, string> = {
   'list-default': '',
   'list-default-heavy': '',
   'list-filtered': '?status=pending,in_progress&priority=high&sort=due_date',
   'search-latin': '?q=report',
   'search-chinese': `?q=${encodeURIComponent('项目')}`,
+  'team-list-default': '',
+  'team-list-filtered': '?status=pending,in_progress&priority=high&sort=due_date',
+  'team-search-latin': '?q=report',
+  'team-search-chinese': `?q=${encodeURIComponent('项目')}`,
+  'team-stats': '/stats',
 };
 /**
  * Scenario 10 (issue 11): far more connections than the service works on at once
@@ -248,6 +269,31 @@ async function login(url: string, email: string, password: string): Promise<stri
     throw new Error(`login of ${email} answered ${response.status}: ${await response.text()}`);
   }
   return ((await response.json()) as { token: string }).token;
+}
+
+/** Task-event jobs completed so far, and whether any are queued or waiting in the outbox. */
+async function jobProgress(target: Target): Promise<{ done: number; backlog: number }> {
+  const text = await scrapeMetrics(target).catch(() => '');
+  const done =
+    metricValue(text, 'job_duration_seconds_count', 'job="events.dispatch",outcome="completed"') ??
+    0;
+  const queued = ['waiting', 'active', 'delayed']
+    .map((state) => metricValue(text, 'queue_jobs', `queue="events",state="${state}"`) ?? 0)
+    .reduce((a, b) => a + b, 0);
+  const lagging = (metricValue(text, 'outbox_lag_seconds') ?? 0) > 0 ? 1 : 0;
+  return { done, backlog: queued + lagging };
+}
+
+/** Nearest-rank percentiles of latencies in ms, rounded like autocannon's to 0.01 ms. */
+function latencySummary(samples: number[]): LoadResult['latencyMs'] {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const round = (n: number): number => Math.round(n * 100) / 100;
+  const at = (q: number): number =>
+    sorted.length === 0
+      ? 0
+      : round(sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]);
+  const mean = sorted.length === 0 ? 0 : sorted.reduce((a, b) => a + b, 0) / sorted.length;
+  return { p50: at(0.5), p90: at(0.9), p99: at(0.99), max: at(1), mean: round(mean) };
 }
 
 /** Deletes the Redis keys under `pattern` (SCAN + UNLINK), never anything else. */
@@ -421,6 +467,12 @@ class Harness {
       tasks: info.tasks,
       users: info.users,
       heavyUserId: info.heavy.id,
+      team: {
+        projectId: info.team.id,
+        tasks: info.team.tasks,
+        members: info.team.members,
+        memberId: info.team.member.id,
+      },
     });
   }
 
@@ -600,10 +652,11 @@ class Harness {
     const wanted = ids.filter((id) => this.wanted(id));
     const results: ScenarioResult[] = [];
     const url = target.url;
-    const [heavy, normal, writer] = await Promise.all([
+    const [heavy, normal, writer, member] = await Promise.all([
       login(url, info.heavy.email, options.password),
       login(url, info.normal.email, options.password),
       login(url, info.writer.email, options.password),
+      login(url, info.team.member.email, options.password),
     ]);
     const run = async (
       id: ScenarioId,
@@ -660,9 +713,10 @@ class Harness {
       );
     }
 
+    if (wanted.some((id) => id.startsWith('team-'))) await this.checkTeamView(url, info, member);
     for (const id of GROWTH_IDS) {
       if (!wanted.includes(id)) continue;
-      const token = id === 'list-default' ? normal : heavy;
+      const token = id.startsWith('team-') ? member : id === 'list-default' ? normal : heavy;
       await run(
         id,
         {
@@ -697,20 +751,7 @@ class Harness {
     if (wanted.includes('create')) {
       // Scenario 9 rides on scenario 6: every created task is one task-event job. Rates are
       // wall-clock (the warm-up creates tasks too): from before the run until the backlog is gone.
-      const sample = async (): Promise<{ done: number; backlog: number }> => {
-        const text = await scrapeMetrics(target).catch(() => '');
-        const done =
-          metricValue(
-            text,
-            'job_duration_seconds_count',
-            'job="events.dispatch",outcome="completed"',
-          ) ?? 0;
-        const queued = ['waiting', 'active', 'delayed']
-          .map((state) => metricValue(text, 'queue_jobs', `queue="events",state="${state}"`) ?? 0)
-          .reduce((a, b) => a + b, 0);
-        const lagging = (metricValue(text, 'outbox_lag_seconds') ?? 0) > 0 ? 1 : 0;
-        return { done, backlog: queued + lagging };
-      };
+      const sample = () => jobProgress(target);
       const startedAt = Date.now();
       const before = (await sample()).done;
       const lag = sampleMetricMax(target, 'outbox_lag_seconds');
@@ -748,6 +789,37 @@ class Harness {
           `${this.report.jobs.perSecondDuringLoad.toFixed(1)}/s during load, drained in ${drainSeconds.toFixed(1)} s, ` +
           `max outbox lag ${maxOutboxLagSeconds ?? 'n/a'} s`,
       );
+    }
+
+    if (wanted.includes('create-team')) {
+      // Right after scenario 6 (whose job backlog it drained), with the same writer and
+      // connections: only the project differs.
+      await this.ensureTeamWriter(url, info);
+      await run(
+        'create-team',
+        {
+          method: 'POST',
+          next: (n) => ({
+            path: '/api/v1/tasks',
+            headers: bearer(writer),
+            body: JSON.stringify({
+              title: `${BENCH_TITLE_PREFIX} team ${n}`,
+              ...CREATE_BODY,
+              project_id: info.team.id,
+            }),
+          }),
+        },
+        options.writeConnections,
+      );
+      // Its task-event jobs would otherwise run during the next scenario.
+      const loadEndedAt = Date.now();
+      while ((await jobProgress(target)).backlog > 0 && Date.now() - loadEndedAt < 60_000) {
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+
+    if (wanted.includes('member-add') || wanted.includes('member-remove')) {
+      results.push(...(await this.memberChurn(target, info, pool)));
     }
 
     if (wanted.includes('patch')) {
@@ -911,6 +983,149 @@ class Harness {
     };
   }
 
+  /**
+   * The team scenarios measure a member reading the shared project: it must see every one of its
+   * tasks, or their numbers would describe some other listing.
+   */
+  private async checkTeamView(url: string, info: DatasetInfo, token: string): Promise<void> {
+    const { team } = info;
+    const response = await fetch(`${url}/api/v1/tasks?project_id=${team.id}&page_size=1`, {
+      headers: bearer(token),
+    });
+    await response.arrayBuffer();
+    const total = Number(response.headers.get('x-total-count'));
+    if (!response.ok || !(total >= team.tasks)) {
+      throw new Error(
+        `${info.db}: team member ${team.member.id} got ${response.status}, X-Total-Count ${total}, for the team project ${team.id} of ${team.tasks} tasks`,
+      );
+    }
+  }
+
+  /**
+   * Scenario T5's writer must be an editor (or above) of the team project. The seeder makes it the
+   * owner; any other writer is added as an editor by the owner, through the API so that the
+   * service's shared access cache learns it too.
+   */
+  private async ensureTeamWriter(url: string, info: DatasetInfo): Promise<void> {
+    const { team } = info;
+    if (team.writerRole !== null && team.writerRole >= roleCode('editor')) return;
+    const owner = await login(url, team.owner.email, this.options.password);
+    const response = await fetch(`${url}/api/v1/projects/${team.id}/members/${info.writer.id}`, {
+      method: 'PUT',
+      headers: { ...bearer(owner), 'content-type': 'application/json' },
+      body: JSON.stringify({ role: 'editor' }),
+    });
+    const text = await response.text();
+    if (!response.ok) {
+      throw new Error(`adding the writer to the team project answered ${response.status}: ${text}`);
+    }
+    team.writerRole = roleCode('editor');
+  }
+
+  /**
+   * Scenarios T6 and T7: the team project's owner adds a seeded outsider as an editor and removes
+   * it again, one request at a time (changes of one project's members queue on its row anyway),
+   * through the warm-up (discarded) and then the measured seconds.
+   */
+  private async memberChurn(
+    target: Target,
+    info: DatasetInfo,
+    pool: Pool,
+  ): Promise<ScenarioResult[]> {
+    const { options } = this;
+    const { team } = info;
+    if (team.outsiders.length === 0) {
+      throw new Error(`${info.db}: every seeded user is a member of the team project`);
+    }
+    const owner = await login(target.url, team.owner.email, options.password);
+    interface Tally {
+      latencies: number[];
+      statusCodes: Record<string, number>;
+      non2xx: number;
+      errors: number;
+      timeouts: number;
+    }
+    const tally = (): Tally => ({
+      latencies: [],
+      statusCodes: {},
+      non2xx: 0,
+      errors: 0,
+      timeouts: 0,
+    });
+    const call = async (into: Tally, method: 'PUT' | 'DELETE', userId: number): Promise<void> => {
+      const started = performance.now();
+      try {
+        const response = await fetch(
+          `${target.url}/api/v1/projects/${team.id}/members/${userId}`,
+          method === 'PUT'
+            ? {
+                method,
+                headers: { ...bearer(owner), 'content-type': 'application/json' },
+                body: JSON.stringify({ role: 'editor' }),
+                signal: AbortSignal.timeout(10_000),
+              }
+            : { method, headers: bearer(owner), signal: AbortSignal.timeout(10_000) },
+        );
+        await response.arrayBuffer();
+        const elapsed = performance.now() - started;
+        into.statusCodes[response.status] = (into.statusCodes[response.status] ?? 0) + 1;
+        if (response.ok) into.latencies.push(elapsed);
+        else into.non2xx += 1;
+      } catch (error) {
+        if (error instanceof Error && error.name === 'TimeoutError') into.timeouts += 1;
+        else into.errors += 1;
+      }
+    };
+    let next = 0;
+    const churn = async (seconds: number, add: Tally, remove: Tally): Promise<number> => {
+      const started = performance.now();
+      while (performance.now() - started < seconds * 1000) {
+        const user = team.outsiders[next % team.outsiders.length];
+        next += 1;
+        await call(add, 'PUT', user.id);
+        // Also after a failed add: the next run must find the same members.
+        await call(remove, 'DELETE', user.id);
+      }
+      return (performance.now() - started) / 1000;
+    };
+    process.stdout.write(
+      `  T6/T7. member add + remove [${info.db}, project ${team.id} of ${team.tasks} tasks, 1 client, ${team.outsiders.length} users] ... `,
+    );
+    if (options.warmup > 0) {
+      await churn(options.warmup, tally(), tally());
+      await this.settle(pool, info.db);
+    }
+    const add = tally();
+    const remove = tally();
+    const rss = sampleRss(target);
+    const seconds = await churn(options.duration, add, remove);
+    const rssMaxMb = await rss.stop();
+    await this.settle(pool, info.db);
+    const result = (id: 'member-add' | 'member-remove', t: Tally): ScenarioResult => {
+      const requests = t.latencies.length + t.non2xx;
+      return {
+        id,
+        title: SCENARIOS[id],
+        db: info.db,
+        target: 'service',
+        durationSec: Math.round(seconds * 100) / 100,
+        connections: 1,
+        requests,
+        unfinished: 0,
+        requestsPerSec: Math.round(requests / Math.max(seconds, 0.001)),
+        latencyMs: latencySummary(t.latencies),
+        errors: t.errors,
+        timeouts: t.timeouts,
+        non2xx: t.non2xx,
+        statusCodes: t.statusCodes,
+        rssMaxMb,
+      };
+    };
+    const results = [result('member-add', add), result('member-remove', remove)];
+    console.log(`add: ${describe(results[0])}; remove: ${describe(results[1])}`);
+    return results;
+  }
+
   private growthRows(small: ScenarioResult[], large: ScenarioResult[]): void {
     for (const id of GROWTH_IDS) {
       const s = small.find((r) => r.id === id);
@@ -976,7 +1191,12 @@ class Harness {
       });
     }
     const smallOf = (id: string) => r.growth.find((g) => g.id === id)?.small;
-    for (const id of ['list-default-heavy', 'list-filtered']) {
+    for (const id of [
+      'list-default-heavy',
+      'list-filtered',
+      'team-list-default',
+      'team-list-filtered',
+    ]) {
       const l = find(id);
       if (!l) continue;
       const s = smallOf(id);
@@ -990,10 +1210,15 @@ class Harness {
         detail: `p99 ${l.latencyMs.p99} ms, p50 ${l.latencyMs.p50} ms vs ${s ? `${s.latencyMs.p50} ms on ${s.db} (×${ratio(l.latencyMs.p50, s.latencyMs.p50) ?? 'n/a'})` : 'n/a (no small db run)'}`,
       });
     }
-    const searches = ['search-latin', 'search-chinese'].map(find).filter((s) => s !== undefined);
-    if (searches.length > 0) {
+    for (const pair of [
+      ['search-latin', 'search-chinese'],
+      ['team-search-latin', 'team-search-chinese'],
+    ]) {
+      const searches = pair.map(find).filter((s) => s !== undefined);
+      if (searches.length === 0) continue;
+      const who = pair[0].startsWith('team-') ? 'team member' : 'heavy user';
       checks.push({
-        target: `search on ${searches[0].db}: p99 < 150 ms for both terms`,
+        target: `search by the ${who} on ${searches[0].db}: p99 < 150 ms for both terms`,
         met: searches.some((s) => !answered(s))
           ? false
           : searches.length === 2
@@ -1014,6 +1239,28 @@ class Harness {
         target: 'POST ≥ 50% of the bare-mysql2 floor req/s',
         met: share === null ? null : share >= 0.5,
         detail: `${create.requestsPerSec} req/s = ${share === null ? 'n/a' : `${Math.round(share * 100)}%`} of floor ${createFloor?.requestsPerSec ?? 'n/a'}`,
+      });
+    }
+    const createTeam = find('create-team');
+    if (createTeam) {
+      const share = create ? ratio(createTeam.requestsPerSec, create.requestsPerSec) : null;
+      checks.push({
+        target: `POST into the team project ≥ 0.9× the req/s of POST into an inbox (same run, ${createTeam.connections} connections)`,
+        met: share === null ? null : share >= 0.9 && clean(createTeam),
+        detail: `${createTeam.requestsPerSec} vs ${create?.requestsPerSec ?? 'n/a'} req/s (×${share ?? 'n/a'}); p99 ${createTeam.latencyMs.p99} vs ${create?.latencyMs.p99 ?? 'n/a'} ms`,
+      });
+    }
+    const churn = ['member-add', 'member-remove'].map(find).filter((s) => s !== undefined);
+    if (churn.length > 0) {
+      checks.push({
+        target: `adding and removing a member of the team project on ${churn[0].db}: p99 < 200 ms`,
+        met: churn.every((s) => answered(s) && clean(s) && s.latencyMs.p99 < 200),
+        detail: churn
+          .map(
+            (s) =>
+              `${s.id} p50 ${s.latencyMs.p50} / p99 ${s.latencyMs.p99} ms (${s.requests} answered, ${s.non2xx} non-2xx)`,
+          )
+          .join('; '),
       });
     }
     if (r.loginFlood) {

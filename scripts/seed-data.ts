@@ -387,6 +387,8 @@ async function main(): Promise<void> {
       users: { type: 'string' },
       tasks: { type: 'string' },
       heavy: { type: 'string' },
+      shared: { type: 'string' },
+      members: { type: 'string' },
       password: { type: 'string' },
       seed: { type: 'string' },
       connections: { type: 'string' },
