@@ -1,8 +1,9 @@
 /**
  * Evaluates the WHERE conditions the `*.sql.ts` builders make on one row in JS, so that unit
  * specs can check what a query selects, not only its text. It knows the builders' forms only:
- * `col = ?`, `col IN (?, …)`, `col NOT IN (?, …)`, `col IS NULL`, `col IS NOT NULL`, and AND/OR
- * of them in parentheses; anything else throws. Columns may carry a table alias (`t.`).
+ * `col = ?`, `col < ?` (and `<=`, `>`, `>=`), `col IN (?, …)`, `col NOT IN (?, …)`, `col IS NULL`,
+ * `col IS NOT NULL`, and AND/OR of them in parentheses; anything else throws. Columns may carry
+ * a table alias (`t.`). A comparison with NULL is false, as in SQL.
  */
 
 type Row = Record<string, unknown>;
@@ -53,6 +54,13 @@ function evaluate(expr: string, params: unknown[], row: Row): boolean {
   if (ands.length > 1) return ands.map((p) => evaluate(p, params, row)).every(Boolean);
   let m = /^([\w.]+) = \?$/.exec(e);
   if (m) return value(row, m[1]) === params.shift();
+  m = /^([\w.]+) (<|<=|>|>=) \?$/.exec(e);
+  if (m) {
+    const [a, b] = [value(row, m[1]), params.shift()];
+    if (a === null || b === null) return false;
+    const [x, y] = [a as number, b as number];
+    return { '<': x < y, '<=': x <= y, '>': x > y, '>=': x >= y }[m[2]]!;
+  }
   m = /^([\w.]+) (NOT IN|IN) \(((?:\?, )*\?)\)$/.exec(e);
   if (m) {
     const list = params.splice(0, m[3].split(',').length);
