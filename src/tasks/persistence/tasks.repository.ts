@@ -16,6 +16,9 @@ import type { TaskFields } from '../domain/task.rules';
 /** Live tasks by status and priority code (`"<status>:<priority>"` → n). */
 export type StateCounts = Map<string, number>;
 
+/** Runs of a task write transaction before a deadlock (or a `retryable` error) is final. */
+const MAX_TRANSACTION_RUNS = 8;
+
 /** MySQL ER_LOCK_DEADLOCK: InnoDB rolled the transaction back; it may simply run again. */
 function isDeadlock(error: unknown): boolean {
   const e = error as { errno?: unknown; driverError?: { errno?: unknown } } | null;
@@ -37,6 +40,10 @@ export class TasksRepository {
    * again after a deadlock: lock orders differ between a task write (task row, then its
    * project's) and a project's deletion (project row, then its tasks), and InnoDB resolves the
    * rare crossing by rolling one back. `retryable` names other errors worth one more run.
+   * Concurrent first writes of a project's new task_counts cells deadlock too (their UPDATE
+   * gap-locks the missing keys, then each INSERT waits for the others' gaps): with 16 such
+   * creates at once, three runs without a pause left some of them failing, so the runs are
+   * more, each after a short random pause that lets the winner of the round commit.
    */
   async inTransaction<T>(
     work: (manager: EntityManager) => Promise<T>,
@@ -46,7 +53,10 @@ export class TasksRepository {
       try {
         return await this.tasks.manager.transaction(work);
       } catch (error) {
-        if (attempt >= 3 || !(isDeadlock(error) || retryable(error))) throw error;
+        if (attempt >= MAX_TRANSACTION_RUNS || !(isDeadlock(error) || retryable(error))) {
+          throw error;
+        }
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
       }
     }
   }
