@@ -3,7 +3,7 @@ import { DiscoveryService } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DelayedError, Job } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { JobHandler, JobHandlerInstance, PermanentJobError } from './job-handler';
+import { JobHandler, JobHandlerInstance, PermanentJobError } from '../../jobs/job-handler';
 import { OutboxRepository } from './outbox.repository';
 import { TASK_EVENT_CONSUMER_KEY, TaskEventConsumerInstance } from './task-event-consumer';
 
@@ -12,7 +12,7 @@ export interface TaskEventDispatchPayload {
   eventId: number;
 }
 
-declare module './job-registry' {
+declare module '../../jobs/job-registry' {
   interface JobPayloads {
     /** Fan a committed task event out to its consumers (webhooks, notifications, reminders). */
     'events.dispatch': TaskEventDispatchPayload;
