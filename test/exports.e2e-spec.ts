@@ -211,8 +211,9 @@ describe('Task exports and job status (e2e)', () => {
     // Default order: created_at desc, so the assigned task (created later) comes first.
     expect(rows.slice(1)).toEqual([csvRecord(assigned), csvRecord(tricky)]);
     expect(rows[2][2]).toBe('line 1\nline 2, with "quotes"\r\nend');
-    expect(rows[1][6]).toBe(String(owner.id));
-    expect(rows[2][6]).toBe('');
+    const assigneeColumn = CSV_HEADER.indexOf('assignee_id');
+    expect(rows[1][assigneeColumn]).toBe(String(owner.id));
+    expect(rows[2][assigneeColumn]).toBe('');
   });
 
   it('should prefix formula-like text cells with a quote in CSV and keep JSON as stored', async () => {

@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Endpoint } from '../common/decorators/endpoint.decorator';
 import { Public } from '../common/decorators/public.decorator';
-import { AuthRateLimit } from '../rate-limit/rate-limit.decorators';
+import { AuthRateLimit } from '../common/decorators/rate-limit.decorator';
 import { AuthService } from './auth.service';
 import {
   LoginDto,

@@ -3,7 +3,7 @@ import type { TaskExportFilters } from '../tasks/listing/task-export.reader';
 export const EXPORT_FORMATS = ['csv', 'json'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
-/** Payload of the `exports.tasks` job (job-registry.ts). */
+/** Payload of the `exports.tasks` job (export-tasks.handler.ts). */
 export interface ExportTasksPayload {
   /** The owner of the job: only this user may see it and download its result. */
   userId: number;

@@ -17,6 +17,13 @@ export const EXPORT_CHUNK_BYTES = 1024 * 1024;
  */
 const UNFINISHED_GRACE_MS = 24 * 60 * 60 * 1000;
 
+declare module '../jobs/job-registry' {
+  interface JobPayloads {
+    /** Export the caller's visible tasks matching the filters to a CSV or JSON file. */
+    'exports.tasks': ExportTasksPayload;
+  }
+}
+
 export interface ExportTasksResult {
   rows: number;
   bytes: number;

@@ -8,7 +8,7 @@ import {
 } from '@nestjs/terminus';
 import { Endpoint } from '../common/decorators/endpoint.decorator';
 import { Public } from '../common/decorators/public.decorator';
-import { NoRateLimit } from '../rate-limit/rate-limit.decorators';
+import { NoRateLimit } from '../common/decorators/rate-limit.decorator';
 import { ServiceUnavailableError } from '../common/errors/domain-errors';
 import { RedisHealthIndicator } from './redis.health';
 

@@ -1,25 +1,25 @@
 import type { JobsOptions } from 'bullmq';
 import type { AppConfig } from '../config/env';
-import type { ExportTasksPayload } from '../exports/export-job';
 
 /**
- * The one registry of queues, job names, typed payloads and retry policies. A job name is
- * `<queue>.<action>`; every name here must have exactly one @JobHandler, or workers refuse to
- * start.
+ * The one registry of queues, job names and retry policies. A job name is `<queue>.<action>`;
+ * every name here must have exactly one @JobHandler, or workers refuse to start.
  */
 export const QUEUE_NAMES = ['events', 'exports', 'reminders', 'webhooks'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
-export interface JobPayloads {
-  /** Fan a committed task event out to its consumers (webhooks, notifications, reminders). */
-  'events.dispatch': { eventId: number };
-  /** Export the caller's visible tasks matching the filters to a CSV or JSON file. */
-  'exports.tasks': ExportTasksPayload;
-  /** Fire a task's due-date reminder (`task.due_soon`) unless the task changed since. */
-  'reminders.fire': { taskId: number; dueAt: string };
-  /** POST one stored webhook delivery (its body and id were fixed when it was created). */
-  'webhooks.deliver': { deliveryId: string; webhookId: number };
-}
+/**
+ * Each job's payload type, declared by the feature that runs the job, beside its @JobHandler:
+ *
+ *     declare module '../jobs/job-registry' {
+ *       interface JobPayloads { 'exports.tasks': ExportTasksPayload }
+ *     }
+ *
+ * so the job core imports none of its features, and the compiler still holds both ends
+ * together: JOB_DEFINITIONS must name every declared job, and nothing else.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by declaration merging
+export interface JobPayloads {}
 export type JobName = keyof JobPayloads;
 
 interface JobDefinition {
@@ -34,22 +34,26 @@ interface JobDefinition {
 const HOUR = 3600;
 
 export const JOB_DEFINITIONS: { readonly [N in JobName]: JobDefinition } = {
+  // Handled by TaskEventDispatcher.
   'events.dispatch': {
     queue: 'events',
     keepCompletedSeconds: HOUR,
     keepFailedSeconds: 7 * 24 * HOUR,
   },
+  // Handled by ExportTasksHandler.
   'exports.tasks': {
     queue: 'exports',
     // As long as the result is downloadable (EXPORT_RESULT_TTL_MS): GET /jobs/{id} keeps working.
     keepCompletedSeconds: 24 * HOUR,
     keepFailedSeconds: 24 * HOUR,
   },
+  // Handled by ReminderFireHandler.
   'reminders.fire': {
     queue: 'reminders',
     keepCompletedSeconds: HOUR,
     keepFailedSeconds: 7 * 24 * HOUR,
   },
+  // Handled by WebhookDeliveryHandler.
   'webhooks.deliver': {
     queue: 'webhooks',
     // The outcome lives in webhook_deliveries (GET /webhooks/{id}/deliveries), not in the job.

@@ -3,22 +3,19 @@ import { Gauge } from 'prom-client';
 import { MetricsService } from '../metrics/metrics.service';
 import { QUEUE_NAMES } from './job-registry';
 import { bounded, JobsService } from './jobs.service';
-import { OutboxRepository } from './outbox.repository';
 
 const STATES = ['waiting', 'delayed', 'active', 'completed', 'failed'] as const;
 
-/** Queue depth by state and outbox lag, read when /metrics is scraped. */
+/** Queue depth by state, read when /metrics is scraped. */
 @Injectable()
 export class JobsMetricsService implements OnModuleInit {
   constructor(
     private readonly metrics: MetricsService,
     private readonly jobs: JobsService,
-    private readonly outbox: OutboxRepository,
   ) {}
 
   onModuleInit(): void {
     const jobs = this.jobs;
-    const outbox = this.outbox;
     new Gauge({
       name: 'queue_jobs',
       help: 'Jobs per queue and state',
@@ -33,15 +30,6 @@ export class JobsMetricsService implements OnModuleInit {
           if (!counts) continue;
           for (const state of STATES) this.set({ queue, state }, counts[state] ?? 0);
         }
-      },
-    });
-    new Gauge({
-      name: 'outbox_lag_seconds',
-      help: 'Age of the oldest task event not yet moved to the queue (0 when none waits)',
-      registers: [this.metrics.registry],
-      async collect() {
-        const age = await outbox.oldestUnpublishedAgeSeconds().catch(() => null);
-        if (age !== null) this.set(age);
       },
     });
   }

@@ -5,17 +5,15 @@ import { RedisConnectionFactory } from '../redis/redis-connection.factory';
 import { QUEUE_NAMES } from './job-registry';
 import { JobsMetricsService } from './jobs-metrics.service';
 import { JobsService } from './jobs.service';
-import { OutboxRelayService } from './outbox-relay.service';
-import { OutboxRepository } from './outbox.repository';
 import { bullPrefix } from './queue-prefix';
 import { RedisPolicyCheck } from './redis-policy.check';
-import { TaskEventDispatcher } from './task-event-dispatcher';
 import { WorkerPoolService } from './worker-pool.service';
 
 /**
- * Background jobs on BullMQ: the queue registry's producers, the worker pool (in this process
- * when RUN_WORKERS=true, or in `npm run start:worker` processes), and the transactional outbox
- * that turns committed task events into jobs.
+ * Background jobs on BullMQ: the queue registry's producers and the worker pool (in this process
+ * when RUN_WORKERS=true, or in `npm run start:worker` processes). It imports none of the
+ * features whose jobs it runs: they declare their payloads and mark their handlers
+ * (@JobHandler) and loops (@WorkerLoop), and the pool finds them at start.
  */
 @Module({
   imports: [
@@ -29,15 +27,7 @@ import { WorkerPoolService } from './worker-pool.service';
     }),
     BullModule.registerQueue(...QUEUE_NAMES.map((name) => ({ name }))),
   ],
-  providers: [
-    JobsService,
-    OutboxRepository,
-    OutboxRelayService,
-    TaskEventDispatcher,
-    WorkerPoolService,
-    JobsMetricsService,
-    RedisPolicyCheck,
-  ],
+  providers: [JobsService, WorkerPoolService, JobsMetricsService, RedisPolicyCheck],
   exports: [JobsService, WorkerPoolService],
 })
 export class JobsModule {}

@@ -6,26 +6,26 @@ import { MetricsService } from '../metrics/metrics.service';
 import { RedisConnectionFactory } from '../redis/redis-connection.factory';
 import { JOB_HANDLER_KEY, JobHandlerInstance, PermanentJobError } from './job-handler';
 import { JOB_DEFINITIONS, JobName, JobPayloads, QUEUE_NAMES, QueueName } from './job-registry';
-import { OutboxRelayService } from './outbox-relay.service';
 import { bullPrefix } from './queue-prefix';
+import { WORKER_LOOP_KEY, WorkerLoopInstance } from './worker-loop';
 
 /**
  * The worker pool of this process: one BullMQ worker per queue with WORKER_CONCURRENCY jobs at
- * once, plus the outbox relay. It runs in the API process when RUN_WORKERS=true and in
- * `npm run start:worker` processes; any number of each may run side by side. On shutdown the
- * workers stop taking jobs and wait for the active ones (a job cut off by a crash is found by
- * the stalled-job check of another worker and run again).
+ * once, plus the @WorkerLoop providers (the task event outbox relay). It runs in the API
+ * process when RUN_WORKERS=true and in `npm run start:worker` processes; any number of each may
+ * run side by side. On shutdown the workers stop taking jobs and wait for the active ones (a
+ * job cut off by a crash is found by the stalled-job check of another worker and run again).
  */
 @Injectable()
 export class WorkerPoolService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(WorkerPoolService.name);
   private readonly workers: Worker[] = [];
   private handlers = new Map<JobName, JobHandlerInstance>();
+  private loops: WorkerLoopInstance[] = [];
 
   constructor(
     private readonly discovery: DiscoveryService,
     private readonly factory: RedisConnectionFactory,
-    private readonly relay: OutboxRelayService,
     private readonly metrics: MetricsService,
     @InjectAppConfig() private readonly config: AppConfigType,
   ) {}
@@ -38,10 +38,11 @@ export class WorkerPoolService implements OnApplicationBootstrap, OnApplicationS
     if (this.config.jobs.runWorkers) await this.start();
   }
 
-  /** Starts the workers and the relay; fails if a registered job has no handler. */
+  /** Starts the workers and the worker loops; fails if a registered job has no handler. */
   start(): Promise<void> {
     if (this.running) return Promise.resolve();
     this.handlers = this.discoverHandlers();
+    this.loops = this.discoverLoops();
     const { workerConcurrency, lockDurationMs, stalledIntervalMs } = this.config.jobs;
     for (const queue of QUEUE_NAMES) {
       const worker = new Worker(queue, (job, token) => this.process(job, token), {
@@ -60,7 +61,7 @@ export class WorkerPoolService implements OnApplicationBootstrap, OnApplicationS
     }
     // Not awaiting the workers' connections: with Redis down they keep retrying in the
     // background, and the process must still start (Redis is an accelerator, not a dependency).
-    this.relay.start();
+    for (const loop of this.loops) loop.start();
     this.logger.log(
       `Workers started: queues ${QUEUE_NAMES.join(', ')}, concurrency ${workerConcurrency} each`,
     );
@@ -68,7 +69,7 @@ export class WorkerPoolService implements OnApplicationBootstrap, OnApplicationS
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.relay.stop();
+    await Promise.all(this.loops.map((loop) => loop.stop()));
     // close() stops fetching and waits for the active jobs to finish.
     await Promise.allSettled(this.workers.map((worker) => worker.close()));
     this.workers.length = 0;
@@ -89,6 +90,15 @@ export class WorkerPoolService implements OnApplicationBootstrap, OnApplicationS
     );
     if (missing.length > 0) throw new Error(`Jobs without a handler: ${missing.join(', ')}`);
     return handlers;
+  }
+
+  private discoverLoops(): WorkerLoopInstance[] {
+    return this.discovery
+      .getProviders()
+      .filter(
+        (wrapper) => wrapper.metatype && Reflect.getMetadata(WORKER_LOOP_KEY, wrapper.metatype),
+      )
+      .map((wrapper) => wrapper.instance as WorkerLoopInstance);
   }
 
   private async process(job: Job, token?: string): Promise<unknown> {

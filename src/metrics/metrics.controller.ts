@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Endpoint } from '../common/decorators/endpoint.decorator';
 import { Public } from '../common/decorators/public.decorator';
-import { NoRateLimit } from '../rate-limit/rate-limit.decorators';
+import { NoRateLimit } from '../common/decorators/rate-limit.decorator';
 import { MetricsService } from './metrics.service';
 
 @ApiTags('operations')

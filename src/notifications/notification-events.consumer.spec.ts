@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { ProjectAccessService } from '../projects/project-access.service';
-import type { DispatchedTaskEvent } from '../jobs/task-event-consumer';
+import type { DispatchedTaskEvent } from '../tasks/events/task-event-consumer';
 import type { TaskResponseDto } from '../tasks/dto/task-response.dto';
 import { NotificationEventsConsumer } from './notification-events.consumer';
 import type { NewNotification, NotificationsRepository } from './notifications.repository';

@@ -4,7 +4,7 @@ import {
   DispatchedTaskEvent,
   TaskEventConsumer,
   TaskEventConsumerInstance,
-} from '../jobs/task-event-consumer';
+} from '../tasks/events/task-event-consumer';
 import type { NotificationType } from './dto/notification-response.dto';
 import { ProjectAccessService } from '../projects/project-access.service';
 import { NewNotification, NotificationsRepository } from './notifications.repository';

@@ -3,9 +3,21 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Job } from 'bullmq';
 import { DataSource, EntityManager } from 'typeorm';
 import { JobHandler, JobHandlerInstance, PermanentJobError } from '../jobs/job-handler';
-import type { JobPayloads } from '../jobs/job-registry';
 import { TaskEventsService } from '../tasks/events/task-events.service';
 import { TasksService } from '../tasks/tasks.service';
+
+export interface ReminderFirePayload {
+  taskId: number;
+  /** The due date the reminder was scheduled for (ISO 8601). */
+  dueAt: string;
+}
+
+declare module '../jobs/job-registry' {
+  interface JobPayloads {
+    /** Fire a task's due-date reminder (`task.due_soon`) unless the task changed since. */
+    'reminders.fire': ReminderFirePayload;
+  }
+}
 
 type FireOutcome = 'fired' | 'stale' | 'already-fired';
 
@@ -26,7 +38,7 @@ export class ReminderFireHandler implements JobHandlerInstance<'reminders.fire'>
     private readonly tasks: TasksService,
   ) {}
 
-  async handle(job: Job<JobPayloads['reminders.fire']>): Promise<{ outcome: FireOutcome }> {
+  async handle(job: Job<ReminderFirePayload>): Promise<{ outcome: FireOutcome }> {
     const { taskId } = job.data;
     const dueAt = new Date(job.data.dueAt);
     if (!Number.isInteger(taskId) || Number.isNaN(dueAt.getTime())) {

@@ -5,7 +5,7 @@ import {
   DispatchedTaskEvent,
   TaskEventConsumer,
   TaskEventConsumerInstance,
-} from '../jobs/task-event-consumer';
+} from '../tasks/events/task-event-consumer';
 import type { TaskEventType } from '../tasks/events/task-event';
 import { reminderChange } from './reminder-schedule';
 

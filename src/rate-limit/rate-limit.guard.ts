@@ -10,7 +10,7 @@ import {
 } from '@nestjs/throttler';
 import type { FastifyReply } from 'fastify';
 import { MetricsService } from '../metrics/metrics.service';
-import { NO_RATE_LIMIT_KEY } from './rate-limit.decorators';
+import { NO_RATE_LIMIT_KEY } from '../common/decorators/rate-limit.decorator';
 import { applyRateLimit } from './rate-limit.outcome';
 import type { RateLimitRecord } from './redis-throttler.storage';
 

@@ -1,6 +1,6 @@
 import type { ExecutionContext } from '@nestjs/common';
 import { loadConfig } from '../config/env';
-import { AUTH_RATE_LIMIT_KEY } from './rate-limit.decorators';
+import { AUTH_RATE_LIMIT_KEY } from '../common/decorators/rate-limit.decorator';
 import { buildThrottlers } from './rate-limit.module';
 
 function contextFor(handler: () => void, user?: { id: number }): ExecutionContext {

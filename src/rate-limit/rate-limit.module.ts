@@ -3,7 +3,7 @@ import { ThrottlerModule, ThrottlerOptions } from '@nestjs/throttler';
 import type { AuthUser } from '../common/decorators/current-user.decorator';
 import { appConfig, AppConfigType } from '../config/app-config';
 import { AnonymousRateLimiter } from './anonymous-rate-limiter';
-import { AUTH_RATE_LIMIT_KEY } from './rate-limit.decorators';
+import { AUTH_RATE_LIMIT_KEY } from '../common/decorators/rate-limit.decorator';
 import { IP_THROTTLER, ipTracker, rateLimitKey, WINDOW_MS } from './rate-limit.keys';
 import { AUTH_THROTTLER, RedisThrottlerStorage } from './redis-throttler.storage';
 

@@ -4,8 +4,7 @@ import { CacheModule } from '../cache/cache.module';
 import { IdempotencyModule } from '../idempotency/idempotency.module';
 import { ProjectsModule } from '../projects/projects.module';
 import { UsersModule } from '../users/users.module';
-import { TaskEventRecord } from './events/task-event-record.entity';
-import { TaskEventsService } from './events/task-events.service';
+import { TaskEventsModule } from './events/task-events.module';
 import { taskCacheProvider } from './cache/task-cache';
 import { TaskCountsService } from './read-models/task-counts.service';
 import { TaskCacheWarmup } from './cache/task-cache.warmup';
@@ -19,17 +18,17 @@ import { TasksService } from './tasks.service';
 
 @Module({
   imports: [
-    TypeOrmModule.forFeature([Task, TaskEventRecord]),
+    TypeOrmModule.forFeature([Task]),
     UsersModule,
     ProjectsModule,
     IdempotencyModule,
     CacheModule,
+    TaskEventsModule,
   ],
   controllers: [TasksController],
   providers: [
     TasksRepository,
     TasksService,
-    TaskEventsService,
     TaskCountsService,
     TaskSearchService,
     taskCacheProvider,
@@ -37,6 +36,6 @@ import { TasksService } from './tasks.service';
     TaskExportReader,
     TaskProjectDeletion,
   ],
-  exports: [TasksService, TaskExportReader, TaskEventsService],
+  exports: [TasksService, TaskExportReader, TaskEventsModule],
 })
 export class TasksModule {}

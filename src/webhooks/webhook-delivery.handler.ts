@@ -2,7 +2,6 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DelayedError, Job } from 'bullmq';
 import { AppConfigType, InjectAppConfig } from '../config/app-config';
 import { JobHandler, JobHandlerInstance, PermanentJobError } from '../jobs/job-handler';
-import type { JobPayloads } from '../jobs/job-registry';
 import type { DeliveryStatus, WebhookDelivery } from './webhook.entity';
 import { DELIVERY_TIMEOUT_MS, DISABLE_AFTER_CONSECUTIVE_FAILURES } from './webhook-events';
 import { postWebhook } from './webhook-sender';
@@ -15,6 +14,18 @@ import {
   UnsafeWebhookTargetError,
 } from './webhook-target';
 import { AttemptOutcome, WebhooksRepository } from './webhooks.repository';
+
+export interface WebhookDeliveryPayload {
+  deliveryId: string;
+  webhookId: number;
+}
+
+declare module '../jobs/job-registry' {
+  interface JobPayloads {
+    /** POST one stored webhook delivery (its body and id were fixed when it was created). */
+    'webhooks.deliver': WebhookDeliveryPayload;
+  }
+}
 
 /** How long a job waits before looking again (for its row, or for an earlier delivery). */
 const POSTPONE_MS = 250;
@@ -44,7 +55,7 @@ export class WebhookDeliveryHandler implements JobHandlerInstance<'webhooks.deli
   ) {}
 
   async handle(
-    job: Job<JobPayloads['webhooks.deliver']>,
+    job: Job<WebhookDeliveryPayload>,
     token?: string,
   ): Promise<{ status: DeliveryStatus }> {
     const { deliveryId, webhookId } = job.data;

@@ -7,7 +7,7 @@ import {
   DispatchedTaskEvent,
   TaskEventConsumer,
   TaskEventConsumerInstance,
-} from '../jobs/task-event-consumer';
+} from '../tasks/events/task-event-consumer';
 import { isWebhookEvent } from './webhook-events';
 import { NewDelivery, WebhooksRepository } from './webhooks.repository';
 

@@ -35,7 +35,7 @@ export class TaskEventRecord {
   @Column({ name: 'published_at', type: 'datetime', precision: 3, nullable: true })
   publishedAt!: Date | null;
 
-  /** Set once the event's consumers have run (see src/jobs/task-event-dispatcher.ts). */
+  /** Set once the event's consumers have run (see task-event-dispatcher.ts). */
   @Column({ name: 'dispatched_at', type: 'datetime', precision: 3, nullable: true })
   dispatchedAt!: Date | null;
 }

@@ -6,8 +6,8 @@ import { TaskEventRecord } from './task-event-record.entity';
 /**
  * The one seam through which task changes leave the tasks module. TasksService calls it inside
  * the transaction of the change, with that transaction's manager, so an event is recorded if
- * and only if its change commits; a relay (outbox) can later publish the rows without the tasks
- * module changing.
+ * and only if its change commits; OutboxRelayService publishes the rows once committed (the
+ * reminder job records `task.due_soon` the same way).
  */
 @Injectable()
 export class TaskEventsService {

@@ -3,10 +3,21 @@ import { DiscoveryService } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DelayedError, Job } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { JobHandler, JobHandlerInstance, PermanentJobError } from './job-handler';
-import type { JobPayloads } from './job-registry';
+import { JobHandler, JobHandlerInstance, PermanentJobError } from '../../jobs/job-handler';
 import { OutboxRepository } from './outbox.repository';
 import { TASK_EVENT_CONSUMER_KEY, TaskEventConsumerInstance } from './task-event-consumer';
+
+export interface TaskEventDispatchPayload {
+  /** The outbox row (task_events.id). */
+  eventId: number;
+}
+
+declare module '../../jobs/job-registry' {
+  interface JobPayloads {
+    /** Fan a committed task event out to its consumers (webhooks, notifications, reminders). */
+    'events.dispatch': TaskEventDispatchPayload;
+  }
+}
 
 /** How long an event waits before trying again when an earlier event of its task is pending. */
 const ORDERING_DELAY_MS = 250;
@@ -45,7 +56,7 @@ export class TaskEventDispatcher implements JobHandlerInstance<'events.dispatch'
   }
 
   async handle(
-    job: Job<JobPayloads['events.dispatch']>,
+    job: Job<TaskEventDispatchPayload>,
     token?: string,
   ): Promise<{ dispatched: boolean }> {
     const { eventId } = job.data;

@@ -1,5 +1,8 @@
 import { SetMetadata } from '@nestjs/common';
 
+// Route policy, like @Public(): here rather than in rate-limit/, so the routes that opt out
+// (metrics, health) do not import the module that depends on them (rate-limit counts in metrics).
+
 export const AUTH_RATE_LIMIT_KEY = 'rateLimit:auth';
 export const NO_RATE_LIMIT_KEY = 'rateLimit:none';
 

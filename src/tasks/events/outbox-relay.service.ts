@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { JobsService } from './jobs.service';
+import { JobsService } from '../../jobs/jobs.service';
+import { WorkerLoop, WorkerLoopInstance } from '../../jobs/worker-loop';
 import { OutboxRepository } from './outbox.repository';
 
 const BATCH_SIZE = 200;
@@ -14,10 +15,12 @@ const LOG_INTERVAL_MS = 10_000;
  * must never block task writes); instead publishing is idempotent: the job id `event-<id>` is
  * deterministic, so relays of several processes, or a crash between enqueueing and marking,
  * cannot queue an event twice while its job exists, and the dispatcher skips an event it has
- * already dispatched.
+ * already dispatched. It runs while this process's workers do (WorkerPoolService starts and
+ * stops every @WorkerLoop).
  */
 @Injectable()
-export class OutboxRelayService {
+@WorkerLoop()
+export class OutboxRelayService implements WorkerLoopInstance {
   private readonly logger = new Logger(OutboxRelayService.name);
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;

@@ -1,10 +1,13 @@
 import { SetMetadata } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { TaskEvent } from '../tasks/events/task-event';
+import type { TaskEvent } from './task-event';
 
-export const TASK_EVENT_CONSUMER_KEY = 'jobs:task-event-consumer';
+export const TASK_EVENT_CONSUMER_KEY = 'tasks:event-consumer';
 
-/** Marks a provider that reacts to committed task events (see TaskEventDispatcher). */
+/**
+ * Marks a provider of another module that reacts to committed task events (see
+ * TaskEventDispatcher): the tasks module finds its consumers instead of importing them.
+ */
 export const TaskEventConsumer = (): ClassDecorator => SetMetadata(TASK_EVENT_CONSUMER_KEY, true);
 
 /** A task event as stored in the outbox, handed to consumers in order per task. */

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import type { TaskEventType } from '../tasks/events/task-event';
+import type { TaskEventType } from './task-event';
 import type { DispatchedTaskEvent } from './task-event-consumer';
 
 interface OutboxRow {
@@ -16,8 +16,9 @@ interface OutboxRow {
 }
 
 /**
- * The outbox side of `task_events` (the tasks module writes the rows in its transactions; this
- * module publishes and dispatches them). Plain SQL: the queries need SKIP LOCKED and row locks.
+ * The outbox side of `task_events`: TaskEventsService writes the rows in the task writes'
+ * transactions, the relay publishes them and the dispatcher marks them dispatched. Plain SQL:
+ * the queries need row locks.
  */
 @Injectable()
 export class OutboxRepository {
