@@ -328,6 +328,8 @@ describe('OpenAPI document for client generators (e2e)', () => {
           schema: { type: 'string', enum: values },
         });
       }
+      // A shared enum describes itself, not the first field that happened to use it.
+      expect(schemas.ProjectRole.description).toMatch(/^A role in a project/);
       // Outside the named schemas, only constants (one value) and header values stay inline.
       const inline = typedNodes({
         paths: doc.paths,

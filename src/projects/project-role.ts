@@ -5,9 +5,6 @@
 export const PROJECT_ROLES = ['viewer', 'editor', 'admin', 'owner'] as const;
 export type ProjectRole = (typeof PROJECT_ROLES)[number];
 
-/** The name of the roles' enum schema in the OpenAPI document, shared by every DTO using it. */
-export const PROJECT_ROLE_ENUM = 'ProjectRole';
-
 export function roleCode(role: ProjectRole): number {
   return PROJECT_ROLES.indexOf(role) + 1;
 }

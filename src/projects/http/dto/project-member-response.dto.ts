@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { ProjectMember } from '../../project-member.entity';
-import { PROJECT_ROLE_ENUM, PROJECT_ROLES, ProjectRole } from '../../project-role';
+import type { ProjectRole } from '../../project-role';
+import { PROJECT_ROLE_SCHEMA } from './project-role.schema';
 
 export class ProjectMemberResponseDto {
   @ApiProperty({ type: 'integer', example: 2 })
@@ -9,7 +10,7 @@ export class ProjectMemberResponseDto {
   @ApiProperty({ example: 'bob' })
   username!: string;
 
-  @ApiProperty({ enum: PROJECT_ROLES, enumName: PROJECT_ROLE_ENUM, example: 'editor' })
+  @ApiProperty({ ...PROJECT_ROLE_SCHEMA, example: 'editor' })
   role!: ProjectRole;
 
   @ApiProperty({ format: 'date-time', example: '2026-01-20T08:30:00.000Z' })

@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { PROJECT_ROLE_ENUM, PROJECT_ROLES, ProjectRole } from '../../project-role';
+import type { ProjectRole } from '../../project-role';
 import type { Project } from '../../project.entity';
+import { PROJECT_ROLE_SCHEMA } from './project-role.schema';
 
 export class ProjectResponseDto {
   @ApiProperty({ type: 'integer', example: 12 })
@@ -27,8 +28,7 @@ export class ProjectResponseDto {
   is_inbox!: boolean;
 
   @ApiProperty({
-    enum: PROJECT_ROLES,
-    enumName: PROJECT_ROLE_ENUM,
+    ...PROJECT_ROLE_SCHEMA,
     description: "The caller's role",
     example: 'owner',
   })
