@@ -289,6 +289,19 @@ describe('OpenAPI document for client generators (e2e)', () => {
           message: 'role must be one of the following values: viewer, editor, admin, owner',
         },
       ]);
+      for (const key of [
+        'get /api/v1/tasks/{id}',
+        'delete /api/v1/tasks/{id}',
+        'get /api/v1/projects/{id}',
+        'delete /api/v1/projects/{id}',
+      ]) {
+        expect({ key, details: details(key) }).toEqual({
+          key,
+          details: [
+            { field: 'id', message: expect.stringMatching(/^id must be a positive integer/) },
+          ],
+        });
+      }
       expect(details('get /api/v1/tasks/stats')).toEqual([
         {
           field: 'project_id',

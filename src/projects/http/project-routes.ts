@@ -8,6 +8,7 @@ import {
 } from '@nestjs/swagger';
 import type { ErrorSpec } from '../../common/decorators/api-error-responses.decorator';
 import { Endpoint } from '../../common/decorators/endpoint.decorator';
+import { INVALID_ID_MESSAGE } from '../../common/http/parse-id.pipe';
 import { CreateProjectDto } from './dto/create-project.dto';
 import { ProjectMemberResponseDto } from './dto/project-member-response.dto';
 import { ProjectResponseDto } from './dto/project-response.dto';
@@ -51,11 +52,8 @@ const USER_ID = ApiParam({
 /** A project id in the path that is no canonical positive integer (ParseIdPipe's answer). */
 const BAD_PROJECT_ID: ErrorSpec = [
   400,
-  {
-    field: 'id',
-    message: 'id must be a positive integer in canonical decimal form (1, not 01, +1 or 1e0)',
-  },
-  'id: id must be a positive integer in canonical decimal form (1, not 01, +1 or 1e0)',
+  { field: 'id', message: INVALID_ID_MESSAGE },
+  `id: ${INVALID_ID_MESSAGE}`,
 ];
 
 /** A project the caller is no member of answers as one that does not exist. */

@@ -29,7 +29,7 @@ import type { ErrorSpec } from '../../common/decorators/api-error-responses.deco
 import { Endpoint } from '../../common/decorators/endpoint.decorator';
 import { AuthUser, CurrentUser } from '../../common/decorators/current-user.decorator';
 import { pageLinkHeader } from '../../common/http/pagination';
-import { ParseIdPipe } from '../../common/http/parse-id.pipe';
+import { INVALID_ID_MESSAGE, ParseIdPipe } from '../../common/http/parse-id.pipe';
 import {
   IDEMPOTENCY_KEY_HEADER,
   IdempotencyKeyHeader,
@@ -74,6 +74,13 @@ const UPDATE_BODY = ApiBody({
     owner: { value: { priority: 'low', due_date: null, assignee_id: 2 } },
   },
 });
+
+/** A task id in the path that is no canonical positive integer (ParseIdPipe's answer). */
+const BAD_TASK_ID: ErrorSpec = [
+  400,
+  { field: 'id', message: INVALID_ID_MESSAGE },
+  `id: ${INVALID_ID_MESSAGE}`,
+];
 
 /** The message of the 409 that every write to a task of an archived project answers. */
 const ARCHIVED_PROJECT: ErrorSpec = [
@@ -287,7 +294,7 @@ export class TasksController {
       'Served from a Redis cache when possible (`X-Cache: HIT`), else from MySQL (`MISS`). Every ' +
       'write updates or retires the cached task before it answers, so a read on any instance ' +
       'right after a write sees it, including a change of assignee or a delete.',
-    errors: [400, 401, [404, 'task not found'], 429],
+    errors: [BAD_TASK_ID, 401, [404, 'task not found'], 429],
   })
   @ApiOkResponse({
     type: TaskResponseDto,
@@ -349,7 +356,7 @@ export class TasksController {
       'Afterwards the task answers 404 everywhere and leaves every list and count. A viewer of ' +
       'the project, or an assignee who is no editor, gets 403; a task of an archived project 409.',
     errors: [
-      400,
+      BAD_TASK_ID,
       401,
       [403, 'only editors of the project may delete the task'],
       [404, 'task not found'],
