@@ -163,6 +163,99 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/projects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's projects: the inbox first, then by name
+         * @description Live projects (or, with `archived=true`, the archived ones) the caller is a member of, ordered inbox first, then by name, then by id; paged like tasks: a JSON array of one page, `X-Total-Count` and `Link`. A page past the last answers an empty array.
+         */
+        get: operations["listProjects"];
+        put?: never;
+        /**
+         * Create a project owned by the caller
+         * @description The caller becomes its `owner` and only member.
+         */
+        post: operations["createProject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One project the caller is a member of */
+        get: operations["getProject"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a project and its tasks (owner; soft)
+         * @description Afterwards the project and every task of it answer 404 everywhere, for every member (assignees included), and leave every list and count. A member other than the owner gets 403. The inbox cannot be deleted (409).
+         */
+        delete: operations["deleteProject"];
+        options?: never;
+        head?: never;
+        /**
+         * Rename, describe, archive or unarchive a project (admin)
+         * @description Partial: only the fields sent change, at least one (an empty body is 400). `archived: true` archives the project: its tasks stay readable, but creating, changing or deleting them answers 409 until `archived: false`; archiving an archived project keeps its `archived_at`. A member below admin gets 403. The inbox cannot be renamed or archived (409); its description may change.
+         */
+        patch: operations["updateProject"];
+        trace?: never;
+    };
+    "/api/v1/projects/{id}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The members of a project (any member may list them)
+         * @description Every member, highest role first, then by username. Not paged.
+         */
+        get: operations["listProjectMembers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{id}/members/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Add a user to a project, change its role, or transfer ownership (admin)
+         * @description Adds the user (201, and the user gets a `project_added` notification) or changes its role (200; the same role again changes nothing). An admin manages editors and viewers; only the owner makes or unmakes an admin (403). `{"role": "owner"}` by the owner transfers ownership to a member (the old owner becomes `admin`); to a user who is no member it answers 409. The owner keeps its role until it transfers ownership (409). An inbox cannot be shared (409). An unknown project, or one the caller is no member of, answers 404, and so does an unknown user. The change applies on every instance before the answer.
+         */
+        put: operations["setProjectMember"];
+        post?: never;
+        /**
+         * Remove a member (admin), or leave a project (the member itself)
+         * @description An admin removes editors and viewers, the owner anyone else; any member may leave (others get 403). The owner can neither leave nor be removed (409): it transfers ownership first. A user who is no member answers 404. The removed user loses access to the project's tasks at once (except tasks assigned to it), on every instance.
+         */
+        delete: operations["removeProjectMember"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tasks": {
         parameters: {
             query?: never;
@@ -171,14 +264,14 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List the tasks the caller owns or is assigned to
+         * List the tasks the caller can see: its projects' tasks and those assigned to it
          * @description A JSON array of one page. `X-Total-Count` is the number of matches of the filters; `Link` has `first` and `last` always and `prev`/`next` where they exist, each URL keeping the other query parameters. A page past the last answers an empty array. Invalid values of known parameters answer 400 naming the field; unknown parameters are ignored. Lists are never cached: they always come from MySQL, so they reflect every committed write at once.
          */
         get: operations["listTasks"];
         put?: never;
         /**
-         * Create a task owned by the caller
-         * @description Defaults: `description` "", `status` pending, `priority` medium, `due_date` and `assignee_id` null. With an `Idempotency-Key` (kept 24 hours per user), a retry with the same body answers the original 201, body and headers again (with `Idempotent-Replayed: true`) without creating anything; the same key with another body answers 422; a retry while the first request is still running answers 409. A request that fails forgets its key.
+         * Create a task in a project (by default the caller's inbox)
+         * @description Defaults: `description` "", `status` pending, `priority` medium, `due_date` and `assignee_id` null, `project_id` the caller's inbox. The project needs the editor role: one the caller cannot see answers 404, one where it is a viewer 403, an archived one 409. The caller becomes the task's creator (`user_id`). With an `Idempotency-Key` (kept 24 hours per user), a retry with the same body answers the original 201, body and headers again (with `Idempotent-Replayed: true`) without creating anything; the same key with another body answers 422; a retry while the first request is still running answers 409. A request that fails forgets its key.
          */
         post: operations["createTask"];
         delete?: never;
@@ -195,8 +288,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Counts over the tasks the caller owns or is assigned to (not deleted)
-         * @description Every key is present, 0 when empty. `overdue`: due in the past and not completed. `completion_rate` = completed / total as a number from 0 to 1, and 0 when total is 0. Never cached: always counted in MySQL.
+         * Counts over the tasks the caller can see (not deleted), optionally of some projects
+         * @description Every key is present, 0 when empty. `overdue`: due in the past and not completed. `completion_rate` = completed / total as a number from 0 to 1, and 0 when total is 0. `project_id` (one id or a comma list) counts only the tasks of those projects; projects the caller cannot see count nothing. Never cached: always counted in MySQL.
          */
         get: operations["getTaskStats"];
         put?: never;
@@ -215,24 +308,27 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * One task the caller owns or is assigned to
+         * One task the caller can see (of one of its projects, or assigned to it)
          * @description Served from a Redis cache when possible (`X-Cache: HIT`), else from MySQL (`MISS`). Every write updates or retires the cached task before it answers, so a read on any instance right after a write sees it, including a change of assignee or a delete.
          */
         get: operations["getTask"];
         /**
          * Update a task (partial, the same as PATCH)
-         * @description Kept for clients of the original design: only the fields sent change, as with PATCH.
+         * @description Kept for clients of the original design: only the fields sent change, as with PATCH. Editors (and above) of the task's project may change every field; an assignee who is no editor only `status`; a viewer nothing (403). A task the caller cannot see answers 404. `project_id` moves the task to another project, which needs the editor role in both: a target the caller cannot see answers 404, one where it is a viewer 403, its own project 400. A task of an archived project, or a move into one, answers 409.
          */
         put: operations["putTask"];
         post?: never;
         /**
-         * Delete a task (soft; owner only)
-         * @description Afterwards the task answers 404 everywhere and leaves every list and count.
+         * Delete a task (soft; editors of the task's project)
+         * @description Afterwards the task answers 404 everywhere and leaves every list and count. A viewer of the project, or an assignee who is no editor, gets 403; a task of an archived project 409.
          */
         delete: operations["deleteTask"];
         options?: never;
         head?: never;
-        /** Update a task (partial) */
+        /**
+         * Update a task (partial)
+         * @description Editors (and above) of the task's project may change every field; an assignee who is no editor only `status`; a viewer nothing (403). A task the caller cannot see answers 404. `project_id` moves the task to another project, which needs the editor role in both: a target the caller cannot see answers 404, one where it is a viewer 403, its own project 400. A task of an archived project, or a move into one, answers 409.
+         */
         patch: operations["updateTask"];
         trace?: never;
     };
@@ -305,7 +401,7 @@ export interface paths {
         };
         /**
          * The caller's notifications, newest first
-         * @description The latest 100 notifications of the caller (`unread=true`: the latest unread ones). Being assigned a task by someone else notifies the assignee (`task.assigned`); a task due within REMINDER_LEAD notifies its owner and assignee (`task.due_soon`). Each event notifies a user at most once.
+         * @description The latest 100 notifications of the caller (`unread=true`: the latest unread ones). Being assigned a task by someone else notifies the assignee (`assigned`); a task due within REMINDER_LEAD notifies its creator and assignee (those who can still see it) (`due_soon`); being added to a project notifies the new member (`project_added`, with `project_id` and no `task_id`). Each event notifies a user at most once.
          */
         get: operations["listNotifications"];
         put?: never;
@@ -512,6 +608,106 @@ export interface components {
              */
             refresh_token: string;
         };
+        CreateProjectDto: {
+            /**
+             * @description Trimmed; 1 to 100 characters after trimming
+             * @example 发布计划
+             */
+            name: string;
+            /**
+             * @description Free text; a project created without it gets the empty string
+             * @default
+             * @example Everything for the spring release
+             */
+            description?: string;
+        };
+        /**
+         * @description A role in a project, each including the rights of those below it: `owner` › `admin` › `editor` › `viewer`
+         * @enum {string}
+         */
+        ProjectRole: "viewer" | "editor" | "admin" | "owner";
+        ProjectResponseDto: {
+            /** @example 12 */
+            id: number;
+            /** @example 发布计划 */
+            name: string;
+            /**
+             * @description Empty string when none
+             * @example Everything for the spring release
+             */
+            description: string;
+            /**
+             * @description The user who owns the project
+             * @example 1
+             */
+            owner_id: number;
+            /**
+             * @description `true` for the caller's inbox: private (it cannot be shared), it cannot be deleted, renamed or archived; tasks created without `project_id` go there
+             * @example false
+             */
+            is_inbox: boolean;
+            /**
+             * @description The caller's role
+             * @example owner
+             */
+            role: components["schemas"]["ProjectRole"];
+            /** @example 3 */
+            member_count: number;
+            /**
+             * Format: date-time
+             * @description When it was archived; null while it is live
+             * @example null
+             */
+            archived_at: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-01-20T08:30:00.000Z
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description Last change of name, description, archived state or owner
+             * @example 2026-01-20T08:30:00.000Z
+             */
+            updated_at: string;
+        };
+        UpdateProjectDto: {
+            /**
+             * @description Trimmed; 1 to 100 characters after trimming
+             * @example 发布计划
+             */
+            name?: string;
+            /**
+             * @description Free text; a project created without it gets the empty string
+             * @example Everything for the spring release
+             */
+            description?: string;
+            /**
+             * @description `true` archives the project (its tasks stay readable but cannot be created or changed until it is unarchived), `false` unarchives it. The inbox cannot be archived.
+             * @example true
+             */
+            archived?: boolean;
+        };
+        ProjectMemberResponseDto: {
+            /** @example 2 */
+            user_id: number;
+            /** @example bob */
+            username: string;
+            /** @example editor */
+            role: components["schemas"]["ProjectRole"];
+            /**
+             * Format: date-time
+             * @example 2026-01-20T08:30:00.000Z
+             */
+            added_at: string;
+        };
+        SetProjectMemberDto: {
+            /**
+             * @description `viewer`, `editor` or `admin` adds the user with that role or changes its role; `owner` (by the owner, for a member) transfers ownership, the old owner becoming `admin`
+             * @example editor
+             */
+            role: components["schemas"]["ProjectRole"];
+        };
         /** @enum {string} */
         TaskStatus: "pending" | "in_progress" | "completed";
         /** @enum {string} */
@@ -549,6 +745,11 @@ export interface components {
              * @example 2
              */
             assignee_id?: number | null;
+            /**
+             * @description The task's project; defaults to the caller's inbox. Needs the editor role there: a project the caller cannot see answers 404, one where it is a viewer 403, an archived one 409. On PUT/PATCH it moves the task (editor in both projects).
+             * @example 3
+             */
+            project_id?: number;
         };
         TaskResponseDto: {
             /** @example 1 */
@@ -565,10 +766,15 @@ export interface components {
             /** @example high */
             priority: components["schemas"]["TaskPriority"];
             /**
-             * @description The owner (creator) of the task
+             * @description The creator of the task (never changes)
              * @example 1
              */
             user_id: number;
+            /**
+             * @description The project the task belongs to
+             * @example 3
+             */
+            project_id: number;
             /** @example 2 */
             assignee_id: number | null;
             /**
@@ -617,7 +823,7 @@ export interface components {
         };
         TaskStatsResponseDto: {
             /**
-             * @description Visible (owned or assigned), non-deleted tasks
+             * @description Non-deleted tasks the caller can see (of its projects, or assigned to it), of the `project_id` projects when given
              * @example 10
              */
             total: number;
@@ -662,6 +868,11 @@ export interface components {
              * @example 2
              */
             assignee_id?: number | null;
+            /**
+             * @description The task's project; defaults to the caller's inbox. Needs the editor role there: a project the caller cannot see answers 404, one where it is a viewer 403, an archived one 409. On PUT/PATCH it moves the task (editor in both projects).
+             * @example 3
+             */
+            project_id?: number;
         };
         TaskDeletedResponseDto: {
             /** @example Task deleted successfully */
@@ -674,8 +885,10 @@ export interface components {
             status?: components["schemas"]["TaskStatus"][];
             /** @description One priority or a comma list, e.g. `high` */
             priority?: components["schemas"]["TaskPriority"][];
+            /** @description One project id or a comma list, e.g. `3,7`; tasks of projects the caller cannot see never match */
+            project_id?: string;
             /**
-             * @description `all`: owned or assigned to the caller; `owned`; `assigned` (to the caller)
+             * @description `all`: every task the caller can see (its projects' tasks and tasks assigned to it); `owned`: created by the caller (among those); `assigned`: assigned to the caller
              * @default all
              */
             scope?: components["schemas"]["TaskScope"];
@@ -759,20 +972,28 @@ export interface components {
             finished_at: string | null;
         };
         /**
-         * @description `task.assigned`: the caller was assigned the task; `task.due_soon`: the task (owned by or assigned to the caller) is due within REMINDER_LEAD
+         * @description `assigned`: the caller was assigned the task; `due_soon`: the task (owned by or assigned to the caller) is due within REMINDER_LEAD; `project_added`: the caller was added to the project `project_id`; `mentioned` and `commented` are about comments
          * @enum {string}
          */
-        NotificationType: "task.assigned" | "task.due_soon";
+        NotificationType: "assigned" | "due_soon" | "mentioned" | "commented" | "project_added";
         NotificationResponseDto: {
             /** @example 17 */
             id: number;
             /**
-             * @description `task.assigned`: the caller was assigned the task; `task.due_soon`: the task (owned by or assigned to the caller) is due within REMINDER_LEAD
-             * @example task.assigned
+             * @description `assigned`: the caller was assigned the task; `due_soon`: the task (owned by or assigned to the caller) is due within REMINDER_LEAD; `project_added`: the caller was added to the project `project_id`; `mentioned` and `commented` are about comments
+             * @example assigned
              */
             type: components["schemas"]["NotificationType"];
-            /** @example 42 */
-            task_id: number;
+            /**
+             * @description The task it is about; null for a notification about a project
+             * @example 42
+             */
+            task_id: number | null;
+            /**
+             * @description The project of a `project_added` notification; null otherwise
+             * @example null
+             */
+            project_id: number | null;
             /** @example You were assigned the task "完成项目文档" */
             message: string;
             /**
@@ -1991,6 +2212,1612 @@ export interface operations {
             };
         };
     };
+    listProjects: {
+        parameters: {
+            query?: {
+                /** @description 1-based page */
+                page?: number;
+                page_size?: number;
+                /** @description `true`: the archived projects instead of the live ones; `false` or absent: live */
+                archived?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Number of the caller's projects matching `archived`, over all pages */
+                    "X-Total-Count"?: number;
+                    /** @description RFC 8288 paging links (rel first, last, and prev/next where they exist) */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectResponseDto"][];
+                };
+            };
+            /** @description Validation failed (`VALIDATION_FAILED`), with `details` per field */
+            400: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Validation failed: page_size",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10",
+                     *       "details": [
+                     *         {
+                     *           "field": "page_size",
+                     *           "message": "page_size must not be greater than 100"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials (`UNAUTHORIZED`) */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "missing or invalid access token",
+                     *       "code": "UNAUTHORIZED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); see Retry-After */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Rate limit exceeded; retry in 42 s",
+                     *       "code": "RATE_LIMITED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A dependency is unavailable or the service is overloaded (`SERVICE_UNAVAILABLE`) */
+            503: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "The database is unavailable; try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    createProject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateProjectDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description URL of the new project */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectResponseDto"];
+                };
+            };
+            /** @description Validation failed (`VALIDATION_FAILED`), with `details` per field */
+            400: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Validation failed: name",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10",
+                     *       "details": [
+                     *         {
+                     *           "field": "name",
+                     *           "message": "name must be shorter than or equal to 100 characters"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials (`UNAUTHORIZED`) */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "missing or invalid access token",
+                     *       "code": "UNAUTHORIZED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Body larger than the limit (`PAYLOAD_TOO_LARGE`) */
+            413: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Request body is too large",
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Body is not application/json (`UNSUPPORTED_MEDIA_TYPE`) */
+            415: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unsupported Content-Type: send application/json",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); see Retry-After */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Rate limit exceeded; retry in 42 s",
+                     *       "code": "RATE_LIMITED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A dependency is unavailable or the service is overloaded (`SERVICE_UNAVAILABLE`) */
+            503: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "The database is unavailable; try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    getProject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Project id (positive integer) */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectResponseDto"];
+                };
+            };
+            /** @description Validation failed (`VALIDATION_FAILED`), with `details` per field */
+            400: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "id: id must be a positive integer in canonical decimal form (1, not 01, +1 or 1e0)",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10",
+                     *       "details": [
+                     *         {
+                     *           "field": "id",
+                     *           "message": "id must be a positive integer in canonical decimal form (1, not 01, +1 or 1e0)"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials (`UNAUTHORIZED`) */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "missing or invalid access token",
+                     *       "code": "UNAUTHORIZED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found, or not visible to the caller (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "project not found",
+                     *       "code": "NOT_FOUND",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); see Retry-After */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Rate limit exceeded; retry in 42 s",
+                     *       "code": "RATE_LIMITED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A dependency is unavailable or the service is overloaded (`SERVICE_UNAVAILABLE`) */
+            503: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "The database is unavailable; try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    deleteProject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Project id (positive integer) */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation failed (`VALIDATION_FAILED`), with `details` per field */
+            400: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "id: id must be a positive integer in canonical decimal form (1, not 01, +1 or 1e0)",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10",
+                     *       "details": [
+                     *         {
+                     *           "field": "id",
+                     *           "message": "id must be a positive integer in canonical decimal form (1, not 01, +1 or 1e0)"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials (`UNAUTHORIZED`) */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "missing or invalid access token",
+                     *       "code": "UNAUTHORIZED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for the caller (`FORBIDDEN`) */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "only the owner can delete the project",
+                     *       "code": "FORBIDDEN",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found, or not visible to the caller (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "project not found",
+                     *       "code": "NOT_FOUND",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflict with the current state (`CONFLICT`) */
+            409: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "the inbox cannot be deleted",
+                     *       "code": "CONFLICT",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); see Retry-After */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Rate limit exceeded; retry in 42 s",
+                     *       "code": "RATE_LIMITED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A dependency is unavailable or the service is overloaded (`SERVICE_UNAVAILABLE`) */
+            503: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "The database is unavailable; try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    updateProject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Project id (positive integer) */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateProjectDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectResponseDto"];
+                };
+            };
+            /** @description Validation failed (`VALIDATION_FAILED`), with `details` per field */
+            400: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "body: send at least one field to change",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10",
+                     *       "details": [
+                     *         {
+                     *           "field": "body",
+                     *           "message": "send at least one of name, description, archived"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials (`UNAUTHORIZED`) */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "missing or invalid access token",
+                     *       "code": "UNAUTHORIZED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for the caller (`FORBIDDEN`) */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "only an admin or the owner can change the project",
+                     *       "code": "FORBIDDEN",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found, or not visible to the caller (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "project not found",
+                     *       "code": "NOT_FOUND",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflict with the current state (`CONFLICT`) */
+            409: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "the inbox cannot be archived",
+                     *       "code": "CONFLICT",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Body larger than the limit (`PAYLOAD_TOO_LARGE`) */
+            413: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Request body is too large",
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Body is not application/json (`UNSUPPORTED_MEDIA_TYPE`) */
+            415: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unsupported Content-Type: send application/json",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); see Retry-After */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Rate limit exceeded; retry in 42 s",
+                     *       "code": "RATE_LIMITED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A dependency is unavailable or the service is overloaded (`SERVICE_UNAVAILABLE`) */
+            503: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "The database is unavailable; try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    listProjectMembers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Project id (positive integer) */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectMemberResponseDto"][];
+                };
+            };
+            /** @description Validation failed (`VALIDATION_FAILED`), with `details` per field */
+            400: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "id: id must be a positive integer in canonical decimal form (1, not 01, +1 or 1e0)",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10",
+                     *       "details": [
+                     *         {
+                     *           "field": "id",
+                     *           "message": "id must be a positive integer in canonical decimal form (1, not 01, +1 or 1e0)"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials (`UNAUTHORIZED`) */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "missing or invalid access token",
+                     *       "code": "UNAUTHORIZED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found, or not visible to the caller (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "project not found",
+                     *       "code": "NOT_FOUND",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); see Retry-After */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Rate limit exceeded; retry in 42 s",
+                     *       "code": "RATE_LIMITED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A dependency is unavailable or the service is overloaded (`SERVICE_UNAVAILABLE`) */
+            503: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "The database is unavailable; try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    setProjectMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Project id (positive integer) */
+                id: number;
+                /** @description Id of the user (positive integer) */
+                user_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetProjectMemberDto"];
+            };
+        };
+        responses: {
+            /** @description Role changed (or unchanged) */
+            200: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectMemberResponseDto"];
+                };
+            };
+            /** @description User added */
+            201: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectMemberResponseDto"];
+                };
+            };
+            /** @description Validation failed (`VALIDATION_FAILED`), with `details` per field */
+            400: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Validation failed: role",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10",
+                     *       "details": [
+                     *         {
+                     *           "field": "role",
+                     *           "message": "role must be one of the following values: viewer, editor, admin, owner"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials (`UNAUTHORIZED`) */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "missing or invalid access token",
+                     *       "code": "UNAUTHORIZED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for the caller (`FORBIDDEN`) */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "only the owner can make or unmake an admin",
+                     *       "code": "FORBIDDEN",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found, or not visible to the caller (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "user not found",
+                     *       "code": "NOT_FOUND",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflict with the current state (`CONFLICT`) */
+            409: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "an inbox cannot be shared; create a project instead",
+                     *       "code": "CONFLICT",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Body larger than the limit (`PAYLOAD_TOO_LARGE`) */
+            413: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Request body is too large",
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Body is not application/json (`UNSUPPORTED_MEDIA_TYPE`) */
+            415: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unsupported Content-Type: send application/json",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); see Retry-After */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Rate limit exceeded; retry in 42 s",
+                     *       "code": "RATE_LIMITED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A dependency is unavailable or the service is overloaded (`SERVICE_UNAVAILABLE`) */
+            503: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "The database is unavailable; try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    removeProjectMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Project id (positive integer) */
+                id: number;
+                /** @description Id of the user (positive integer) */
+                user_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation failed (`VALIDATION_FAILED`), with `details` per field */
+            400: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "user_id: user_id must be a positive integer",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10",
+                     *       "details": [
+                     *         {
+                     *           "field": "user_id",
+                     *           "message": "user_id must be a positive integer"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials (`UNAUTHORIZED`) */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "missing or invalid access token",
+                     *       "code": "UNAUTHORIZED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for the caller (`FORBIDDEN`) */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "only the owner can remove an admin",
+                     *       "code": "FORBIDDEN",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found, or not visible to the caller (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "member not found",
+                     *       "code": "NOT_FOUND",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflict with the current state (`CONFLICT`) */
+            409: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "the owner cannot leave or be removed; transfer ownership to another member first",
+                     *       "code": "CONFLICT",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); see Retry-After */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Rate limit exceeded; retry in 42 s",
+                     *       "code": "RATE_LIMITED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A dependency is unavailable or the service is overloaded (`SERVICE_UNAVAILABLE`) */
+            503: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "The database is unavailable; try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
     listTasks: {
         parameters: {
             query?: {
@@ -2000,7 +3827,9 @@ export interface operations {
                 priority?: components["schemas"]["TaskPriority"][];
                 /** @description Tasks assigned to this user id, or `none` for unassigned tasks */
                 assignee_id?: string;
-                /** @description `all`: owned or assigned to the caller; `owned`; `assigned` (to the caller) */
+                /** @description One project id or a comma list, e.g. `3,7`; tasks of projects the caller cannot see never match */
+                project_id?: string;
+                /** @description `all`: every task the caller can see (its projects' tasks and tasks assigned to it); `owned`: created by the caller (among those); `assigned`: assigned to the caller */
                 scope?: components["schemas"]["TaskScope"];
                 /** @description Search: every whitespace-separated term must occur, case-insensitively, inside the title or the description (substring match, so text without spaces such as Chinese works; `%` and `_` match themselves), e.g. `项目`. Case is folded by lower-casing both sides; accents are not folded (`uber` does not find `Über`, `über` does) */
                 q?: string;
@@ -2243,6 +4072,54 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description Not allowed for the caller (`FORBIDDEN`) */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "viewers of a project may not create or move tasks into it",
+                     *       "code": "FORBIDDEN",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found, or not visible to the caller (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "project not found",
+                     *       "code": "NOT_FOUND",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Conflict with the current state (`CONFLICT`) */
             409: {
                 headers: {
@@ -2395,7 +4272,10 @@ export interface operations {
     };
     getTaskStats: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description One project id or a comma list, e.g. `3,7`; tasks of projects the caller cannot see never match */
+                project_id?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2416,6 +4296,36 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TaskStatsResponseDto"];
+                };
+            };
+            /** @description Validation failed (`VALIDATION_FAILED`), with `details` per field */
+            400: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Validation failed: project_id",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10",
+                     *       "details": [
+                     *         {
+                     *           "field": "project_id",
+                     *           "message": "project_id must be a positive integer or a comma list of them"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
             /** @description Missing, expired or invalid credentials (`UNAUTHORIZED`) */
@@ -2544,13 +4454,13 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "error": "Validation failed",
+                     *       "error": "id: id must be a positive integer in canonical decimal form (1, not 01, +1 or 1e0)",
                      *       "code": "VALIDATION_FAILED",
                      *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10",
                      *       "details": [
                      *         {
-                     *           "field": "priority",
-                     *           "message": "priority must be one of the following values: low, medium, high"
+                     *           "field": "id",
+                     *           "message": "id must be a positive integer in canonical decimal form (1, not 01, +1 or 1e0)"
                      *         }
                      *       ]
                      *     }
@@ -2673,7 +4583,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        /** @description Partial update: only the fields sent change, at least one. `due_date: null` clears the due date, `assignee_id: null` unassigns. The assignee may send `status` only. */
+        /** @description Partial update: only the fields sent change, at least one. `due_date: null` clears the due date, `assignee_id: null` unassigns, `project_id` moves the task. An assignee who is no editor of the project may send `status` only. */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["UpdateTaskDto"];
@@ -2714,13 +4624,13 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "error": "Validation failed",
+                     *       "error": "project_id: the task is already in this project",
                      *       "code": "VALIDATION_FAILED",
                      *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10",
                      *       "details": [
                      *         {
-                     *           "field": "priority",
-                     *           "message": "priority must be one of the following values: low, medium, high"
+                     *           "field": "project_id",
+                     *           "message": "the task is already in this project"
                      *         }
                      *       ]
                      *     }
@@ -2768,7 +4678,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "error": "only the owner may change title; the assignee may change status only",
+                     *       "error": "only editors of the project may change title; the assignee may change status only",
                      *       "code": "FORBIDDEN",
                      *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
                      *     }
@@ -2794,6 +4704,30 @@ export interface operations {
                      * @example {
                      *       "error": "task not found",
                      *       "code": "NOT_FOUND",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflict with the current state (`CONFLICT`) */
+            409: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "the project is archived: its tasks cannot be created or changed until it is unarchived",
+                     *       "code": "CONFLICT",
                      *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
                      *     }
                      */
@@ -2973,13 +4907,13 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "error": "Validation failed",
+                     *       "error": "id: id must be a positive integer in canonical decimal form (1, not 01, +1 or 1e0)",
                      *       "code": "VALIDATION_FAILED",
                      *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10",
                      *       "details": [
                      *         {
-                     *           "field": "priority",
-                     *           "message": "priority must be one of the following values: low, medium, high"
+                     *           "field": "id",
+                     *           "message": "id must be a positive integer in canonical decimal form (1, not 01, +1 or 1e0)"
                      *         }
                      *       ]
                      *     }
@@ -3027,7 +4961,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "error": "only the owner may delete the task",
+                     *       "error": "only editors of the project may delete the task",
                      *       "code": "FORBIDDEN",
                      *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
                      *     }
@@ -3053,6 +4987,30 @@ export interface operations {
                      * @example {
                      *       "error": "task not found",
                      *       "code": "NOT_FOUND",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflict with the current state (`CONFLICT`) */
+            409: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "the project is archived: its tasks cannot be created or changed until it is unarchived",
+                     *       "code": "CONFLICT",
                      *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
                      *     }
                      */
@@ -3150,7 +5108,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        /** @description Partial update: only the fields sent change, at least one. `due_date: null` clears the due date, `assignee_id: null` unassigns. The assignee may send `status` only. */
+        /** @description Partial update: only the fields sent change, at least one. `due_date: null` clears the due date, `assignee_id: null` unassigns, `project_id` moves the task. An assignee who is no editor of the project may send `status` only. */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["UpdateTaskDto"];
@@ -3191,13 +5149,13 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "error": "Validation failed",
+                     *       "error": "project_id: the task is already in this project",
                      *       "code": "VALIDATION_FAILED",
                      *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10",
                      *       "details": [
                      *         {
-                     *           "field": "priority",
-                     *           "message": "priority must be one of the following values: low, medium, high"
+                     *           "field": "project_id",
+                     *           "message": "the task is already in this project"
                      *         }
                      *       ]
                      *     }
@@ -3245,7 +5203,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "error": "only the owner may change title; the assignee may change status only",
+                     *       "error": "only editors of the project may change title; the assignee may change status only",
                      *       "code": "FORBIDDEN",
                      *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
                      *     }
@@ -3271,6 +5229,30 @@ export interface operations {
                      * @example {
                      *       "error": "task not found",
                      *       "code": "NOT_FOUND",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflict with the current state (`CONFLICT`) */
+            409: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "the project is archived: its tasks cannot be created or changed until it is unarchived",
+                     *       "code": "CONFLICT",
                      *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
                      *     }
                      */

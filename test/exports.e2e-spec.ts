@@ -211,9 +211,17 @@ describe('Task exports and job status (e2e)', () => {
     // Default order: created_at desc, so the assigned task (created later) comes first.
     expect(rows.slice(1)).toEqual([csvRecord(assigned), csvRecord(tricky)]);
     expect(rows[2][2]).toBe('line 1\nline 2, with "quotes"\r\nend');
-    const assigneeColumn = CSV_HEADER.indexOf('assignee_id');
-    expect(rows[1][assigneeColumn]).toBe(String(owner.id));
-    expect(rows[2][assigneeColumn]).toBe('');
+    // Each task sits in its creator's inbox: the assigned one in the other user's.
+    const ds = t.app.get(DataSource);
+    const [project, assignee] = ['project_id', 'assignee_id'].map((c) => CSV_HEADER.indexOf(c));
+    expect([rows[1][project], rows[1][assignee]]).toEqual([
+      String(await inboxOf(ds, other.id)),
+      String(owner.id),
+    ]);
+    expect([rows[2][project], rows[2][assignee]]).toEqual([
+      String(await inboxOf(ds, owner.id)),
+      '',
+    ]);
   });
 
   it('should prefix formula-like text cells with a quote in CSV and keep JSON as stored', async () => {

@@ -37,7 +37,16 @@ const CODE_BY_STATUS: Record<string, string> = {
   '503': 'SERVICE_UNAVAILABLE',
 };
 
-const TAG_ORDER = ['auth', 'users', 'tasks', 'jobs', 'webhooks', 'notifications', 'operations'];
+const TAG_ORDER = [
+  'auth',
+  'users',
+  'projects',
+  'tasks',
+  'jobs',
+  'webhooks',
+  'notifications',
+  'operations',
+];
 
 /** `Access-Control-Expose-Headers` as the contract lists it (API.md, General). */
 const EXPOSED = [
@@ -136,6 +145,14 @@ describe('OpenAPI document for client generators (e2e)', () => {
         'post /api/v1/auth/logout': 'logout',
         'get /api/v1/users/me': 'getMe',
         'get /api/v1/users': 'listUsers',
+        'post /api/v1/projects': 'createProject',
+        'get /api/v1/projects': 'listProjects',
+        'get /api/v1/projects/{id}': 'getProject',
+        'patch /api/v1/projects/{id}': 'updateProject',
+        'delete /api/v1/projects/{id}': 'deleteProject',
+        'get /api/v1/projects/{id}/members': 'listProjectMembers',
+        'put /api/v1/projects/{id}/members/{user_id}': 'setProjectMember',
+        'delete /api/v1/projects/{id}/members/{user_id}': 'removeProjectMember',
         'get /api/v1/tasks': 'listTasks',
         'post /api/v1/tasks': 'createTask',
         'get /api/v1/tasks/stats': 'getTaskStats',
@@ -206,6 +223,93 @@ describe('OpenAPI document for client generators (e2e)', () => {
       expect(checked).toBeGreaterThan(50);
     });
 
+    it('should list the error statuses each projects and tasks route can answer', () => {
+      const statuses = (prefix: string): Record<string, string[]> =>
+        Object.fromEntries(
+          operations(doc)
+            .filter(({ key }) => key.split(' ')[1].startsWith(prefix))
+            .map(({ key, op }) => [
+              key,
+              Object.keys(op.responses).filter((status) => Number(status) >= 400),
+            ]),
+        );
+      const body = ['413', '415'];
+      expect(statuses('/api/v1/projects')).toEqual({
+        'post /api/v1/projects': ['400', '401', ...body, '429', '503'],
+        'get /api/v1/projects': ['400', '401', '429', '503'],
+        'get /api/v1/projects/{id}': ['400', '401', '404', '429', '503'],
+        'patch /api/v1/projects/{id}': ['400', '401', '403', '404', '409', ...body, '429', '503'],
+        'delete /api/v1/projects/{id}': ['400', '401', '403', '404', '409', '429', '503'],
+        'get /api/v1/projects/{id}/members': ['400', '401', '404', '429', '503'],
+        'put /api/v1/projects/{id}/members/{user_id}': [
+          '400',
+          '401',
+          '403',
+          '404',
+          '409',
+          ...body,
+          '429',
+          '503',
+        ],
+        'delete /api/v1/projects/{id}/members/{user_id}': [
+          '400',
+          '401',
+          '403',
+          '404',
+          '409',
+          '429',
+          '503',
+        ],
+      });
+      const update = ['400', '401', '403', '404', '409', '412', ...body, '429', '503'];
+      expect(statuses('/api/v1/tasks')).toEqual({
+        'post /api/v1/tasks': ['400', '401', '403', '404', '409', ...body, '422', '429', '503'],
+        'get /api/v1/tasks': ['400', '401', '429', '503'],
+        'get /api/v1/tasks/stats': ['400', '401', '429', '503'],
+        'get /api/v1/tasks/{id}': ['400', '401', '404', '429', '503'],
+        'put /api/v1/tasks/{id}': update,
+        'patch /api/v1/tasks/{id}': update,
+        'delete /api/v1/tasks/{id}': ['400', '401', '403', '404', '409', '412', '429', '503'],
+        'post /api/v1/tasks/export': ['400', '401', '409', ...body, '422', '429', '503'],
+      });
+    });
+
+    it("should give a route's 400 example one of that route's own fields", () => {
+      const details = (key: string): unknown => {
+        const [method, path] = key.split(' ');
+        return doc.paths[path][method].responses['400'].content?.['application/json'].example
+          ?.details;
+      };
+      expect(details('post /api/v1/projects')).toEqual([
+        { field: 'name', message: 'name must be shorter than or equal to 100 characters' },
+      ]);
+      expect(details('put /api/v1/projects/{id}/members/{user_id}')).toEqual([
+        {
+          field: 'role',
+          message: 'role must be one of the following values: viewer, editor, admin, owner',
+        },
+      ]);
+      for (const key of [
+        'get /api/v1/tasks/{id}',
+        'delete /api/v1/tasks/{id}',
+        'get /api/v1/projects/{id}',
+        'delete /api/v1/projects/{id}',
+      ]) {
+        expect({ key, details: details(key) }).toEqual({
+          key,
+          details: [
+            { field: 'id', message: expect.stringMatching(/^id must be a positive integer/) },
+          ],
+        });
+      }
+      expect(details('get /api/v1/tasks/stats')).toEqual([
+        {
+          field: 'project_id',
+          message: 'project_id must be a positive integer or a comma list of them',
+        },
+      ]);
+    });
+
     it('should document `code` as the named ErrorCode enum of the contract', () => {
       const body = doc.components.schemas.ErrorResponseDto as {
         properties: Record<string, Json>;
@@ -227,6 +331,7 @@ describe('OpenAPI document for client generators (e2e)', () => {
         TaskSort: ['created_at', 'updated_at', 'due_date', 'priority', 'title'],
         SortOrder: ['asc', 'desc'],
         TaskScope: ['all', 'owned', 'assigned'],
+        ProjectRole: ['viewer', 'editor', 'admin', 'owner'],
         ExportFormat: ['csv', 'json'],
         JobState: ['waiting', 'delayed', 'active', 'completed', 'failed'],
         WebhookEvent: expect.arrayContaining(['task.created', 'task.updated']),
@@ -236,6 +341,8 @@ describe('OpenAPI document for client generators (e2e)', () => {
           schema: { type: 'string', enum: values },
         });
       }
+      // A shared enum describes itself, not the first field that happened to use it.
+      expect(schemas.ProjectRole.description).toMatch(/^A role in a project/);
       // Outside the named schemas, only constants (one value) and header values stay inline.
       const inline = typedNodes({
         paths: doc.paths,
@@ -275,16 +382,35 @@ describe('OpenAPI document for client generators (e2e)', () => {
       expect(param('get /api/v1/users', 'limit')).toMatchObject({
         type: 'integer',
       });
-      const task = (
-        doc.components.schemas.TaskResponseDto as {
-          properties: Record<string, Json>;
-        }
-      ).properties;
-      for (const field of ['id', 'user_id', 'assignee_id']) {
-        expect({ field, schema: task[field] }).toMatchObject({
-          field,
+      for (const [key, name] of [
+        ['get /api/v1/projects', 'page'],
+        ['get /api/v1/projects', 'page_size'],
+        ['get /api/v1/projects/{id}', 'id'],
+        ['put /api/v1/projects/{id}/members/{user_id}', 'id'],
+        ['put /api/v1/projects/{id}/members/{user_id}', 'user_id'],
+        ['delete /api/v1/projects/{id}/members/{user_id}', 'user_id'],
+      ]) {
+        expect({ key, name, schema: param(key, name) }).toMatchObject({
+          key,
+          name,
           schema: { type: 'integer' },
         });
+      }
+      const properties = (name: string): Record<string, Json> =>
+        (doc.components.schemas[name] as { properties: Record<string, Json> }).properties;
+      for (const [schema, fields] of Object.entries({
+        TaskResponseDto: ['id', 'user_id', 'project_id', 'assignee_id'],
+        CreateTaskDto: ['assignee_id', 'project_id'],
+        ProjectResponseDto: ['id', 'owner_id', 'member_count'],
+        ProjectMemberResponseDto: ['user_id'],
+      })) {
+        for (const field of fields) {
+          expect({ schema, field, type: properties(schema)[field] }).toMatchObject({
+            schema,
+            field,
+            type: { type: 'integer' },
+          });
+        }
       }
     });
   });
@@ -300,7 +426,12 @@ describe('OpenAPI document for client generators (e2e)', () => {
 
     it('should carry no `default` in any PUT or PATCH body schema, $refs followed', () => {
       expect(updates().map(({ key }) => key)).toEqual(
-        expect.arrayContaining(['put /api/v1/tasks/{id}', 'patch /api/v1/tasks/{id}']),
+        expect.arrayContaining([
+          'put /api/v1/tasks/{id}',
+          'patch /api/v1/tasks/{id}',
+          'patch /api/v1/projects/{id}',
+          'put /api/v1/projects/{id}/members/{user_id}',
+        ]),
       );
       for (const { key, schema } of updates()) {
         const withDefault = reachableSchemas(doc, schema).filter((node) => 'default' in node);

@@ -1,5 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiExtraModels, ApiResponse, getSchemaPath } from '@nestjs/swagger';
+import type { FieldError } from '../errors/domain-errors';
 import { ErrorResponseDto } from '../errors/error-body';
 
 /** The error statuses a route may document; each has its own description and example. */
@@ -87,20 +88,36 @@ const ERRORS: Record<ErrorStatus, ErrorDoc> = {
 
 const REQUEST_ID_EXAMPLE = 'f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10';
 
-/** A status, or a status with the message this route answers it with (for its example). */
-export type ErrorSpec = ErrorStatus | [status: ErrorStatus, message: string];
+/**
+ * A status, or a status with the message this route answers it with (for its example), or a 400
+ * with a field error this route reports, so the example names one of its own fields instead of
+ * the generic `priority`; its message defaults to the validation pipe's (`Validation failed:
+ * <field>`), while errors raised for one field by a pipe or service read `<field>: <message>`.
+ */
+export type ErrorSpec =
+  | ErrorStatus
+  | [status: ErrorStatus, message: string]
+  | [status: 400, detail: FieldError, message?: string];
+
+/** The example body fields a spec overrides: the message, and for a field error its details. */
+type ExampleOverride = Pick<ErrorResponseDto, 'error'> & Partial<Pick<ErrorResponseDto, 'details'>>;
+
+function overrideOf(spec: ErrorSpec): [ErrorStatus, ExampleOverride | undefined] {
+  if (!Array.isArray(spec)) return [spec, undefined];
+  const [status, detail, message] = spec;
+  if (typeof detail === 'string') return [status, { error: detail }];
+  return [status, { error: message ?? `Validation failed: ${detail.field}`, details: [detail] }];
+}
 
 /** Documents the contract's error body for each listed status (and 503, which any route may answer). */
 export function ApiErrorResponses(...specs: ErrorSpec[]): MethodDecorator & ClassDecorator {
-  const messages = new Map<ErrorStatus, string | undefined>(
-    specs.map((spec) => (Array.isArray(spec) ? spec : [spec, undefined])),
-  );
-  if (!messages.has(503)) messages.set(503, undefined);
+  const overrides = new Map<ErrorStatus, ExampleOverride | undefined>(specs.map(overrideOf));
+  if (!overrides.has(503)) overrides.set(503, undefined);
   return applyDecorators(
     ApiExtraModels(ErrorResponseDto),
-    ...[...messages].map(([status, message]) => {
+    ...[...overrides].map(([status, override]) => {
       const { description, example } = ERRORS[status];
-      const { details, ...head } = example;
+      const { details, ...head } = { ...example, ...override };
       return ApiResponse({
         status,
         description,
@@ -110,7 +127,6 @@ export function ApiErrorResponses(...specs: ErrorSpec[]): MethodDecorator & Clas
             // request_id sits before details, as the service writes it.
             example: {
               ...head,
-              error: message ?? head.error,
               request_id: REQUEST_ID_EXAMPLE,
               ...(details ? { details } : {}),
             },

@@ -9,7 +9,13 @@ export const MAX_PAGE = 1_000_000;
 
 /** `page` and `page_size` of a paged listing (API.md "Listing"); extend it with the filters. */
 export class PageQuery {
-  @ApiPropertyOptional({ description: '1-based page', minimum: 1, maximum: MAX_PAGE, default: 1 })
+  @ApiPropertyOptional({
+    description: '1-based page',
+    type: 'integer',
+    minimum: 1,
+    maximum: MAX_PAGE,
+    default: 1,
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -17,7 +23,12 @@ export class PageQuery {
   @Max(MAX_PAGE)
   page?: number;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: MAX_PAGE_SIZE,
+    default: DEFAULT_PAGE_SIZE,
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

@@ -25,7 +25,9 @@ export class TaskPriorityCountsDto {
 
 export class TaskStatsResponseDto {
   @ApiProperty({
-    description: 'Visible (owned or assigned), non-deleted tasks',
+    description:
+      'Non-deleted tasks the caller can see (of its projects, or assigned to it), of the ' +
+      '`project_id` projects when given',
     type: 'integer',
     example: 10,
   })

@@ -25,10 +25,11 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ErrorSpec } from '../../common/decorators/api-error-responses.decorator';
 import { Endpoint } from '../../common/decorators/endpoint.decorator';
 import { AuthUser, CurrentUser } from '../../common/decorators/current-user.decorator';
 import { pageLinkHeader } from '../../common/http/pagination';
-import { ParseIdPipe } from '../../common/http/parse-id.pipe';
+import { INVALID_ID_MESSAGE, ParseIdPipe } from '../../common/http/parse-id.pipe';
 import {
   IDEMPOTENCY_KEY_HEADER,
   IdempotencyKeyHeader,
@@ -66,12 +67,33 @@ const UPDATE_BODY = ApiBody({
   type: UpdateTaskDto,
   description:
     'Partial update: only the fields sent change, at least one. `due_date: null` clears the due ' +
-    'date, `assignee_id: null` unassigns. The assignee may send `status` only.',
+    'date, `assignee_id: null` unassigns, `project_id` moves the task. An assignee who is no ' +
+    'editor of the project may send `status` only.',
   examples: {
     status: { value: { status: 'in_progress' } },
     owner: { value: { priority: 'low', due_date: null, assignee_id: 2 } },
   },
 });
+
+/** A task id in the path that is no canonical positive integer (ParseIdPipe's answer). */
+const BAD_TASK_ID: ErrorSpec = [
+  400,
+  { field: 'id', message: INVALID_ID_MESSAGE },
+  `id: ${INVALID_ID_MESSAGE}`,
+];
+
+/** The message of the 409 that every write to a task of an archived project answers. */
+const ARCHIVED_PROJECT: ErrorSpec = [
+  409,
+  'the project is archived: its tasks cannot be created or changed until it is unarchived',
+];
+
+const UPDATE_RULES =
+  "Editors (and above) of the task's project may change every field; an assignee who is no " +
+  'editor only `status`; a viewer nothing (403). A task the caller cannot see answers 404. ' +
+  '`project_id` moves the task to another project, which needs the editor role in both: a ' +
+  'target the caller cannot see answers 404, one where it is a viewer 403, its own project 400. ' +
+  'A task of an archived project, or a move into one, answers 409.';
 
 /** PUT and PATCH are one operation under two methods, documented alike. */
 function UpdateEndpoint(
@@ -86,12 +108,17 @@ function UpdateEndpoint(
     Endpoint({
       operationId,
       summary,
-      description,
+      description: description === undefined ? UPDATE_RULES : `${description} ${UPDATE_RULES}`,
       errors: [
-        400,
+        [
+          400,
+          { field: 'project_id', message: 'the task is already in this project' },
+          'project_id: the task is already in this project',
+        ],
         401,
-        [403, 'only the owner may change title; the assignee may change status only'],
+        [403, 'only editors of the project may change title; the assignee may change status only'],
         [404, 'task not found'],
+        ARCHIVED_PROJECT,
         412,
         413,
         415,
@@ -117,14 +144,27 @@ export class TasksController {
   @HttpCode(HttpStatus.CREATED)
   @Endpoint({
     operationId: 'createTask',
-    summary: 'Create a task owned by the caller',
+    summary: "Create a task in a project (by default the caller's inbox)",
     description:
       'Defaults: `description` "", `status` pending, `priority` medium, `due_date` and ' +
-      '`assignee_id` null. With an `Idempotency-Key` (kept 24 hours per user), a retry with the ' +
-      'same body answers the original 201, body and headers again (with `Idempotent-Replayed: ' +
-      'true`) without creating anything; the same key with another body answers 422; a retry ' +
-      'while the first request is still running answers 409. A request that fails forgets its key.',
-    errors: [400, 401, 409, 413, 415, 422, 429],
+      "`assignee_id` null, `project_id` the caller's inbox. The project needs the editor role: " +
+      'one the caller cannot see answers 404, one where it is a viewer 403, an archived one 409. ' +
+      "The caller becomes the task's creator (`user_id`). With an `Idempotency-Key` (kept 24 " +
+      'hours per user), a retry with the same body answers the original 201, body and headers ' +
+      'again (with `Idempotent-Replayed: true`) without creating anything; the same key with ' +
+      'another body answers 422; a retry while the first request is still running answers 409. ' +
+      'A request that fails forgets its key.',
+    errors: [
+      400,
+      401,
+      [403, 'viewers of a project may not create or move tasks into it'],
+      [404, 'project not found'],
+      409,
+      413,
+      415,
+      422,
+      429,
+    ],
   })
   @ApiHeader({
     name: IDEMPOTENCY_KEY_HEADER,
@@ -174,7 +214,7 @@ export class TasksController {
   @Get()
   @Endpoint({
     operationId: 'listTasks',
-    summary: 'List the tasks the caller owns or is assigned to',
+    summary: "List the tasks the caller can see: its projects' tasks and those assigned to it",
     description:
       'A JSON array of one page. `X-Total-Count` is the number of matches of the filters; `Link` ' +
       'has `first` and `last` always and `prev`/`next` where they exist, each URL keeping the ' +
@@ -223,8 +263,19 @@ export class TasksController {
     description:
       'Every key is present, 0 when empty. `overdue`: due in the past and not completed. ' +
       '`completion_rate` = completed / total as a number from 0 to 1, and 0 when total is 0. ' +
-      'Never cached: always counted in MySQL.',
-    errors: [401, 429],
+      '`project_id` (one id or a comma list) counts only the tasks of those projects; projects ' +
+      'the caller cannot see count nothing. Never cached: always counted in MySQL.',
+    errors: [
+      [
+        400,
+        {
+          field: 'project_id',
+          message: 'project_id must be a positive integer or a comma list of them',
+        },
+      ],
+      401,
+      429,
+    ],
   })
   @ApiOkResponse({ type: TaskStatsResponseDto })
   stats(
@@ -238,12 +289,12 @@ export class TasksController {
   @ID_PARAM
   @Endpoint({
     operationId: 'getTask',
-    summary: 'One task the caller owns or is assigned to',
+    summary: 'One task the caller can see (of one of its projects, or assigned to it)',
     description:
       'Served from a Redis cache when possible (`X-Cache: HIT`), else from MySQL (`MISS`). Every ' +
       'write updates or retires the cached task before it answers, so a read on any instance ' +
       'right after a write sees it, including a change of assignee or a delete.',
-    errors: [400, 401, [404, 'task not found'], 429],
+    errors: [BAD_TASK_ID, 401, [404, 'task not found'], 429],
   })
   @ApiOkResponse({
     type: TaskResponseDto,
@@ -300,13 +351,16 @@ export class TasksController {
   @IF_MATCH
   @Endpoint({
     operationId: 'deleteTask',
-    summary: 'Delete a task (soft; owner only)',
-    description: 'Afterwards the task answers 404 everywhere and leaves every list and count.',
+    summary: "Delete a task (soft; editors of the task's project)",
+    description:
+      'Afterwards the task answers 404 everywhere and leaves every list and count. A viewer of ' +
+      'the project, or an assignee who is no editor, gets 403; a task of an archived project 409.',
     errors: [
-      400,
+      BAD_TASK_ID,
       401,
-      [403, 'only the owner may delete the task'],
+      [403, 'only editors of the project may delete the task'],
       [404, 'task not found'],
+      ARCHIVED_PROJECT,
       412,
       429,
     ],

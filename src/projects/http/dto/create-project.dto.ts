@@ -24,7 +24,7 @@ export class CreateProjectDto {
   name!: string;
 
   @ApiPropertyOptional({
-    description: 'Free text; defaults to the empty string',
+    description: 'Free text; a project created without it gets the empty string',
     example: 'Everything for the spring release',
     maxLength: PROJECT_DESCRIPTION_MAX,
     default: '',

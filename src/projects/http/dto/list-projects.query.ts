@@ -6,7 +6,7 @@ import { PageQuery } from '../../../common/http/page.query';
 export class ListProjectsQuery extends PageQuery {
   @ApiPropertyOptional({
     description: '`true`: the archived projects instead of the live ones; `false` or absent: live',
-    enum: ['true', 'false'],
+    type: Boolean,
   })
   @IsOptional()
   @IsIn(['true', 'false'])

@@ -1,15 +1,16 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { ProjectMember } from '../../project-member.entity';
-import { PROJECT_ROLES, ProjectRole } from '../../project-role';
+import type { ProjectRole } from '../../project-role';
+import { PROJECT_ROLE_SCHEMA } from './project-role.schema';
 
 export class ProjectMemberResponseDto {
-  @ApiProperty({ example: 2 })
+  @ApiProperty({ type: 'integer', example: 2 })
   user_id!: number;
 
   @ApiProperty({ example: 'bob' })
   username!: string;
 
-  @ApiProperty({ enum: PROJECT_ROLES, example: 'editor' })
+  @ApiProperty({ ...PROJECT_ROLE_SCHEMA, example: 'editor' })
   role!: ProjectRole;
 
   @ApiProperty({ format: 'date-time', example: '2026-01-20T08:30:00.000Z' })

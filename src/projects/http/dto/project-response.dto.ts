@@ -1,9 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { PROJECT_ROLES, ProjectRole } from '../../project-role';
+import type { ProjectRole } from '../../project-role';
 import type { Project } from '../../project.entity';
+import { PROJECT_ROLE_SCHEMA } from './project-role.schema';
 
 export class ProjectResponseDto {
-  @ApiProperty({ example: 12 })
+  @ApiProperty({ type: 'integer', example: 12 })
   id!: number;
 
   @ApiProperty({ example: '发布计划' })
@@ -15,7 +16,7 @@ export class ProjectResponseDto {
   })
   description!: string;
 
-  @ApiProperty({ description: 'The user who owns the project', example: 1 })
+  @ApiProperty({ description: 'The user who owns the project', type: 'integer', example: 1 })
   owner_id!: number;
 
   @ApiProperty({
@@ -26,10 +27,14 @@ export class ProjectResponseDto {
   })
   is_inbox!: boolean;
 
-  @ApiProperty({ enum: PROJECT_ROLES, description: "The caller's role", example: 'owner' })
+  @ApiProperty({
+    ...PROJECT_ROLE_SCHEMA,
+    description: "The caller's role",
+    example: 'owner',
+  })
   role!: ProjectRole;
 
-  @ApiProperty({ example: 3 })
+  @ApiProperty({ type: 'integer', example: 3 })
   member_count!: number;
 
   @ApiProperty({
