@@ -153,6 +153,29 @@ describe('architecture', () => {
     ).toEqual([]);
   });
 
+  it('should have no import cycle between the sub-folders of a folder', () => {
+    // tasks/domain, tasks/listing, …: layers of one feature. Its root files (module, service)
+    // wire them together and are left out: a module importing its controller, which calls the
+    // module's service, is how Nest composes a feature.
+    const subFolderOf = (file: string): string | undefined => {
+      const parts = file.split(sep);
+      return parts.length > 2 ? `${parts[0]}${sep}${parts[1]}` : undefined;
+    };
+    const graph: Graph = new Map();
+    for (const [file, targets] of files) {
+      const from = subFolderOf(file);
+      if (!from) continue;
+      const edges = graph.get(from) ?? new Set<string>();
+      for (const target of targets) {
+        const to = subFolderOf(target);
+        if (to && to !== from && folderOf(to) === folderOf(from)) edges.add(to);
+      }
+      graph.set(from, edges);
+    }
+    expect(graph.get(join('tasks', 'persistence'))).toContain(join('tasks', 'listing'));
+    expect(cycles(graph).map((cycle) => edgesWithin(cycle, graph))).toEqual([]);
+  });
+
   it('should keep the job core free of the features that run jobs', () => {
     const core = ['common', 'config', 'metrics', 'redis'];
     expect([...(folderGraph(files).get('jobs') ?? [])].filter((f) => !core.includes(f))).toEqual(

@@ -5,7 +5,7 @@ import { Notification } from '../notifications/notification.entity';
 import { ProjectMember } from '../projects/project-member.entity';
 import { Project } from '../projects/project.entity';
 import { TaskEventRecord } from '../tasks/events/task-event-record.entity';
-import { Task } from '../tasks/persistence/task.entity';
+import { Task } from '../tasks/domain/task.entity';
 import { User } from '../users/user.entity';
 import { Webhook, WebhookDelivery } from '../webhooks/webhook.entity';
 

@@ -11,7 +11,7 @@ import { TaskCacheWarmup } from './cache/task-cache.warmup';
 import { TaskSearchService } from './read-models/task-search.service';
 import { TaskExportReader } from './listing/task-export.reader';
 import { TaskProjectDeletion } from './task-project-deletion';
-import { Task } from './persistence/task.entity';
+import { Task } from './domain/task.entity';
 import { TasksController } from './http/tasks.controller';
 import { TasksRepository } from './persistence/tasks.repository';
 import { TasksService } from './tasks.service';

@@ -27,7 +27,7 @@ import {
   TASKS_PATH,
   TaskStatus,
 } from './domain/task.constants';
-import { Task } from './persistence/task.entity';
+import { Task } from './domain/task.entity';
 import {
   ArchivedProjectError,
   AssigneeNotFoundError,

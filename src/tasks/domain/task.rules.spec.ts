@@ -1,4 +1,4 @@
-import type { Task } from '../persistence/task.entity';
+import type { Task } from './task.entity';
 import { TaskForbiddenError } from './task.errors';
 import {
   assertMayDelete,

@@ -1,9 +1,22 @@
-import type { CreateTaskDto } from '../dto/create-task.dto';
-import type { UpdateTaskDto } from '../dto/update-task.dto';
 import { parseRfc3339 } from '../../common/validators/is-rfc3339.validator';
-import type { Task } from '../persistence/task.entity';
 import { hasRole, ProjectRole } from '../../projects/project-role';
+import type { TaskPriority, TaskStatus } from './task.constants';
+import type { Task } from './task.entity';
 import { TaskForbiddenError } from './task.errors';
+
+/**
+ * The writable fields of a task as a request sends them (the create and update DTOs have this
+ * shape; the rules depend on the shape, not on the HTTP layer). `null` clears a nullable field.
+ */
+export interface TaskInput {
+  title?: string;
+  description?: string;
+  status?: TaskStatus;
+  priority?: TaskPriority;
+  due_date?: string | null;
+  assignee_id?: number | null;
+  project_id?: number;
+}
 
 /**
  * What the caller may do with a task (API.md "Who may do what"): `edit` every field and delete
@@ -67,7 +80,11 @@ function dueDateOf(value: string | null): Date | null {
 }
 
 /** The fields of a new task, with the documented defaults. */
-export function newTaskFields(dto: CreateTaskDto, projectId: number, now: Date): TaskFields {
+export function newTaskFields(
+  dto: TaskInput & { title: string },
+  projectId: number,
+  now: Date,
+): TaskFields {
   const status = dto.status ?? 'pending';
   return {
     title: dto.title,
@@ -82,7 +99,7 @@ export function newTaskFields(dto: CreateTaskDto, projectId: number, now: Date):
 }
 
 /** The body fields that were sent (present, even when null). */
-export function sentFields(dto: UpdateTaskDto): string[] {
+export function sentFields(dto: TaskInput): string[] {
   return Object.entries(dto)
     .filter(([, value]) => value !== undefined)
     .map(([key]) => key);
@@ -95,7 +112,7 @@ export function sentFields(dto: UpdateTaskDto): string[] {
  */
 export function planUpdate(
   current: Task,
-  dto: UpdateTaskDto,
+  dto: TaskInput,
   now: Date,
 ): { next: TaskFields; changed: Array<keyof TaskFields> } {
   const next: TaskFields = {

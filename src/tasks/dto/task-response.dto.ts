@@ -7,7 +7,7 @@ import {
   TaskPriority,
   TaskStatus,
 } from '../domain/task.constants';
-import type { Task } from '../persistence/task.entity';
+import type { Task } from '../domain/task.entity';
 
 export class TaskResponseDto {
   @ApiProperty({ type: 'integer', example: 1 })

@@ -7,7 +7,7 @@ import { TaskResponseDto, taskRowToResponse, TaskSqlRow } from '../dto/task-resp
 import { parseListQuery, TaskListFilters, Viewer } from './task-list-request';
 import { buildExportBatchQuery, ExportCursor } from './export.sql';
 import { buildSourcesCountQuery, listingSources } from './listing.sql';
-import { Task } from '../persistence/task.entity';
+import { Task } from '../domain/task.entity';
 
 /** The listing filters of an export: the query of `GET /tasks` without paging. */
 export type TaskExportFilters = Omit<ListTasksQuery, 'page' | 'page_size'>;

@@ -10,7 +10,7 @@ import {
 import type { TaskListFilters, TaskListRequest, Viewer } from '../listing/task-list-request';
 import { buildCounterCountQuery, buildCounterStatsQuery } from '../read-models/counts-read.sql';
 import { buildPageRowsQuery, buildSourcesCountQuery, listingSources } from '../listing/listing.sql';
-import { Task } from './task.entity';
+import { Task } from '../domain/task.entity';
 import type { TaskFields } from '../domain/task.rules';
 
 /** Live tasks by status and priority code (`"<status>:<priority>"` → n). */

@@ -6,7 +6,7 @@ import {
   statusFromCode,
   TaskPriority,
   TaskStatus,
-} from '../domain/task.constants';
+} from './task.constants';
 
 const statusTransformer: ValueTransformer = {
   to: (value: TaskStatus | undefined) => (value === undefined ? undefined : statusCode(value)),
