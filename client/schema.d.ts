@@ -342,7 +342,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Export the tasks the caller owns or is assigned to, as CSV or JSON (background job)
+         * Export the tasks the caller can see (its projects' tasks and tasks assigned to it), as CSV or JSON (background job)
          * @description Queues an export job and answers 202 at once; follow the job at `Location` (`GET /jobs/{id}`) and download the file from `GET /jobs/{id}/result` once it has completed. The body takes `format` plus any filter of `GET /tasks` (same names and rules; no paging: every match is exported, in the requested sort). CSV is RFC 4180 with a UTF-8 BOM; a text cell starting with `=`, `+`, `-`, `@`, tab or CR (or the full-width `＝＋－＠`) is prefixed with `'` so that spreadsheets show it as text instead of running it as a formula (OWASP CSV injection); JSON keeps the text as stored. Unknown fields answer 400. With an `Idempotency-Key` (kept 24 hours per user) a retry with the same body answers the original 202 and job id again (with `Idempotent-Replayed: true`) without queuing another job; the same key with another body answers 422; a retry while the first request is still running answers 409. While the job queue (Redis) is unavailable the answer is 503.
          */
         post: operations["exportTasks"];
@@ -447,7 +447,7 @@ export interface paths {
         put?: never;
         /**
          * Register a webhook for task events
-         * @description Each event of a task the owner can see (owns or is assigned to; for `task.deleted`, could see before the deletion) is POSTed to the URL as `{"id": "<delivery id>", "event", "created_at", "data": {"task": Task}}` with `Content-Type: application/json`, `X-Webhook-Event`, `X-Webhook-Delivery` (the delivery id, the same on every retry, for de-duplication: delivery is at least once) and `X-Webhook-Signature: sha256=<hex HMAC-SHA256 of the raw body keyed with the secret>`, plus the Standard Webhooks headers `webhook-id` (the delivery id), `webhook-timestamp` (Unix seconds of this attempt) and `webhook-signature: v1,<base64 HMAC-SHA256 of "<webhook-id>.<webhook-timestamp>.<raw body>">`. The HMAC key of both signatures is the secret's UTF-8 bytes exactly as returned at creation (a `whsec_` prefix included; it is not base64-decoded, so give Standard Webhooks libraries the secret in their raw format, e.g. `new Webhook(secret, { format: 'raw' })`). To refuse a replayed old delivery a receiver: (1) rejects the request when `webhook-timestamp` is more than 5 minutes (the Standard Webhooks tolerance) from its own clock; (2) recomputes the `webhook-signature` HMAC over the raw body bytes as received (before JSON parsing) and accepts only if a space-separated `v1,` entry equals it (constant-time comparison); (3) drops a `webhook-id` it has already processed. Each retry has a new timestamp and `webhook-signature`; its id, body and `X-Webhook-Signature` stay the same, and `X-Webhook-Signature` alone, not covering the time, cannot tell a replay. A 2xx answer within 5 seconds is success; anything else (including redirects, which are not followed) is retried with exponential backoff (JOB_ATTEMPTS, JOB_BACKOFF_MS); the body is byte-identical on every attempt. The events of one task reach one webhook in order. A target that resolves to a non-public address at delivery time fails at once. After 5 consecutive deliveries failed for good the webhook is disabled (`active: false`, with `disabled_reason`); re-enable it with `PATCH /webhooks/{id}`. The secret is returned only here. At most 20 webhooks per user (409 beyond).
+         * @description Each event of a task the webhook's owner can see when the event is dispatched (a member of the task's project, or its assignee; for `task.deleted`, the assignee it had) is POSTed to the URL as `{"id": "<delivery id>", "event", "created_at", "data": {"task": Task}}` with `Content-Type: application/json`, `X-Webhook-Event`, `X-Webhook-Delivery` (the delivery id, the same on every retry, for de-duplication: delivery is at least once) and `X-Webhook-Signature: sha256=<hex HMAC-SHA256 of the raw body keyed with the secret>`, plus the Standard Webhooks headers `webhook-id` (the delivery id), `webhook-timestamp` (Unix seconds of this attempt) and `webhook-signature: v1,<base64 HMAC-SHA256 of "<webhook-id>.<webhook-timestamp>.<raw body>">`. The HMAC key of both signatures is the secret's UTF-8 bytes exactly as returned at creation (a `whsec_` prefix included; it is not base64-decoded, so give Standard Webhooks libraries the secret in their raw format, e.g. `new Webhook(secret, { format: 'raw' })`). To refuse a replayed old delivery a receiver: (1) rejects the request when `webhook-timestamp` is more than 5 minutes (the Standard Webhooks tolerance) from its own clock; (2) recomputes the `webhook-signature` HMAC over the raw body bytes as received (before JSON parsing) and accepts only if a space-separated `v1,` entry equals it (constant-time comparison); (3) drops a `webhook-id` it has already processed. Each retry has a new timestamp and `webhook-signature`; its id, body and `X-Webhook-Signature` stay the same, and `X-Webhook-Signature` alone, not covering the time, cannot tell a replay. A 2xx answer within 5 seconds is success; anything else (including redirects, which are not followed) is retried with exponential backoff (JOB_ATTEMPTS, JOB_BACKOFF_MS); the body is byte-identical on every attempt. The events of one task reach one webhook in order. A target that resolves to a non-public address at delivery time fails at once. After 5 consecutive deliveries failed for good the webhook is disabled (`active: false`, with `disabled_reason`); re-enable it with `PATCH /webhooks/{id}`. The secret is returned only here. At most 20 webhooks per user (409 beyond).
          */
         post: operations["createWebhook"];
         delete?: never;
@@ -885,8 +885,6 @@ export interface components {
             status?: components["schemas"]["TaskStatus"][];
             /** @description One priority or a comma list, e.g. `high` */
             priority?: components["schemas"]["TaskPriority"][];
-            /** @description One project id or a comma list, e.g. `3,7`; tasks of projects the caller cannot see never match */
-            project_id?: string;
             /**
              * @description `all`: every task the caller can see (its projects' tasks and tasks assigned to it); `owned`: created by the caller (among those); `assigned`: assigned to the caller
              * @default all
@@ -917,6 +915,8 @@ export interface components {
             assignee_id?: number | "none";
             /** @description `true`: due in the past and not completed; `false`: the others (no due date, due later, or completed) */
             overdue?: boolean;
+            /** @description One project id or a list of them: `7`, `[3, 7]` or `"3,7"`; tasks of projects the caller cannot see never match */
+            project_id?: number | number[] | string;
         };
         JobAcceptedResponseDto: {
             /**
@@ -972,7 +972,7 @@ export interface components {
             finished_at: string | null;
         };
         /**
-         * @description `assigned`: the caller was assigned the task; `due_soon`: the task (owned by or assigned to the caller) is due within REMINDER_LEAD; `project_added`: the caller was added to the project `project_id`; `mentioned` and `commented` are about comments
+         * @description `assigned`: the caller was assigned the task; `due_soon`: the task (created by or assigned to the caller) is due within REMINDER_LEAD; `project_added`: the caller was added to the project `project_id`; `mentioned` and `commented` are about comments
          * @enum {string}
          */
         NotificationType: "assigned" | "due_soon" | "mentioned" | "commented" | "project_added";
@@ -980,7 +980,7 @@ export interface components {
             /** @example 17 */
             id: number;
             /**
-             * @description `assigned`: the caller was assigned the task; `due_soon`: the task (owned by or assigned to the caller) is due within REMINDER_LEAD; `project_added`: the caller was added to the project `project_id`; `mentioned` and `commented` are about comments
+             * @description `assigned`: the caller was assigned the task; `due_soon`: the task (created by or assigned to the caller) is due within REMINDER_LEAD; `project_added`: the caller was added to the project `project_id`; `mentioned` and `commented` are about comments
              * @example assigned
              */
             type: components["schemas"]["NotificationType"];

@@ -21,7 +21,8 @@ export class ExportsController {
   @HttpCode(HttpStatus.ACCEPTED)
   @Endpoint({
     operationId: 'exportTasks',
-    summary: 'Export the tasks the caller owns or is assigned to, as CSV or JSON (background job)',
+    summary:
+      "Export the tasks the caller can see (its projects' tasks and tasks assigned to it), as CSV or JSON (background job)",
     description:
       'Queues an export job and answers 202 at once; follow the job at `Location` ' +
       '(`GET /jobs/{id}`) and download the file from `GET /jobs/{id}/result` once it has ' +

@@ -75,7 +75,7 @@ describe(NotificationEventsConsumer.name, () => {
     expect(inserted.flat()).toEqual([]);
   });
 
-  it('should notify owner and assignee once each when a task is due soon', async () => {
+  it('should notify creator and assignee once each when a task is due soon', async () => {
     await consumer.onTaskEvent(event({ type: 'task.due_soon' }), manager);
     expect(inserted.flat().map((n) => [n.userId, n.type, n.eventId])).toEqual([
       [1, 'due_soon', 90],

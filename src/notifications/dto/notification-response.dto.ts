@@ -18,7 +18,7 @@ export class NotificationResponseDto {
     enum: NOTIFICATION_TYPES,
     enumName: 'NotificationType',
     description:
-      '`assigned`: the caller was assigned the task; `due_soon`: the task (owned by or ' +
+      '`assigned`: the caller was assigned the task; `due_soon`: the task (created by or ' +
       'assigned to the caller) is due within REMINDER_LEAD; `project_added`: the caller was ' +
       'added to the project `project_id`; `mentioned` and `commented` are about comments',
     example: 'assigned',
