@@ -727,10 +727,6 @@ class Harness {
       );
     }
 
-    if (wanted.includes('overload')) {
-      results.push(await this.overload(target, info, heavy, pool));
-    }
-
     if (wanted.includes('login-flood')) {
       await this.warmIds(
         target,
@@ -850,6 +846,11 @@ class Harness {
         options.writeConnections,
       );
     }
+
+    // Last: the requests it admitted keep the service busy for a while after the burst.
+    if (wanted.includes('overload')) {
+      results.push(await this.overload(target, info, heavy, pool));
+    }
     return results;
   }
 
@@ -876,6 +877,25 @@ class Harness {
       }
     }
     return shuffle(pairs, 42);
+  }
+
+  /**
+   * Seconds until the service answers `plan`'s request with 200 again after an overload burst
+   * (the requests it admitted drain first); fails after 60 s, since a service that never
+   * recovers is a failure of the scenario.
+   */
+  private async recovery(target: Target, plan: RequestPlan): Promise<number> {
+    const started = Date.now();
+    const request = plan.next(0);
+    for (;;) {
+      const response = await fetch(target.url + request.path, { headers: request.headers });
+      await response.arrayBuffer();
+      if (response.ok) return (Date.now() - started) / 1000;
+      if (Date.now() - started > 60_000) {
+        throw new Error(`still answering ${response.status} 60 s after the overload burst`);
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
   }
 
   /**
@@ -909,9 +929,12 @@ class Harness {
       },
     );
     const result = summarize(raw, await rss.stop());
+    const recoverySeconds = await this.recovery(target, plan);
     await this.settle(pool, info.db);
     const shed = result.statusCodes['503'] ?? 0;
-    const note = `${result.statusCodes['200'] ?? 0} × 200, ${shed} × 503 (${withRetryAfter} with Retry-After), ${serverErrors(result)} × other 5xx`;
+    const note =
+      `${result.statusCodes['200'] ?? 0} × 200, ${shed} × 503 (${withRetryAfter} with Retry-After), ` +
+      `${serverErrors(result)} × other 5xx; answered 200 again ${recoverySeconds.toFixed(1)} s after the burst`;
     console.log(`${describe(result)}; ${note}`);
     return {
       id: 'overload',

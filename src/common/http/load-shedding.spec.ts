@@ -24,7 +24,8 @@ describe(installLoadShedding.name, () => {
   let handled = 0;
 
   beforeAll(async () => {
-    fastify = Fastify();
+    // The clients' keep-alive sockets (and the aborted one) must not hold close() open.
+    fastify = Fastify({ forceCloseConnections: true });
     installLoadShedding(fastify, limiter);
     fastify.get('/api/v1/slow', async () => {
       handled += 1;
