@@ -16,6 +16,8 @@ import { Task } from './persistence/task.entity';
 import { TasksController } from './http/tasks.controller';
 import { TasksRepository } from './persistence/tasks.repository';
 import { TasksService } from './tasks.service';
+import { TaskReportsRepository } from './reports/task-reports.repository';
+import { TaskReportsService } from './reports/task-reports.service';
 
 @Module({
   imports: [
@@ -36,7 +38,9 @@ import { TasksService } from './tasks.service';
     TaskCacheWarmup,
     TaskExportReader,
     TaskProjectDeletion,
+    TaskReportsRepository,
+    TaskReportsService,
   ],
-  exports: [TasksService, TaskExportReader, TaskEventsService],
+  exports: [TasksService, TaskExportReader, TaskEventsService, TaskReportsService],
 })
 export class TasksModule {}
