@@ -37,7 +37,16 @@ const CODE_BY_STATUS: Record<string, string> = {
   '503': 'SERVICE_UNAVAILABLE',
 };
 
-const TAG_ORDER = ['auth', 'users', 'tasks', 'jobs', 'webhooks', 'notifications', 'operations'];
+const TAG_ORDER = [
+  'auth',
+  'users',
+  'tasks',
+  'jobs',
+  'webhooks',
+  'notifications',
+  'reports',
+  'operations',
+];
 
 /** `Access-Control-Expose-Headers` as the contract lists it (API.md, General). */
 const EXPOSED = [
@@ -153,6 +162,8 @@ describe('OpenAPI document for client generators (e2e)', () => {
         'get /api/v1/webhooks/{id}/deliveries': 'listWebhookDeliveries',
         'get /api/v1/notifications': 'listNotifications',
         'post /api/v1/notifications/{id}/read': 'markNotificationRead',
+        'get /api/v1/reports/completion': 'getCompletionReport',
+        'get /api/v1/reports/workload': 'getWorkloadReport',
         'get /health/live': 'getLiveness',
         'get /health/ready': 'getReadiness',
         'get /metrics': 'getMetrics',
@@ -230,6 +241,7 @@ describe('OpenAPI document for client generators (e2e)', () => {
         ExportFormat: ['csv', 'json'],
         JobState: ['waiting', 'delayed', 'active', 'completed', 'failed'],
         WebhookEvent: expect.arrayContaining(['task.created', 'task.updated']),
+        ReportInterval: ['day', 'week', 'month'],
       })) {
         expect({ name, schema: schemas[name] }).toMatchObject({
           name,
@@ -257,6 +269,7 @@ describe('OpenAPI document for client generators (e2e)', () => {
         .map(({ path }) => path);
       expect(numbers).toEqual([
         '$.components.schemas.TaskStatsResponseDto.properties.completion_rate',
+        '$.components.schemas.CompletionBucketDto.properties.completion_rate',
       ]);
 
       const param = (key: string, name: string): Json | undefined => {
