@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { ValidationFailedError } from '../common/errors/domain-errors';
 import { parseRfc3339 } from '../common/validators/is-rfc3339.validator';
+import type { LocalDayBuckets } from '../tasks/reports/completion.sql';
 import { TaskReportsService } from '../tasks/reports/task-reports.service';
 import { UsersService } from '../users/users.service';
 import { CompletionReportQuery, WorkloadReportQuery } from './dto/report.query';
 import { CompletionReportDto, WorkloadRowDto } from './dto/report-response.dto';
 import {
-  bucketBoundaries,
+  bucketPlan,
   canonicalTimeZone,
   defaultFrom,
   MAX_BUCKETS,
@@ -46,9 +47,9 @@ export class ReportsService {
         query.to === undefined ? 'must be before to (default: now)' : 'must be before to',
       );
     }
-    let boundaries: number[];
+    let buckets: LocalDayBuckets;
     try {
-      boundaries = bucketBoundaries(from, to, interval, tz);
+      buckets = bucketPlan(from, to, interval, tz);
     } catch (error) {
       if (!(error instanceof TooManyBucketsError)) throw error;
       throw ValidationFailedError.forField(
@@ -56,12 +57,12 @@ export class ReportsService {
         `from and to span more than ${MAX_BUCKETS} buckets of a ${interval}: shorten the range or choose a longer interval`,
       );
     }
-    const counts = await this.tasks.completionCounts(userId, boundaries, projectIdsOf(query));
+    const counts = await this.tasks.completionCounts(userId, buckets, projectIdsOf(query));
     return {
       interval,
       tz,
       series: counts.created.map((created, i) => ({
-        start: new Date(boundaries[i]).toISOString(),
+        start: new Date(buckets.boundaries[i]).toISOString(),
         created,
         completed: counts.completed[i],
         completion_rate: created === 0 ? null : counts.completed[i] / created,

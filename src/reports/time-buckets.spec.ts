@@ -1,5 +1,6 @@
 import {
   bucketBoundaries,
+  bucketPlan,
   canonicalTimeZone,
   defaultFrom,
   isTimeZone,
@@ -159,6 +160,41 @@ describe('time buckets', () => {
       expect(() =>
         bucketBoundaries(d('1000-01-01T00:00:00Z'), d('9999-01-01T00:00:00Z'), 'month', 'UTC'),
       ).toThrow(TooManyBucketsError);
+    });
+  });
+
+  describe(bucketPlan.name, () => {
+    it("should find the zone's offset changes to the second, and no change in UTC", () => {
+      const year = [d('2025-01-01T00:00:00Z'), d('2026-01-01T00:00:00Z')] as const;
+      expect(bucketPlan(...year, 'day', 'UTC').offsets).toEqual([
+        { offsetSeconds: 0, until: null },
+      ]);
+      expect(bucketPlan(...year, 'month', 'Europe/Berlin').offsets).toEqual([
+        { offsetSeconds: 3600, until: Date.parse('2025-03-30T01:00:00Z') },
+        { offsetSeconds: 7200, until: Date.parse('2025-10-26T01:00:00Z') },
+        { offsetSeconds: 3600, until: null },
+      ]);
+      expect(bucketPlan(...year, 'week', 'Asia/Shanghai').offsets).toEqual([
+        { offsetSeconds: 8 * 3600, until: null },
+      ]);
+      // Chile: back from -03 to -04 on 6 April 2025, forward again on 7 September.
+      expect(bucketPlan(...year, 'day', 'America/Santiago').offsets).toEqual([
+        { offsetSeconds: -3 * 3600, until: Date.parse('2025-04-06T03:00:00Z') },
+        { offsetSeconds: -4 * 3600, until: Date.parse('2025-09-07T04:00:00Z') },
+        { offsetSeconds: -3 * 3600, until: null },
+      ]);
+    });
+
+    it('should number each bucket\'s first local date as TO_DAYS does', () => {
+      const plan = bucketPlan(
+        d('2026-03-25T12:00:00Z'),
+        d('2026-04-01T12:00:00Z'),
+        'week',
+        'Europe/Berlin',
+      );
+      // TO_DAYS('2026-03-23') = 740063; the next Monday is 7 days later.
+      expect(plan.firstDays).toEqual([740063, 740070, 740077]);
+      expect(plan.boundaries).toHaveLength(3);
     });
   });
 

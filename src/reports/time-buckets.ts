@@ -2,10 +2,11 @@
  * Calendar buckets (days, ISO weeks, months) cut in an IANA time zone, as UTC instants.
  *
  * MariaDB's time zone tables are usually not loaded (`CONVERT_TZ` answers NULL), so the
- * boundaries are computed here with Intl, which carries the full tz database: each boundary is
- * the first instant of a local calendar date, whatever its length (23 or 25 hours on DST days),
- * and the database only compares instants with them.
+ * boundaries and the zone's UTC offsets are computed here with Intl, which carries the full tz
+ * database: each boundary is the first instant of a local calendar date, whatever its length (23
+ * or 25 hours on DST days), and the database turns instants into local dates with the offsets.
  */
+import type { LocalDayBuckets, ZoneOffset } from '../tasks/reports/completion.sql';
 
 export const REPORT_INTERVALS = ['day', 'week', 'month'] as const;
 export type ReportInterval = (typeof REPORT_INTERVALS)[number];
@@ -31,6 +32,7 @@ const SECOND = 1000;
 /** An en-US reading with the options of ZoneClock: `3/29/2026, 01:00:00`. */
 const WALL = /^(\d+)\/(\d+)\/(\d+),? (\d+):(\d+):(\d+)$/;
 const HOUR = 3600 * SECOND;
+const DAY = 24 * HOUR;
 
 /**
  * True when `tz` is an IANA zone name the runtime knows (`Europe/Berlin`, `UTC`); offsets
@@ -94,6 +96,11 @@ class ZoneClock {
     if (!m) throw new Error(`unexpected date format: ${this.format.format(t)}`);
     const [month, day, year, hour, minute, second] = m.slice(1).map(Number);
     return Date.UTC(year, month - 1, day, hour, minute, second);
+  }
+
+  /** The zone's UTC offset (ms) at `t` (whole seconds). */
+  offsetAt(t: number): number {
+    return this.wall(t) - t;
   }
 
   date(t: number): CivilDate {
@@ -177,15 +184,71 @@ export function bucketBoundaries(
   interval: ReportInterval,
   tz: string,
 ): number[] {
+  return bucketPlan(from, to, interval, tz).boundaries;
+}
+
+/**
+ * The buckets covering [from, to) (see bucketBoundaries) in the form the tasks module counts
+ * with: the boundaries, the local day number of each bucket's first date, and the zone's UTC
+ * offsets over the whole span, so that SQL can turn an instant into its local date with
+ * arithmetic (one CASE over a few DST changes per year) instead of a search per row.
+ */
+export function bucketPlan(
+  from: Date,
+  to: Date,
+  interval: ReportInterval,
+  tz: string,
+): LocalDayBuckets {
   const clock = new ZoneClock(tz);
   let date = bucketDate(clock.date(from.getTime()), interval);
   const boundaries = [clock.startOf(date)];
+  const firstDays = [dayNumber(date)];
   while (boundaries[boundaries.length - 1] < to.getTime()) {
     if (boundaries.length > MAX_BUCKETS) throw new TooManyBucketsError();
     date = step(date, interval, 1);
     boundaries.push(clock.startOf(date));
+    firstDays.push(dayNumber(date));
   }
-  return boundaries;
+  return { boundaries, firstDays, offsets: zoneOffsets(clock, boundaries) };
+}
+
+/** TO_DAYS() of a civil date: days since year 0 (TO_DAYS('1970-01-01') = 719528). */
+function dayNumber(d: CivilDate): number {
+  return Date.UTC(d.year, d.month - 1, d.day) / DAY + 719_528;
+}
+
+/**
+ * The offsets in force over [boundaries[0], last boundary), in order. The zone is sampled at
+ * every boundary and at most 7 days apart (DST changes are months apart), and each change
+ * found is located to the second.
+ */
+function zoneOffsets(clock: ZoneClock, boundaries: readonly number[]): ZoneOffset[] {
+  const samples: number[] = [];
+  for (let i = 0; i + 1 < boundaries.length; i++) {
+    for (let t = boundaries[i]; t < boundaries[i + 1]; t += 7 * DAY) samples.push(t);
+  }
+  samples.push(boundaries[boundaries.length - 1] - SECOND);
+  const offsets: ZoneOffset[] = [];
+  let current = clock.offsetAt(samples[0]);
+  let previous = samples[0];
+  for (const sample of samples.slice(1)) {
+    while (clock.offsetAt(sample) !== current) {
+      // The first second after `previous` with another offset.
+      let lo = previous / SECOND + 1;
+      let hi = sample / SECOND;
+      while (lo < hi) {
+        const mid = Math.floor((lo + hi) / 2);
+        if (clock.offsetAt(mid * SECOND) !== current) hi = mid;
+        else lo = mid + 1;
+      }
+      offsets.push({ offsetSeconds: current / SECOND, until: lo * SECOND });
+      current = clock.offsetAt(lo * SECOND);
+      previous = lo * SECOND;
+    }
+    previous = sample;
+  }
+  offsets.push({ offsetSeconds: current / SECOND, until: null });
+  return offsets;
 }
 
 /**

@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import type { Viewer } from '../listing/task-list-request';
 import { Task } from '../persistence/task.entity';
-import { buildCompletionCountsQuery, CompletionKind } from './completion.sql';
+import { buildCompletionCountsQuery, CompletionKind, LocalDayBuckets } from './completion.sql';
 import { reportParts } from './report-scope.sql';
 import { buildWorkloadQuery } from './workload.sql';
 
@@ -22,6 +22,18 @@ export interface WorkloadRow {
   overdue: number;
 }
 
+/** The bucket whose first day is the last at or before `day` (-1: before the first). */
+function bucketOfDay(firstDays: readonly number[], day: number): number {
+  let lo = 0;
+  let hi = firstDays.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (firstDays[mid] <= day) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - 1;
+}
+
 /**
  * The aggregate reads of the tasks table for reports, each over exactly the tasks the Viewer
  * may see (the listing's visibility parts), optionally within `projectIds`.
@@ -33,23 +45,23 @@ export class TaskReportsRepository {
   async completionCounts(
     viewer: Viewer,
     projectIds: readonly number[] | undefined,
-    boundaries: readonly number[],
+    buckets: LocalDayBuckets,
   ): Promise<CompletionCounts> {
-    const n = boundaries.length - 1;
+    const n = buckets.boundaries.length - 1;
     const counts = {
       created: new Array<number>(n).fill(0),
       completed: new Array<number>(n).fill(0),
     };
-    const query = buildCompletionCountsQuery(reportParts(viewer, projectIds), boundaries);
+    const query = buildCompletionCountsQuery(reportParts(viewer, projectIds), buckets);
     if (!query) return counts;
-    const rows = await this.tasks.query<Array<{ kind: unknown; bucket: unknown; n: unknown }>>(
+    const rows = await this.tasks.query<Array<{ kind: unknown; day: unknown; n: unknown }>>(
       query.sql,
       query.params,
     );
     for (const row of rows) {
       const series =
         Number(row.kind) === CompletionKind.Created ? counts.created : counts.completed;
-      const bucket = Number(row.bucket);
+      const bucket = bucketOfDay(buckets.firstDays, Number(row.day));
       // The range conditions keep every row inside the buckets; the guard is for safety only.
       if (bucket >= 0 && bucket < n) series[bucket] += Number(row.n);
     }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ProjectAccessService } from '../../projects/project-access.service';
 import type { Viewer } from '../listing/task-list-request';
+import type { LocalDayBuckets } from './completion.sql';
 import { CompletionCounts, TaskReportsRepository, WorkloadRow } from './task-reports.repository';
 
 /**
@@ -15,16 +16,16 @@ export class TaskReportsService {
   ) {}
 
   /**
-   * Visible tasks created and completed in each bucket. `boundaries`: n + 1 ascending UTC epoch
-   * milliseconds (whole seconds) for n buckets. `projectIds` narrows to those projects (ids the
+   * Visible tasks created and completed in each bucket (local dates in a time zone, see
+   * LocalDayBuckets). `projectIds` narrows to those projects (ids the
    * caller cannot see match nothing, as in the listing).
    */
   async completionCounts(
     userId: number,
-    boundaries: readonly number[],
+    buckets: LocalDayBuckets,
     projectIds?: readonly number[],
   ): Promise<CompletionCounts> {
-    return this.reports.completionCounts(await this.viewer(userId), projectIds, boundaries);
+    return this.reports.completionCounts(await this.viewer(userId), projectIds, buckets);
   }
 
   /** Visible live tasks per assignee, by status and overdue at `now`. */
