@@ -16,6 +16,7 @@ import { ProjectsModule } from './projects/projects.module';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { RedisModule } from './redis/redis.module';
+import { ReportsModule } from './reports/reports.module';
 import { TasksModule } from './tasks/tasks.module';
 import { UsersModule } from './users/users.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
@@ -37,6 +38,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
     ExportsModule,
     NotificationsModule,
     WebhooksModule,
+    ReportsModule,
   ],
   providers: [
     { provide: APP_PIPE, useClass: AppValidationPipe },

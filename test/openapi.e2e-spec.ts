@@ -45,6 +45,7 @@ const TAG_ORDER = [
   'jobs',
   'webhooks',
   'notifications',
+  'reports',
   'operations',
 ];
 
@@ -170,6 +171,8 @@ describe('OpenAPI document for client generators (e2e)', () => {
         'get /api/v1/webhooks/{id}/deliveries': 'listWebhookDeliveries',
         'get /api/v1/notifications': 'listNotifications',
         'post /api/v1/notifications/{id}/read': 'markNotificationRead',
+        'get /api/v1/reports/completion': 'getCompletionReport',
+        'get /api/v1/reports/workload': 'getWorkloadReport',
         'get /health/live': 'getLiveness',
         'get /health/ready': 'getReadiness',
         'get /metrics': 'getMetrics',
@@ -335,6 +338,7 @@ describe('OpenAPI document for client generators (e2e)', () => {
         ExportFormat: ['csv', 'json'],
         JobState: ['waiting', 'delayed', 'active', 'completed', 'failed'],
         WebhookEvent: expect.arrayContaining(['task.created', 'task.updated']),
+        ReportInterval: ['day', 'week', 'month'],
       })) {
         expect({ name, schema: schemas[name] }).toMatchObject({
           name,
@@ -364,6 +368,7 @@ describe('OpenAPI document for client generators (e2e)', () => {
         .map(({ path }) => path);
       expect(numbers).toEqual([
         '$.components.schemas.TaskStatsResponseDto.properties.completion_rate',
+        '$.components.schemas.CompletionBucketDto.properties.completion_rate',
       ]);
 
       const param = (key: string, name: string): Json | undefined => {

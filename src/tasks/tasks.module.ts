@@ -15,6 +15,8 @@ import { Task } from './domain/task.entity';
 import { TasksController } from './http/tasks.controller';
 import { TasksRepository } from './persistence/tasks.repository';
 import { TasksService } from './tasks.service';
+import { TaskReportsRepository } from './reports/task-reports.repository';
+import { TaskReportsService } from './reports/task-reports.service';
 
 @Module({
   imports: [
@@ -35,7 +37,9 @@ import { TasksService } from './tasks.service';
     TaskCacheWarmup,
     TaskExportReader,
     TaskProjectDeletion,
+    TaskReportsRepository,
+    TaskReportsService,
   ],
-  exports: [TasksService, TaskExportReader, TaskEventsModule],
+  exports: [TasksService, TaskExportReader, TaskEventsModule, TaskReportsService],
 })
 export class TasksModule {}

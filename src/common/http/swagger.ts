@@ -34,6 +34,11 @@ const TAGS: Array<[name: string, description: string]> = [
   ['webhooks', 'Signed HTTP callbacks for task events, with a delivery log; retried with backoff.'],
   ['notifications', 'In-app notifications: assignments and due-date reminders.'],
   [
+    'reports',
+    "Aggregates over the caller's visible tasks: tasks created and completed per day, week or " +
+      'month in a time zone, and the workload per assignee.',
+  ],
+  [
     'operations',
     'Probes and metrics for operators: liveness, readiness, Prometheus metrics. No token, no ' +
       'rate limit, outside `/api/v1`.',
