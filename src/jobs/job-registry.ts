@@ -7,7 +7,7 @@ import type { ExportTasksPayload } from '../exports/export-job';
  * `<queue>.<action>`; every name here must have exactly one @JobHandler, or workers refuse to
  * start.
  */
-export const QUEUE_NAMES = ['events', 'exports', 'reminders', 'webhooks'] as const;
+export const QUEUE_NAMES = ['events', 'exports', 'reminders', 'webhooks', 'attachments'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export interface JobPayloads {
@@ -19,6 +19,8 @@ export interface JobPayloads {
   'reminders.fire': { taskId: number; dueAt: string };
   /** POST one stored webhook delivery (its body and id were fixed when it was created). */
   'webhooks.deliver': { deliveryId: string; webhookId: number };
+  /** Remove the stored bytes and rows of attachments of deleted tasks: one task, or all (null). */
+  'attachments.purge': { taskId: number | null };
 }
 export type JobName = keyof JobPayloads;
 
@@ -53,6 +55,11 @@ export const JOB_DEFINITIONS: { readonly [N in JobName]: JobDefinition } = {
   'webhooks.deliver': {
     queue: 'webhooks',
     // The outcome lives in webhook_deliveries (GET /webhooks/{id}/deliveries), not in the job.
+    keepCompletedSeconds: HOUR,
+    keepFailedSeconds: 7 * 24 * HOUR,
+  },
+  'attachments.purge': {
+    queue: 'attachments',
     keepCompletedSeconds: HOUR,
     keepFailedSeconds: 7 * 24 * HOUR,
   },
