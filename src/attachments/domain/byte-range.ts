@@ -6,9 +6,7 @@ export interface ByteRange {
 
 /** What a `Range` header asks of a file of `size` bytes. */
 export type RangeRequest =
-  | { kind: 'whole' }
-  | { kind: 'partial'; range: ByteRange }
-  | { kind: 'unsatisfiable' };
+  { kind: 'whole' } | { kind: 'partial'; range: ByteRange } | { kind: 'unsatisfiable' };
 
 const WHOLE: RangeRequest = { kind: 'whole' };
 

@@ -9,7 +9,9 @@ const MAX_KEPT_EXTENSION_CHARS = 16;
 
 // Control characters (C0, DEL, C1) and invisible formatting characters: zero-width ones, bidi
 // embeddings, overrides and isolates (U+202E turns "gpj.exe" around on screen), the BOM.
-const UNSAFE_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
+const UNSAFE_CHARACTERS =
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 /**
