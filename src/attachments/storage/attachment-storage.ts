@@ -52,10 +52,11 @@ export function assertStorageKey(key: string): string {
 /** Passes bytes through unchanged, counting them and hashing them with SHA-256. */
 export class ContentMeter extends Transform {
   private readonly hash = createHash('sha256');
-  size = 0;
+  // Not `size`: lib-storage's Upload takes a body's `size` for its length, known in advance.
+  byteCount = 0;
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.size += chunk.length;
+    this.byteCount += chunk.length;
     this.hash.update(chunk);
     callback(null, chunk);
   }

@@ -44,7 +44,7 @@ export class LocalAttachmentStorage implements AttachmentStorage {
       await rm(incoming, { force: true });
       throw error;
     }
-    return { key, size: meter.size, sha256: meter.sha256() };
+    return { key, size: meter.byteCount, sha256: meter.sha256() };
   }
 
   async get(key: string, range?: ByteRange): Promise<Readable> {

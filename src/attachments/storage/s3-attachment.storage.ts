@@ -68,7 +68,7 @@ export class S3AttachmentStorage implements AttachmentStorage {
       await this.delete(key).catch(() => undefined);
       throw error;
     }
-    return { key, size: meter.size, sha256: meter.sha256() };
+    return { key, size: meter.byteCount, sha256: meter.sha256() };
   }
 
   async get(key: string, range?: ByteRange): Promise<Readable> {
