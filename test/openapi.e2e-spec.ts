@@ -31,13 +31,23 @@ const CODE_BY_STATUS: Record<string, string> = {
   '412': 'PRECONDITION_FAILED',
   '413': 'PAYLOAD_TOO_LARGE',
   '415': 'UNSUPPORTED_MEDIA_TYPE',
+  '416': 'VALIDATION_FAILED',
   '422': 'IDEMPOTENCY_MISMATCH',
   '429': 'RATE_LIMITED',
   '500': 'INTERNAL',
   '503': 'SERVICE_UNAVAILABLE',
 };
 
-const TAG_ORDER = ['auth', 'users', 'tasks', 'jobs', 'webhooks', 'notifications', 'operations'];
+const TAG_ORDER = [
+  'auth',
+  'users',
+  'tasks',
+  'attachments',
+  'jobs',
+  'webhooks',
+  'notifications',
+  'operations',
+];
 
 /** `Access-Control-Expose-Headers` as the contract lists it (API.md, General). */
 const EXPOSED = [
@@ -144,6 +154,10 @@ describe('OpenAPI document for client generators (e2e)', () => {
         'patch /api/v1/tasks/{id}': 'updateTask',
         'delete /api/v1/tasks/{id}': 'deleteTask',
         'post /api/v1/tasks/export': 'exportTasks',
+        'post /api/v1/tasks/{id}/attachments': 'uploadAttachment',
+        'get /api/v1/tasks/{id}/attachments': 'listAttachments',
+        'get /api/v1/attachments/{id}/content': 'downloadAttachment',
+        'delete /api/v1/attachments/{id}': 'deleteAttachment',
         'get /api/v1/jobs/{id}': 'getJob',
         'get /api/v1/jobs/{id}/result': 'getJobResult',
         'post /api/v1/webhooks': 'createWebhook',
