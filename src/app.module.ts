@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { AttachmentsModule } from './attachments/attachments.module';
 import { AuthModule } from './auth/auth.module';
 import { JwtAuthGuard } from './auth/jwt-auth.guard';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
@@ -39,6 +40,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
     NotificationsModule,
     WebhooksModule,
     ReportsModule,
+    AttachmentsModule,
   ],
   providers: [
     { provide: APP_PIPE, useClass: AppValidationPipe },

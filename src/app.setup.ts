@@ -7,6 +7,7 @@ import { AppModule } from './app.module';
 import { apiCacheControl } from './common/http/cache-control';
 import { answerClientError, answerRouterError } from './common/http/framework-errors';
 import { installJsonBodyParser } from './common/http/json-body-parser';
+import { installMultipart } from './common/http/multipart';
 import { InFlightLimiter, installLoadShedding } from './common/http/load-shedding';
 import { setupSwagger } from './common/http/swagger';
 import { AppConfig, loadConfig, processEnv } from './config/env';
@@ -98,6 +99,7 @@ export async function createApp(
     bodyParser: false,
   });
   configureApp(app, config);
+  await installMultipart(app, config.attachments.maxBytes);
   return app;
 }
 

@@ -196,6 +196,82 @@ describe(loadConfig.name, () => {
   it('should accept CORS_ORIGINS=* as any origin', () => {
     expect(loadConfig({ CORS_ORIGINS: '*' }).http.corsOrigins).toBe(true);
   });
+
+  describe('attachments', () => {
+    const S3 = {
+      ATTACHMENT_STORAGE: 's3',
+      S3_ENDPOINT: 'http://127.0.0.1:9000',
+      S3_BUCKET: 'task-files',
+      S3_ACCESS_KEY_ID: 'AKIAEXAMPLE',
+      S3_SECRET_ACCESS_KEY: 'secret-access-key-value',
+    };
+
+    it('should default to 10 MiB on the local driver under ./data/attachments, ignoring S3_*', () => {
+      expect(loadConfig({ S3_ENDPOINT: 'not a url' }).attachments).toEqual({
+        maxBytes: 10 * 1024 * 1024,
+        storage: 'local',
+        dir: './data/attachments',
+        s3: null,
+      });
+    });
+
+    it('should read the S3 driver with its defaults and credentials', () => {
+      expect(loadConfig({ ...S3, ATTACHMENT_MAX_BYTES: '1024' }).attachments).toEqual({
+        maxBytes: 1024,
+        storage: 's3',
+        dir: './data/attachments',
+        s3: {
+          endpoint: 'http://127.0.0.1:9000',
+          region: 'us-east-1',
+          bucket: 'task-files',
+          credentials: { accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'secret-access-key-value' },
+          forcePathStyle: false,
+        },
+      });
+      const chain = loadConfig({
+        ATTACHMENT_STORAGE: 's3',
+        S3_BUCKET: 'task-files',
+        S3_REGION: 'eu-west-1',
+        S3_FORCE_PATH_STYLE: 'true',
+      }).attachments.s3;
+      expect(chain).toEqual({
+        endpoint: undefined,
+        region: 'eu-west-1',
+        bucket: 'task-files',
+        credentials: undefined,
+        forcePathStyle: true,
+      });
+    });
+
+    it.each<[string, Record<string, string>]>([
+      ['ATTACHMENT_MAX_BYTES', { ATTACHMENT_MAX_BYTES: '0' }],
+      ['ATTACHMENT_MAX_BYTES', { ATTACHMENT_MAX_BYTES: '10MB' }],
+      ['ATTACHMENT_STORAGE', { ATTACHMENT_STORAGE: 'ftp' }],
+      ['S3_BUCKET', { ...S3, S3_BUCKET: '' }],
+      ['S3_BUCKET', { ...S3, S3_BUCKET: 'Bad_Bucket' }],
+      ['S3_ENDPOINT', { ...S3, S3_ENDPOINT: 'minio:9000' }],
+      ['S3_REGION', { ...S3, S3_REGION: 'EU West' }],
+      ['S3_FORCE_PATH_STYLE', { ...S3, S3_FORCE_PATH_STYLE: 'maybe' }],
+      ['S3_ACCESS_KEY_ID', { ...S3, S3_ACCESS_KEY_ID: '' }],
+    ])('should refuse a bad %s with a problem naming it', (name, env) => {
+      const problems = problemsOf(env);
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toContain(name);
+    });
+
+    it('should name a lone S3 secret without printing it', () => {
+      const problems = problemsOf({ ...S3, S3_ACCESS_KEY_ID: '' });
+      expect(problems).toEqual([
+        'S3_ACCESS_KEY_ID must be set together with the other S3 credential (or both left empty) (got "")',
+      ]);
+      const secretAlone = problemsOf({ ...S3, S3_SECRET_ACCESS_KEY: '' });
+      expect(secretAlone).toEqual([
+        'S3_SECRET_ACCESS_KEY must be set together with the other S3 credential (or both left empty)',
+      ]);
+      const bothBad = problemsOf({ ...S3, S3_ACCESS_KEY_ID: '', S3_BUCKET: 'x' }).join(' ');
+      expect(bothBad).not.toContain('secret-access-key-value');
+    });
+  });
 });
 
 describe(isSecretVariable.name, () => {

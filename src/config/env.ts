@@ -41,6 +41,25 @@ export interface AppConfig {
   };
   webhooks: { allowPrivate: boolean };
   reminderLeadMs: number;
+  attachments: {
+    /** Largest accepted upload, in bytes; larger ones are refused with 413. */
+    maxBytes: number;
+    storage: 'local' | 's3';
+    /** Directory of the local driver (ATTACHMENT_DIR). */
+    dir: string;
+    /** The S3-compatible store; set when `storage` is `s3`. */
+    s3: S3Config | null;
+  };
+}
+
+export interface S3Config {
+  /** Absent: AWS S3 itself. */
+  endpoint?: string;
+  region: string;
+  bucket: string;
+  /** Both absent: the SDK's default credential chain (instance role, AWS_* variables). */
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+  forcePathStyle: boolean;
 }
 
 export class ConfigValidationError extends Error {
@@ -149,6 +168,37 @@ export function loadConfig(env: Env): AppConfig {
     secretGenerated = true;
   }
 
+  // Read only when ATTACHMENT_STORAGE=s3, so a local deployment is never refused for them.
+  const s3Config = (): S3Config => {
+    const endpoint = raw('S3_ENDPOINT');
+    if (endpoint !== undefined && !/^https?:\/\/[^/\s]+\/?$/.test(endpoint)) {
+      fail('S3_ENDPOINT', 'an http(s) URL without a path, like https://s3.example.com:9000', '');
+    }
+    const bucket = raw('S3_BUCKET') ?? '';
+    // S3's bucket naming rule; anything else is refused by every store at the first upload.
+    if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) {
+      fail('S3_BUCKET', 'a bucket name (3-63 of a-z, 0-9, . and -) when ATTACHMENT_STORAGE=s3', '');
+    }
+    const region = str('S3_REGION', 'us-east-1');
+    if (!/^[a-z0-9-]{1,64}$/.test(region)) fail('S3_REGION', 'a region name like eu-west-1', '');
+    const accessKeyId = raw('S3_ACCESS_KEY_ID');
+    const secretAccessKey = raw('S3_SECRET_ACCESS_KEY');
+    if ((accessKeyId === undefined) !== (secretAccessKey === undefined)) {
+      const missing = accessKeyId === undefined ? 'S3_ACCESS_KEY_ID' : 'S3_SECRET_ACCESS_KEY';
+      fail(missing, 'set together with the other S3 credential (or both left empty)', '');
+    }
+    return {
+      endpoint,
+      region,
+      bucket,
+      credentials:
+        accessKeyId !== undefined && secretAccessKey !== undefined
+          ? { accessKeyId, secretAccessKey }
+          : undefined,
+      forcePathStyle: bool('S3_FORCE_PATH_STYLE', false),
+    };
+  };
+
   const corsRaw = raw('CORS_ORIGINS');
   let corsOrigins: string[] | true = [];
   if (corsRaw === '*') corsOrigins = true;
@@ -228,7 +278,14 @@ export function loadConfig(env: Env): AppConfig {
     },
     webhooks: { allowPrivate: bool('WEBHOOK_ALLOW_PRIVATE', false) },
     reminderLeadMs: duration('REMINDER_LEAD', '1h'),
+    attachments: {
+      maxBytes: int('ATTACHMENT_MAX_BYTES', 10 * 1024 * 1024, 1, 5 * 1024 ** 3),
+      storage: oneOf('ATTACHMENT_STORAGE', ['local', 's3'] as const, 'local'),
+      dir: str('ATTACHMENT_DIR', './data/attachments'),
+      s3: null,
+    },
   };
+  config.attachments.s3 = config.attachments.storage === 's3' ? s3Config() : null;
   if (config.jwt.expiresInSec < 1) fail('JWT_EXPIRES_IN', 'at least 1s', 0);
   // Both lifetimes are whole seconds; `500ms` would round to tokens that are born expired.
   if (config.jwt.refreshExpiresInSec < 1) fail('JWT_REFRESH_EXPIRES_IN', 'at least 1s', 0);

@@ -1,3 +1,4 @@
+import { Attachment } from '../attachments/attachment.entity';
 import { RefreshToken } from '../auth/refresh-token.entity';
 import { ExportFile, ExportFileChunk } from '../exports/export-file.entity';
 import { IdempotencyKey } from '../idempotency/idempotency-key.entity';
@@ -23,4 +24,5 @@ export const ENTITIES = [
   Notification,
   Webhook,
   WebhookDelivery,
+  Attachment,
 ];

@@ -5,7 +5,7 @@ import type { AppConfig } from '../config/env';
  * The one registry of queues, job names and retry policies. A job name is `<queue>.<action>`;
  * every name here must have exactly one @JobHandler, or workers refuse to start.
  */
-export const QUEUE_NAMES = ['events', 'exports', 'reminders', 'webhooks'] as const;
+export const QUEUE_NAMES = ['events', 'exports', 'reminders', 'webhooks', 'attachments'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 /**
@@ -57,6 +57,11 @@ export const JOB_DEFINITIONS: { readonly [N in JobName]: JobDefinition } = {
   'webhooks.deliver': {
     queue: 'webhooks',
     // The outcome lives in webhook_deliveries (GET /webhooks/{id}/deliveries), not in the job.
+    keepCompletedSeconds: HOUR,
+    keepFailedSeconds: 7 * 24 * HOUR,
+  },
+  'attachments.purge': {
+    queue: 'attachments',
     keepCompletedSeconds: HOUR,
     keepFailedSeconds: 7 * 24 * HOUR,
   },

@@ -306,6 +306,15 @@ export class TasksService {
     return { task: toTaskResponse(task), role: access.role, permission };
   }
 
+  /**
+   * Those of `ids` that are no live task (deleted, with their project or alone, or never
+   * there): for modules that clean up what hangs on deleted tasks (attachment bytes).
+   */
+  async deletedAmong(ids: readonly number[]): Promise<number[]> {
+    const live = await this.tasks.liveIdsAmong(ids);
+    return ids.filter((id) => !live.has(id));
+  }
+
   /** The live task as clients see it, locked in the caller's transaction (reminders). */
   lockLive(manager: EntityManager, id: number): Promise<TaskResponseDto | null> {
     return this.tasks.lockLiveResponse(manager, id);

@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { TEST_DB_ENV } from './test-env';
 
 /**
@@ -16,4 +18,6 @@ export default function globalSetup(): void {
   process.env.RATE_LIMIT_IP_PER_MINUTE ??= '1000000';
   process.env.RATE_LIMIT_AUTH_PER_MINUTE ??= '1000000';
   process.env.JWT_SECRET = 'e2e-secret-that-is-at-least-32-characters-long';
+  // Every app a spec boots opens the attachment directory; keep it out of the working tree.
+  process.env.ATTACHMENT_DIR = join(tmpdir(), `${name}-attachments`);
 }

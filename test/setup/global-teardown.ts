@@ -1,4 +1,5 @@
 import Redis from 'ioredis';
+import { rm } from 'node:fs/promises';
 import { createConnection } from 'mysql2/promise';
 import { baseConnection, TEST_DB_ENV } from './test-env';
 
@@ -6,6 +7,8 @@ import { baseConnection, TEST_DB_ENV } from './test-env';
 export default async function globalTeardown(): Promise<void> {
   const name = process.env[TEST_DB_ENV];
   if (!name) return;
+  if (process.env.ATTACHMENT_DIR)
+    await rm(process.env.ATTACHMENT_DIR, { recursive: true, force: true });
   const connection = await createConnection(baseConnection());
   try {
     await connection.query(`DROP DATABASE IF EXISTS \`${name}\``);

@@ -4,7 +4,7 @@ import type { FieldError } from '../errors/domain-errors';
 import { ErrorResponseDto } from '../errors/error-body';
 
 /** The error statuses a route may document; each has its own description and example. */
-export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 412 | 413 | 415 | 422 | 429 | 503;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 412 | 413 | 415 | 416 | 422 | 429 | 503;
 
 interface ErrorDoc {
   description: string;
@@ -64,6 +64,15 @@ const ERRORS: Record<ErrorStatus, ErrorDoc> = {
     example: {
       error: 'Unsupported Content-Type: send application/json',
       code: 'UNSUPPORTED_MEDIA_TYPE',
+    },
+  },
+  416: {
+    description:
+      'The `Range` starts past the end of the file (`VALIDATION_FAILED`, with ' +
+      '`Content-Range: bytes */<size>`)',
+    example: {
+      error: 'Range: the file has 5120 bytes; ask for a range that starts before its end',
+      code: 'VALIDATION_FAILED',
     },
   },
   422: {

@@ -57,7 +57,9 @@ export function describeError(exception: unknown): DescribedError {
       details: exception.details,
       ...(exception instanceof ServiceUnavailableError
         ? { headers: { 'Retry-After': String(exception.retryAfterSec) } }
-        : {}),
+        : exception.headers
+          ? { headers: exception.headers }
+          : {}),
     };
   }
   if (exception instanceof HttpException) {

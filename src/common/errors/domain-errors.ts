@@ -13,6 +13,8 @@ export abstract class DomainError extends Error {
   abstract readonly status: HttpStatus;
   abstract readonly code: string;
   readonly details?: FieldError[];
+  /** Response headers the answer needs (e.g. `Content-Range` of a 416). */
+  readonly headers?: Record<string, string>;
 
   constructor(message: string, details?: FieldError[]) {
     super(message);
@@ -69,6 +71,31 @@ export class ConflictError extends DomainError {
 export class PreconditionFailedError extends DomainError {
   readonly status = HttpStatus.PRECONDITION_FAILED;
   readonly code = 'PRECONDITION_FAILED';
+}
+
+export class PayloadTooLargeError extends DomainError {
+  readonly status = HttpStatus.PAYLOAD_TOO_LARGE;
+  readonly code = 'PAYLOAD_TOO_LARGE';
+}
+
+export class UnsupportedMediaTypeError extends DomainError {
+  readonly status = HttpStatus.UNSUPPORTED_MEDIA_TYPE;
+  readonly code = 'UNSUPPORTED_MEDIA_TYPE';
+}
+
+/**
+ * A `Range` that starts past the end of the file. The contract has no code of its own for 416,
+ * so it shares the one of a request the server cannot take as sent.
+ */
+export class RangeNotSatisfiableError extends DomainError {
+  readonly status = HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE;
+  readonly code = 'VALIDATION_FAILED';
+  override readonly headers: Record<string, string>;
+
+  constructor(size: number) {
+    super(`Range: the file has ${size} bytes; ask for a range that starts before its end`);
+    this.headers = { 'Content-Range': `bytes */${size}` };
+  }
 }
 
 export class IdempotencyMismatchError extends DomainError {

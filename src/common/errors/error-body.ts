@@ -8,14 +8,16 @@ export const ERROR_CODE_BY_STATUS: Readonly<Record<number, string>> = {
   404: 'NOT_FOUND',
   405: 'METHOD_NOT_ALLOWED',
   406: 'NOT_ACCEPTABLE',
-  // A request the server cannot take as sent (too slow, URL or headers too long): the contract
-  // has no code of its own for these, so they share the one of a malformed request.
+  // A request the server cannot take as sent (too slow, URL or headers too long, a Range past
+  // the end of the file): the contract has no code of its own for these, so they share the one
+  // of a malformed request.
   408: 'VALIDATION_FAILED',
   409: 'CONFLICT',
   412: 'PRECONDITION_FAILED',
   413: 'PAYLOAD_TOO_LARGE',
   414: 'VALIDATION_FAILED',
   415: 'UNSUPPORTED_MEDIA_TYPE',
+  416: 'VALIDATION_FAILED',
   422: 'IDEMPOTENCY_MISMATCH',
   429: 'RATE_LIMITED',
   431: 'VALIDATION_FAILED',

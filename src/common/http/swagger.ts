@@ -30,6 +30,13 @@ const TAGS: Array<[name: string, description: string]> = [
       'with filters, search, sorting and paging headers, read (cached, with `ETag`), update ' +
       '(`If-Match`), delete, counts, and exports.',
   ],
+  [
+    'attachments',
+    'Files attached to tasks: upload (`multipart/form-data`, up to `ATTACHMENT_MAX_BYTES`), ' +
+      'list, download (with `Range`, `ETag` and the original file name), delete. Anyone who ' +
+      'sees a task reads its files; editors and the assignee upload; the uploader or an admin ' +
+      'deletes.',
+  ],
   ['jobs', 'Background jobs (exports): follow their state and download their result.'],
   ['webhooks', 'Signed HTTP callbacks for task events, with a delivery log; retried with backoff.'],
   ['notifications', 'In-app notifications: assignments and due-date reminders.'],

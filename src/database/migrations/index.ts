@@ -9,6 +9,7 @@ import { CreateTaskCounts1764400000000 } from './1764400000000-CreateTaskCounts'
 import { CreateTaskSearch1764500000000 } from './1764500000000-CreateTaskSearch';
 import { CreateProjects1764600000000 } from './1764600000000-CreateProjects';
 import { NotificationsForProjects1764600000100 } from './1764600000100-NotificationsForProjects';
+import { CreateAttachments1764700000000 } from './1764700000000-CreateAttachments';
 import { AddTaskCompletedIndex1764700000500 } from './1764700000500-AddTaskCompletedIndex';
 
 /** Every migration in order; new ones are appended here. */
@@ -24,5 +25,6 @@ export const MIGRATIONS = [
   CreateTaskSearch1764500000000,
   CreateProjects1764600000000,
   NotificationsForProjects1764600000100,
+  CreateAttachments1764700000000,
   AddTaskCompletedIndex1764700000500,
 ];

@@ -103,6 +103,18 @@ export class TasksRepository {
       .getOne();
   }
 
+  /** Those of `ids` that are live tasks. */
+  async liveIdsAmong(ids: readonly number[]): Promise<Set<number>> {
+    if (ids.length === 0) return new Set();
+    const rows = await this.tasks
+      .createQueryBuilder('t')
+      .select('t.id', 'id')
+      .where('t.id IN (:...ids)', { ids })
+      .andWhere('t.deleted_at IS NULL')
+      .getRawMany<{ id: number }>();
+    return new Set(rows.map((row) => Number(row.id)));
+  }
+
   /** `lockLiveById`, as clients see the task (for the reminder handler). */
   async lockLiveResponse(manager: EntityManager, id: number): Promise<TaskResponseDto | null> {
     const task = await this.lockLiveById(manager, id);

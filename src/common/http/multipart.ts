@@ -1,0 +1,46 @@
+import fastifyMultipart from '@fastify/multipart';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { RouteConfig } from '@nestjs/platform-fastify';
+import { describeError } from '../errors/all-exceptions.filter';
+import { UnsupportedMediaTypeError } from '../errors/domain-errors';
+
+/** Route config of the routes that take `multipart/form-data` (uploads). */
+const ACCEPTS_MULTIPART = 'acceptsMultipart';
+
+/** Marks a route that reads its body with `request.file()`; every other route refuses multipart. */
+export const AcceptsMultipart = (): MethodDecorator => RouteConfig({ [ACCEPTS_MULTIPART]: true });
+
+/** How large a multipart request may grow around its one file (fields, headers). */
+const LIMITS = {
+  fields: 10,
+  fieldSize: 1024,
+  fieldNameSize: 100,
+  files: 1,
+  parts: 20,
+  headerPairs: 50,
+};
+
+/**
+ * Registers @fastify/multipart for uploads of at most `maxFileBytes`. The plugin's parser
+ * accepts `multipart/form-data` on every route (it only marks the request; the body is read
+ * by the handler), so a hook answers 415 for it on every route not marked @AcceptsMultipart,
+ * as for any other type a JSON route does not take.
+ */
+export async function installMultipart(
+  app: NestFastifyApplication,
+  maxFileBytes: number,
+): Promise<void> {
+  await app.register(fastifyMultipart, { limits: { ...LIMITS, fileSize: maxFileBytes } });
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('preValidation', (request, reply, done) => {
+    const config = request.routeOptions.config as unknown as Record<string, unknown>;
+    if (!request.isMultipart() || config[ACCEPTS_MULTIPART] === true) return done();
+    const refusal = describeError(
+      new UnsupportedMediaTypeError('Unsupported Content-Type: send application/json'),
+    );
+    void reply
+      .code(refusal.status)
+      .header('content-type', 'application/json; charset=utf-8')
+      .send(JSON.stringify({ error: refusal.message, code: refusal.code, request_id: request.id }));
+  });
+}
