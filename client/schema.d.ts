@@ -500,6 +500,110 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reports/completion": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Tasks created and completed per day, week or month
+         * @description Over the caller's visible tasks (those of its projects and those assigned to it; `project_id` narrows to some projects). Buckets are cut in `tz` (weeks start on Monday), from the one holding `from` to the one holding the last instant before `to`; each counts its whole interval, and every bucket is listed, zeros included. At most 366 buckets (400 beyond, e.g. 400 days by day).
+         */
+        get: operations["getCompletionReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/workload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Visible tasks per assignee, by status
+         * @description One row per assignee of the caller's visible tasks (`project_id` narrows to some projects), with their pending, in-progress, completed and overdue (due in the past, not completed) counts; sorted by username, the unassigned tasks (`assignee: null`) last. Deleted tasks are not counted.
+         */
+        get: operations["getWorkloadReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tasks/{id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A task's attachments, oldest first
+         * @description Anyone who sees the task.
+         */
+        get: operations["listAttachments"];
+        put?: never;
+        /**
+         * Attach a file to a task
+         * @description A `multipart/form-data` body with the file in a part named `file` (other text parts are ignored; the first file part counts). Editors of the task's project and its assignee may upload. The file is streamed to storage, its SHA-256 computed on the way; one larger than `ATTACHMENT_MAX_BYTES` (default 10 MiB) is refused with 413 and nothing is kept. The file name is stored without any directory part. Any other body type answers 415.
+         */
+        post: operations["uploadAttachment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/attachments/{id}/content": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An attachment's bytes
+         * @description Anyone who sees the task. Sent with its stored `Content-Type` as a download (`Content-Disposition: attachment`, `X-Content-Type-Options: nosniff`), never rendered inline. `Range: bytes=<first>-<last>` (or `<first>-`, `-<suffix>`) answers 206 with `Content-Range`; several ranges, or a malformed one, answer the whole file; a range starting past the end answers 416 (`VALIDATION_FAILED`, `Content-Range: bytes *\/<size>`). `If-Range` with another ETag answers the whole file; `If-None-Match` with the ETag 304.
+         */
+        get: operations["downloadAttachment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/attachments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete an attachment and its bytes
+         * @description Its uploader, or an admin (or the owner) of the task's project.
+         */
+        delete: operations["deleteAttachment"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1138,6 +1242,93 @@ export interface components {
              * @example 2026-01-20T08:30:00.250Z
              */
             delivered_at: string | null;
+        };
+        /** @enum {string} */
+        ReportInterval: "day" | "week" | "month";
+        CompletionBucketDto: {
+            /**
+             * Format: date-time
+             * @description The bucket's first instant (local midnight in `tz`) as a UTC timestamp
+             * @example 2026-03-28T23:00:00.000Z
+             */
+            start: string;
+            /**
+             * @description Visible tasks created in the bucket
+             * @example 4
+             */
+            created: number;
+            /**
+             * @description Visible tasks completed (`completed_at`) in the bucket, whenever created
+             * @example 3
+             */
+            completed: number;
+            /**
+             * @description `completed / created`; null when nothing was created (it may exceed 1)
+             * @example 0.75
+             */
+            completion_rate: number | null;
+        };
+        CompletionReportDto: {
+            /** @example day */
+            interval: components["schemas"]["ReportInterval"];
+            /**
+             * @description The time zone of the buckets
+             * @example Europe/Berlin
+             */
+            tz: string;
+            /** @description Every bucket from `from` to `to`, oldest first, zeros included */
+            series: components["schemas"]["CompletionBucketDto"][];
+        };
+        WorkloadRowDto: {
+            /** @description The assignee; null for the unassigned tasks */
+            assignee: components["schemas"]["UserSummaryDto"] | null;
+            /** @example 5 */
+            pending: number;
+            /** @example 2 */
+            in_progress: number;
+            /** @example 9 */
+            completed: number;
+            /**
+             * @description Due in the past and not completed
+             * @example 1
+             */
+            overdue: number;
+        };
+        AttachmentResponseDto: {
+            /** @example 12 */
+            id: number;
+            /** @example 42 */
+            task_id: number;
+            /**
+             * @description The uploaded file name without any directory part (`../../etc/passwd` is stored as `passwd`), control and invisible formatting characters removed, at most 255 characters
+             * @example 项目计划.pdf
+             */
+            filename: string;
+            /**
+             * @description The type the uploader sent, or `application/octet-stream`
+             * @example application/pdf
+             */
+            content_type: string;
+            /**
+             * @description Bytes
+             * @example 482133
+             */
+            size: number;
+            /**
+             * @description SHA-256 of the bytes, lower-case hex (the download's ETag)
+             * @example 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
+             */
+            sha256: string;
+            /**
+             * @description Id of the user who uploaded it
+             * @example 7
+             */
+            uploaded_by: number;
+            /**
+             * Format: date-time
+             * @example 2026-02-01T09:30:00.000Z
+             */
+            created_at: string;
         };
     };
     responses: never;
@@ -6993,6 +7184,1169 @@ export interface operations {
                      * @example {
                      *       "error": "webhook not found",
                      *       "code": "NOT_FOUND",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); see Retry-After */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Rate limit exceeded; retry in 42 s",
+                     *       "code": "RATE_LIMITED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A dependency is unavailable or the service is overloaded (`SERVICE_UNAVAILABLE`) */
+            503: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "The database is unavailable; try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    getCompletionReport: {
+        parameters: {
+            query?: {
+                /** @description One project id or a comma list, e.g. `3,7`; tasks of projects the caller cannot see never match */
+                project_id?: string;
+                /** @description RFC 3339; the series starts with the bucket holding this instant. Default: the start of the last 30 days, 12 weeks or 12 months before `to` (by `interval`), the current one included */
+                from?: string;
+                /** @description RFC 3339, after `from`; the series ends with the bucket holding the last instant before it. Default: now */
+                to?: string;
+                /** @description Bucket size (default `day`); weeks are ISO weeks, starting on Monday; at most 366 buckets */
+                interval?: components["schemas"]["ReportInterval"];
+                /** @description IANA time zone in which days, weeks and months are cut (default `UTC`), e.g. `Europe/Berlin`; a DST day is 23 or 25 hours long */
+                tz?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompletionReportDto"];
+                };
+            };
+            /** @description Validation failed (`VALIDATION_FAILED`), with `details` per field */
+            400: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "tz must be an IANA time zone name such as Europe/Berlin",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10",
+                     *       "details": [
+                     *         {
+                     *           "field": "priority",
+                     *           "message": "priority must be one of the following values: low, medium, high"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials (`UNAUTHORIZED`) */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "missing or invalid access token",
+                     *       "code": "UNAUTHORIZED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); see Retry-After */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Rate limit exceeded; retry in 42 s",
+                     *       "code": "RATE_LIMITED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A dependency is unavailable or the service is overloaded (`SERVICE_UNAVAILABLE`) */
+            503: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "The database is unavailable; try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    getWorkloadReport: {
+        parameters: {
+            query?: {
+                /** @description One project id or a comma list, e.g. `3,7`; tasks of projects the caller cannot see never match */
+                project_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkloadRowDto"][];
+                };
+            };
+            /** @description Validation failed (`VALIDATION_FAILED`), with `details` per field */
+            400: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Validation failed",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10",
+                     *       "details": [
+                     *         {
+                     *           "field": "priority",
+                     *           "message": "priority must be one of the following values: low, medium, high"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials (`UNAUTHORIZED`) */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "missing or invalid access token",
+                     *       "code": "UNAUTHORIZED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); see Retry-After */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Rate limit exceeded; retry in 42 s",
+                     *       "code": "RATE_LIMITED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A dependency is unavailable or the service is overloaded (`SERVICE_UNAVAILABLE`) */
+            503: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "The database is unavailable; try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    listAttachments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Task id (positive integer) */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentResponseDto"][];
+                };
+            };
+            /** @description Validation failed (`VALIDATION_FAILED`), with `details` per field */
+            400: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Validation failed",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10",
+                     *       "details": [
+                     *         {
+                     *           "field": "priority",
+                     *           "message": "priority must be one of the following values: low, medium, high"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials (`UNAUTHORIZED`) */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "missing or invalid access token",
+                     *       "code": "UNAUTHORIZED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found, or not visible to the caller (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "task not found",
+                     *       "code": "NOT_FOUND",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); see Retry-After */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Rate limit exceeded; retry in 42 s",
+                     *       "code": "RATE_LIMITED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A dependency is unavailable or the service is overloaded (`SERVICE_UNAVAILABLE`) */
+            503: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "The database is unavailable; try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    uploadAttachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Task id (positive integer) */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description The file to attach
+                     */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description URL of the new attachment's bytes */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentResponseDto"];
+                };
+            };
+            /** @description Validation failed (`VALIDATION_FAILED`), with `details` per field */
+            400: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "file: send the file in a multipart/form-data part named file",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10",
+                     *       "details": [
+                     *         {
+                     *           "field": "priority",
+                     *           "message": "priority must be one of the following values: low, medium, high"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials (`UNAUTHORIZED`) */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "missing or invalid access token",
+                     *       "code": "UNAUTHORIZED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for the caller (`FORBIDDEN`) */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "only editors of the project and the assignee may upload attachments",
+                     *       "code": "FORBIDDEN",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found, or not visible to the caller (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "task not found",
+                     *       "code": "NOT_FOUND",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflict with the current state (`CONFLICT`) */
+            409: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "the project is archived: its tasks cannot be created or changed until it is unarchived",
+                     *       "code": "CONFLICT",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Body larger than the limit (`PAYLOAD_TOO_LARGE`) */
+            413: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "file: the file is larger than 10485760 bytes (ATTACHMENT_MAX_BYTES)",
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Body is not application/json (`UNSUPPORTED_MEDIA_TYPE`) */
+            415: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unsupported Content-Type: send multipart/form-data with the file in a part named file",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); see Retry-After */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Rate limit exceeded; retry in 42 s",
+                     *       "code": "RATE_LIMITED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A dependency is unavailable or the service is overloaded (`SERVICE_UNAVAILABLE`) */
+            503: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "The database is unavailable; try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    downloadAttachment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description An ETag the client holds */
+                "If-None-Match"?: string;
+                /** @description The ETag the client's part came from */
+                "If-Range"?: string;
+                /** @description One byte range, e.g. `bytes=0-1023` */
+                Range?: string;
+            };
+            path: {
+                /** @description Attachment id (positive integer) */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The whole file */
+            200: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description `attachment; filename="<ASCII stand-in>"; filename*=UTF-8''<the name, percent-encoded>` (RFC 6266): browsers save the file under its original name, Chinese names included */
+                    "Content-Disposition"?: string;
+                    /** @description Bytes in this response */
+                    "Content-Length"?: number;
+                    /** @description The SHA-256 of the file, quoted: `"<64 hex digits>"` */
+                    ETag?: string;
+                    /** @description `bytes` */
+                    "Accept-Ranges"?: string;
+                    /** @description `nosniff` */
+                    "X-Content-Type-Options"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description The requested range */
+            206: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description `attachment; filename="<ASCII stand-in>"; filename*=UTF-8''<the name, percent-encoded>` (RFC 6266): browsers save the file under its original name, Chinese names included */
+                    "Content-Disposition"?: string;
+                    /** @description Bytes in this response */
+                    "Content-Length"?: number;
+                    /** @description The SHA-256 of the file, quoted: `"<64 hex digits>"` */
+                    ETag?: string;
+                    /** @description `bytes` */
+                    "Accept-Ranges"?: string;
+                    /** @description `nosniff` */
+                    "X-Content-Type-Options"?: string;
+                    /** @description `bytes <first>-<last>/<size>` */
+                    "Content-Range"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description If-None-Match matched: the client's copy is current */
+            304: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The SHA-256 of the file, quoted: `"<64 hex digits>"` */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation failed (`VALIDATION_FAILED`), with `details` per field */
+            400: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Validation failed",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10",
+                     *       "details": [
+                     *         {
+                     *           "field": "priority",
+                     *           "message": "priority must be one of the following values: low, medium, high"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials (`UNAUTHORIZED`) */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "missing or invalid access token",
+                     *       "code": "UNAUTHORIZED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found, or not visible to the caller (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "attachment not found",
+                     *       "code": "NOT_FOUND",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The `Range` starts past the end of the file (`VALIDATION_FAILED`, with `Content-Range: bytes *\/<size>`) */
+            416: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Range: the file has 5120 bytes; ask for a range that starts before its end",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); see Retry-After */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Rate limit exceeded; retry in 42 s",
+                     *       "code": "RATE_LIMITED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A dependency is unavailable or the service is overloaded (`SERVICE_UNAVAILABLE`) */
+            503: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "The database is unavailable; try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    deleteAttachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Attachment id (positive integer) */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted, bytes included */
+            204: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation failed (`VALIDATION_FAILED`), with `details` per field */
+            400: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Validation failed",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10",
+                     *       "details": [
+                     *         {
+                     *           "field": "priority",
+                     *           "message": "priority must be one of the following values: low, medium, high"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials (`UNAUTHORIZED`) */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "missing or invalid access token",
+                     *       "code": "UNAUTHORIZED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for the caller (`FORBIDDEN`) */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "only the uploader or an admin of the project may delete an attachment",
+                     *       "code": "FORBIDDEN",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found, or not visible to the caller (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "attachment not found",
+                     *       "code": "NOT_FOUND",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflict with the current state (`CONFLICT`) */
+            409: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "the project is archived: its tasks cannot be created or changed until it is unarchived",
+                     *       "code": "CONFLICT",
                      *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
                      *     }
                      */
