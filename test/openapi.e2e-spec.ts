@@ -236,7 +236,10 @@ describe('OpenAPI document for client generators (e2e)', () => {
       const statuses = (prefix: string): Record<string, string[]> =>
         Object.fromEntries(
           operations(doc)
-            .filter(({ key }) => key.split(' ')[1].startsWith(prefix))
+            // Attachments hang under /tasks/{id} but are routes of their own module.
+            .filter(
+              ({ key }) => key.split(' ')[1].startsWith(prefix) && !key.includes('/attachments'),
+            )
             .map(({ key, op }) => [
               key,
               Object.keys(op.responses).filter((status) => Number(status) >= 400),
