@@ -1,5 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { replyWithError } from '../common/http/framework-errors';
 import { AnonymousRateLimiter } from './anonymous-rate-limiter';
+import { RateLimitedError } from './rate-limit.outcome';
 
 /** Swagger UI, its assets and the OpenAPI document (`setupSwagger`): Fastify routes, no guards. */
 const DOCS_PATH = /^\/docs(?:[-/]|$)/;
@@ -16,6 +18,13 @@ export function limitUnroutedRequests(app: NestFastifyApplication): void {
     .getInstance()
     .addHook('onRequest', async (request, reply) => {
       const route = request.routeOptions.url;
-      if (route === undefined || DOCS_PATH.test(route)) await limiter.hit(request.ip, reply);
+      if (route !== undefined && !DOCS_PATH.test(route)) return;
+      try {
+        await limiter.hit(request.ip, reply);
+      } catch (error) {
+        // Answered here: the docs are Fastify routes, whose errors never reach Nest's filter.
+        if (error instanceof RateLimitedError) return replyWithError(request, reply, error);
+        throw error;
+      }
     });
 }

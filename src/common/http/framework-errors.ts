@@ -2,6 +2,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
+import { describeError } from '../errors/all-exceptions.filter';
 import { errorCodeForStatus } from '../errors/error-body';
 
 /**
@@ -81,4 +82,26 @@ export function answerClientError(error: NodeJS.ErrnoException, socket: Socket):
     );
   }
   socket.destroy(error);
+}
+
+/**
+ * Answers a request from a Fastify hook with a domain error in the contract's shape (status,
+ * its headers such as `Retry-After`, `{"error", "code", "request_id"}`), without throwing: a
+ * throw from a hook reaches the error handler of the route's Fastify context, which for routes
+ * Nest does not own (the API docs) is Fastify's default one, not Nest's filter. Returns the
+ * reply, which an async hook returns to end the request there.
+ */
+export function replyWithError(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  error: unknown,
+): FastifyReply {
+  const described = describeError(error);
+  return reply
+    .code(described.status)
+    .headers(described.headers ?? {})
+    .header('content-type', 'application/json; charset=utf-8')
+    .send(
+      JSON.stringify({ error: described.message, code: described.code, request_id: request.id }),
+    );
 }

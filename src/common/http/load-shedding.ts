@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { FastifyInstance } from 'fastify';
-import { describeError } from '../errors/all-exceptions.filter';
 import { ServiceOverloadedError } from '../errors/domain-errors';
+import { replyWithError } from './framework-errors';
 
 /** Counts the requests being worked on and refuses one more than `limit`; never queues. */
 export class InFlightLimiter {
@@ -72,14 +72,7 @@ export function installLoadShedding(fastify: FastifyInstance, limiter: InFlightL
       summarise();
       // Answered here rather than thrown: the refusal must cost as little as possible, since
       // under overload most of the CPU goes to refusing.
-      const refusal = describeError(new ServiceOverloadedError());
-      void reply
-        .code(refusal.status)
-        .headers(refusal.headers ?? {})
-        .header('content-type', 'application/json; charset=utf-8')
-        .send(
-          JSON.stringify({ error: refusal.message, code: refusal.code, request_id: request.id }),
-        );
+      void replyWithError(request, reply, new ServiceOverloadedError());
       return;
     }
     reply.raw.once('close', () => limiter.release());

@@ -1,8 +1,8 @@
 import fastifyMultipart from '@fastify/multipart';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { RouteConfig } from '@nestjs/platform-fastify';
-import { describeError } from '../errors/all-exceptions.filter';
 import { UnsupportedMediaTypeError } from '../errors/domain-errors';
+import { replyWithError } from './framework-errors';
 
 /** Route config of the routes that take `multipart/form-data` (uploads). */
 const ACCEPTS_MULTIPART = 'acceptsMultipart';
@@ -35,12 +35,10 @@ export async function installMultipart(
   fastify.addHook('preValidation', (request, reply, done) => {
     const config = request.routeOptions.config as unknown as Record<string, unknown>;
     if (!request.isMultipart() || config[ACCEPTS_MULTIPART] === true) return done();
-    const refusal = describeError(
+    void replyWithError(
+      request,
+      reply,
       new UnsupportedMediaTypeError('Unsupported Content-Type: send application/json'),
     );
-    void reply
-      .code(refusal.status)
-      .header('content-type', 'application/json; charset=utf-8')
-      .send(JSON.stringify({ error: refusal.message, code: refusal.code, request_id: request.id }));
   });
 }
