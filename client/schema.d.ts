@@ -4012,6 +4012,9 @@ export interface operations {
     listTasks: {
         parameters: {
             query?: {
+                /** @description 1-based page */
+                page?: number;
+                page_size?: number;
                 /** @description One status or a comma list, e.g. `pending,in_progress` */
                 status?: components["schemas"]["TaskStatus"][];
                 /** @description One priority or a comma list, e.g. `high` */
@@ -4033,9 +4036,6 @@ export interface operations {
                 /** @description Sort key; ties are broken by id in the same direction. Tasks without a due date sort before all others ascending, after them descending (MySQL NULL order) */
                 sort?: components["schemas"]["TaskSort"];
                 order?: components["schemas"]["SortOrder"];
-                /** @description 1-based page */
-                page?: number;
-                page_size?: number;
             };
             header?: never;
             path?: never;

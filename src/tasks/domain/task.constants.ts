@@ -37,10 +37,6 @@ export const SORT_ORDERS = ['asc', 'desc'] as const;
 export type SortOrder = (typeof SORT_ORDERS)[number];
 export const TASK_SCOPES = ['all', 'owned', 'assigned'] as const;
 export type TaskScope = (typeof TASK_SCOPES)[number];
-export const DEFAULT_PAGE_SIZE = 20;
-export const MAX_PAGE_SIZE = 100;
-/** Deep enough for any real client; beyond it the offset would only make MySQL walk the index. */
-export const MAX_PAGE = 1_000_000;
 export const MAX_SEARCH_LENGTH = 200;
 /** At most this many ids in the `project_id` listing filter. */
 export const MAX_PROJECT_FILTER = 100;

@@ -1,21 +1,9 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-} from 'class-validator';
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { PageQuery } from '../../common/http/page.query';
 import { IsRfc3339 } from '../../common/validators/is-rfc3339.validator';
 import {
-  DEFAULT_PAGE_SIZE,
-  MAX_PAGE,
-  MAX_PAGE_SIZE,
   MAX_PROJECT_FILTER,
   MAX_SEARCH_LENGTH,
   SORT_ORDERS,
@@ -42,7 +30,7 @@ const commaList = ({ value }: { value: unknown }): unknown => {
  * Query of `GET /tasks`. Unknown parameters are dropped by the global pipe. No parameter has an
  * `example`: Swagger UI pre-fills "Try it out" with examples, which would filter every list.
  */
-export class ListTasksQuery {
+export class ListTasksQuery extends PageQuery {
   @ApiPropertyOptional({
     description: 'One status or a comma list, e.g. `pending,in_progress`',
     enum: TASK_STATUSES,
@@ -163,31 +151,4 @@ export class ListTasksQuery {
   @IsOptional()
   @IsIn(SORT_ORDERS)
   order?: SortOrder;
-
-  @ApiPropertyOptional({
-    description: '1-based page',
-    type: 'integer',
-    minimum: 1,
-    maximum: MAX_PAGE,
-    default: 1,
-  })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE)
-  page?: number;
-
-  @ApiPropertyOptional({
-    type: 'integer',
-    minimum: 1,
-    maximum: MAX_PAGE_SIZE,
-    default: DEFAULT_PAGE_SIZE,
-  })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE_SIZE)
-  page_size?: number;
 }

@@ -1,13 +1,7 @@
 import { parseRfc3339 } from '../../common/validators/is-rfc3339.validator';
+import { DEFAULT_PAGE_SIZE } from '../../common/http/page.query';
 import type { ListTasksQuery } from '../dto/list-tasks.query';
-import {
-  DEFAULT_PAGE_SIZE,
-  SortOrder,
-  TaskPriority,
-  TaskScope,
-  TaskSort,
-  TaskStatus,
-} from '../domain/task.constants';
+import { SortOrder, TaskPriority, TaskScope, TaskSort, TaskStatus } from '../domain/task.constants';
 
 /**
  * Who is reading: the caller and the live projects it is a member of (sorted ids). A task is
