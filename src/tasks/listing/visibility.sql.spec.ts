@@ -83,6 +83,7 @@ describe(visibleParts.name, () => {
           conditions: ['t.user_id = ?', '(t.project_id IN (?, ?) OR t.assignee_id = ?)'],
           params: [ME, 3, 5, ME],
         },
+        indexes: ['idx_tasks_owner_created'],
       },
     ]);
   });
