@@ -16,7 +16,7 @@ import { TaskEventsService } from './events/task-events.service';
 import { TASK_CACHE, TaskCache } from './cache/task-cache';
 import { TaskCountsService } from './read-models/task-counts.service';
 import { TaskSearchService } from './read-models/task-search.service';
-import { parseListQuery, TaskListFilters, Viewer } from './listing/task-list-request';
+import { loadViewer, parseListQuery, TaskListFilters, Viewer } from './listing/task-list-request';
 import { CountCellsRaceError } from './read-models/counts.sql';
 import {
   priorityCode,
@@ -321,9 +321,8 @@ export class TasksService {
   }
 
   /** The caller and its live projects: what every listing query is built from. */
-  private async viewer(userId: number): Promise<Viewer> {
-    const memberships = await this.projects.memberships(userId);
-    return { userId, projectIds: memberships.map((m) => m.projectId) };
+  private viewer(userId: number): Promise<Viewer> {
+    return loadViewer(this.projects, userId);
   }
 
   private async visibleRead(

@@ -4,7 +4,7 @@ import { Repository } from 'typeorm';
 import { ProjectAccessService } from '../../projects/project-access.service';
 import type { ListTasksQuery } from '../dto/list-tasks.query';
 import { TaskResponseDto, taskRowToResponse, TaskSqlRow } from '../dto/task-response.dto';
-import { parseListQuery, TaskListFilters, Viewer } from './task-list-request';
+import { loadViewer, parseListQuery, TaskListFilters, Viewer } from './task-list-request';
 import { buildExportBatchQuery, ExportCursor } from './export.sql';
 import { buildSourcesCountQuery, listingSources } from './listing.sql';
 import { Task } from '../domain/task.entity';
@@ -29,9 +29,8 @@ export class TaskExportReader {
   ) {}
 
   /** The caller as the export sees it; pass the same one to `count` and `batches`. */
-  async viewer(userId: number): Promise<Viewer> {
-    const memberships = await this.projects.memberships(userId);
-    return { userId, projectIds: memberships.map((m) => m.projectId) };
+  viewer(userId: number): Promise<Viewer> {
+    return loadViewer(this.projects, userId);
   }
 
   /** The number of rows `batches` will yield (the same viewer, filters and `now`). */

@@ -1,5 +1,6 @@
 import { parseRfc3339 } from '../../common/validators/is-rfc3339.validator';
 import { DEFAULT_PAGE_SIZE } from '../../common/http/page.query';
+import type { ProjectAccessService } from '../../projects/project-access.service';
 import type { ListTasksQuery } from '../dto/list-tasks.query';
 import { SortOrder, TaskPriority, TaskScope, TaskSort, TaskStatus } from '../domain/task.constants';
 
@@ -11,6 +12,15 @@ import { SortOrder, TaskPriority, TaskScope, TaskSort, TaskStatus } from '../dom
 export interface Viewer {
   userId: number;
   projectIds: readonly number[];
+}
+
+/** The caller and its live projects, from its memberships (ProjectAccessService). */
+export async function loadViewer(
+  projects: Pick<ProjectAccessService, 'memberships'>,
+  userId: number,
+): Promise<Viewer> {
+  const memberships = await projects.memberships(userId);
+  return { userId, projectIds: memberships.map((m) => m.projectId) };
 }
 
 /** The listing filters, parsed and typed (the query DTO has already validated every value). */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ProjectAccessService } from '../../projects/project-access.service';
-import type { Viewer } from '../listing/task-list-request';
+import { loadViewer, Viewer } from '../listing/task-list-request';
 import type { LocalDayBuckets } from './completion.sql';
 import { CompletionCounts, TaskReportsRepository, WorkloadRow } from './task-reports.repository';
 
@@ -37,8 +37,7 @@ export class TaskReportsService {
     return this.reports.workload(await this.viewer(userId), projectIds, now);
   }
 
-  private async viewer(userId: number): Promise<Viewer> {
-    const memberships = await this.projects.memberships(userId);
-    return { userId, projectIds: memberships.map((m) => m.projectId) };
+  private viewer(userId: number): Promise<Viewer> {
+    return loadViewer(this.projects, userId);
   }
 }
