@@ -229,8 +229,9 @@ describe('Task cache across instances (e2e)', () => {
         value: value('v3'),
         version: 3,
       });
-      const key = `${PREFIX}cache:task:${await epoch()}:${id}`;
-      expect(await redis.get(key)).toBe(`3|${JSON.stringify(value('v3'))}`);
+      // One key per entry, tagged with the epoch it was written in.
+      const key = `${PREFIX}cache:task:${id}`;
+      expect(await redis.get(key)).toBe(`${await epoch()}|3|${JSON.stringify(value('v3'))}`);
       const ttl = await redis.pttl(key);
       expect(ttl).toBeGreaterThan(260_000);
       expect(ttl).toBeLessThanOrEqual(330_000);
@@ -241,8 +242,8 @@ describe('Task cache across instances (e2e)', () => {
       await cache.afterWrite(id, null, 0);
       await cache.afterWrite(id, value('v9'), 9);
       await expect(cache.read(id)).resolves.toEqual({ kind: 'deleted' });
-      expect(await redis.get(`${PREFIX}cache:task:${await epoch()}:${id}`)).toBe(
-        `${TOMBSTONE_VERSION}|`,
+      expect(await redis.get(`${PREFIX}cache:task:${id}`)).toBe(
+        `${await epoch()}|${TOMBSTONE_VERSION}|`,
       );
     });
 
@@ -254,6 +255,20 @@ describe('Task cache across instances (e2e)', () => {
       await expect(cache.read(id)).resolves.toEqual({ kind: 'miss', epoch: await epoch() });
       await cache.load(id, before, () => Promise.resolve({ value: value('v1'), version: 1 }));
       await expect(cache.read(id)).resolves.toMatchObject({ kind: 'miss' });
+    });
+
+    it('should delete an entry of a later epoch that a write tagged with an older one cannot replace', async () => {
+      // Another instance bumped the epoch and filled the entry; this one has not read since.
+      await cache.read(id);
+      const seen = await epoch();
+      const later = String(Number(seen) + 1);
+      await redis.set(`${PREFIX}cache:task:epoch`, later);
+      await redis.set(`${PREFIX}cache:task:${id}`, `${later}|1|${JSON.stringify(value('v1'))}`);
+
+      await cache.afterWrite(id, value('v2'), 2);
+
+      expect(await redis.get(`${PREFIX}cache:task:${id}`)).toBeNull();
+      await expect(cache.read(id)).resolves.toEqual({ kind: 'miss', epoch: later });
     });
   });
 });

@@ -1,7 +1,6 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
-import type Redis from 'ioredis';
 import { MetricsService } from '../metrics/metrics.service';
-import { RedisConnectionFactory } from '../redis/redis-connection.factory';
+import type { RedisClient } from '../redis/redis-client';
 import { REDIS_CLIENT } from '../redis/redis.constants';
 import { CacheOptions, VersionedCache } from './versioned-cache';
 
@@ -15,18 +14,12 @@ export class VersionedCacheFactory implements OnModuleDestroy {
   private readonly caches: Array<VersionedCache<unknown>> = [];
 
   constructor(
-    @Inject(REDIS_CLIENT) private readonly redis: Redis,
-    private readonly connections: RedisConnectionFactory,
+    @Inject(REDIS_CLIENT) private readonly redis: RedisClient,
     private readonly metrics: MetricsService,
   ) {}
 
   create<T>(options: CacheOptions): VersionedCache<T> {
-    const cache = new VersionedCache<T>(
-      this.redis,
-      this.connections.keyPrefix,
-      options,
-      this.metrics,
-    );
+    const cache = new VersionedCache<T>(this.redis, options, this.metrics);
     this.caches.push(cache);
     return cache;
   }

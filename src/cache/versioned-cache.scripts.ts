@@ -1,43 +1,42 @@
 /**
- * Lua scripts of the versioned cache. Values are stored as `<version>|<json>`; the epoch key's
- * value is part of every entry's key, so bumping it invalidates every entry at once.
- *
- * KEYS[1] is the epoch key (ioredis prefixes KEYS); entry keys are built here from ARGV[1],
- * which the caller passes already prefixed. That is fine on a single Redis (or Sentinel), not on
- * Redis Cluster, where a script may only touch the keys it declares.
+ * Lua scripts of the versioned cache. An entry is stored as `<epoch>|<version>|<json>` under a
+ * key of its own (`cache:<namespace>:<id>`); it counts only while its epoch equals the
+ * namespace's current epoch (`cache:<namespace>:epoch`), so bumping that one key retires every
+ * entry at once. Each script touches exactly the key it declares and builds none, so the cache
+ * runs unchanged on Redis Cluster, where entries spread over every master.
  */
-
-/** GET: returns {epoch, value-or-false} in one round trip. */
-export const CACHE_GET_SCRIPT = `
-local epoch = redis.call('GET', KEYS[1]) or '0'
-return {epoch, redis.call('GET', ARGV[1] .. epoch .. ':' .. ARGV[2])}
-`;
 
 /**
- * SET if newer: writes `<version>|<json>` unless the entry already holds the same or a newer
- * version, or the epoch moved since the caller read it (ARGV[6], empty to skip the check).
- * ARGV: entryPrefix, id, json, version, ttlMs, expectedEpoch. Returns 1 when written.
+ * SET if newer. ARGV: epoch, version, json, ttlMs, mode (`fill` or `write`). Writes unless the
+ * entry holds the same or a newer version of the same epoch, or an entry of a later epoch. In
+ * `write` mode (after a committed change) a later-epoch entry is deleted instead: the caller's
+ * epoch is only the newest it has seen, and an entry it cannot replace must not outlive the
+ * change. Returns 1 when written.
  */
 export const CACHE_SET_IF_NEWER_SCRIPT = `
-local epoch = redis.call('GET', KEYS[1]) or '0'
-if ARGV[6] ~= '' and epoch ~= ARGV[6] then return 0 end
-local key = ARGV[1] .. epoch .. ':' .. ARGV[2]
-local current = redis.call('GET', key)
+local current = redis.call('GET', KEYS[1])
 if current then
-  local v = tonumber(string.match(current, '^(%d+)|'))
-  if v and v >= tonumber(ARGV[4]) then return 0 end
+  local e, v = string.match(current, '^(%d+)|(%d+)|')
+  if e then
+    e = tonumber(e)
+    local epoch = tonumber(ARGV[1])
+    if e > epoch then
+      if ARGV[5] == 'write' then redis.call('DEL', KEYS[1]) end
+      return 0
+    end
+    if e == epoch and tonumber(v) >= tonumber(ARGV[2]) then return 0 end
+  end
 end
-redis.call('SET', key, ARGV[4] .. '|' .. ARGV[3], 'PX', ARGV[5])
+redis.call('SET', KEYS[1], ARGV[1] .. '|' .. ARGV[2] .. '|' .. ARGV[3], 'PX', ARGV[4])
 return 1
 `;
 
 /**
- * Bumps the epoch and (re)sets its TTL (ARGV[1]), so even this key cannot outlive the cache.
- * Expiry is safe as long as the TTL exceeds every entry's: when the key disappears and the
- * epoch restarts from 0, every entry of any earlier use of those numbers has expired already.
+ * Bumps the epoch. The key never expires: were it to vanish, numbering would restart at 0 and
+ * a later bump could bring back entries of an earlier epoch with the same number.
  */
 export const CACHE_BUMP_EPOCH_SCRIPT = `
 local epoch = redis.call('INCR', KEYS[1])
-redis.call('PEXPIRE', KEYS[1], ARGV[1])
+redis.call('PERSIST', KEYS[1])
 return epoch
 `;

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
-import type Redis from 'ioredis';
 import { MetricsService } from '../metrics/metrics.service';
-import { TOMBSTONE_VERSION, VersionedCache } from './versioned-cache';
+import type { RedisClient } from '../redis/redis-client';
+import { parseEntry, TOMBSTONE_VERSION, VersionedCache } from './versioned-cache';
 
 interface Value {
   title: string;
@@ -11,22 +11,24 @@ interface Value {
 class FakeRedis extends EventEmitter {
   status = 'ready';
   defineCommand = jest.fn();
-  get = jest.fn<Promise<string | null>, [string]>().mockResolvedValue('7');
-  versionedCacheGet = jest
-    .fn<Promise<[string, string | null]>, [string, string, string]>()
-    .mockResolvedValue(['7', null]);
+  /** Stored entries by key; the epoch key answers '7'. */
+  entries = new Map<string, string>();
+  get = jest
+    .fn<Promise<string | null>, [string]>()
+    .mockImplementation((key) =>
+      Promise.resolve(key === 'cache:task:epoch' ? '7' : (this.entries.get(key) ?? null)),
+    );
   versionedCacheSetIfNewer = jest
-    .fn<Promise<number>, [string, string, string, string, number, number, string]>()
+    .fn<Promise<number>, [string, string, number, string, number, string]>()
     .mockResolvedValue(1);
-  versionedCacheBumpEpoch = jest.fn<Promise<number>, [string, number]>().mockResolvedValue(8);
+  versionedCacheBumpEpoch = jest.fn<Promise<number>, [string]>().mockResolvedValue(8);
 }
 
 function setup(): { redis: FakeRedis; cache: VersionedCache<Value>; metrics: MetricsService } {
   const redis = new FakeRedis();
   const metrics = new MetricsService();
   const cache = new VersionedCache<Value>(
-    redis as unknown as Redis,
-    'app:',
+    redis as unknown as RedisClient,
     { namespace: 'task', ttlMs: 60_000 },
     metrics,
   );
@@ -55,30 +57,50 @@ describe(VersionedCache.name, () => {
   }
 
   describe('keys and reads', () => {
-    it('should read the epoch key and the prefixed entry namespace by id', async () => {
+    it('should read the epoch key and the entry key by id (ioredis adds the prefix)', async () => {
       const { redis, cache } = make();
-      redis.versionedCacheGet.mockResolvedValueOnce(['7', '3|{"title":"a"}']);
+      redis.entries.set('cache:task:42', '7|3|{"title":"a"}');
 
       await expect(cache.read(42)).resolves.toEqual({
         kind: 'hit',
         value: { title: 'a' },
         version: 3,
       });
-      // ioredis prefixes KEYS (the epoch key); the entry prefix is built into the script's ARGV.
-      expect(redis.versionedCacheGet).toHaveBeenCalledWith(
+      expect(redis.get.mock.calls.map((c) => c[0]).sort()).toEqual([
+        'cache:task:42',
         'cache:task:epoch',
-        'app:cache:task:',
-        '42',
-      );
+      ]);
+    });
+
+    it('should not count an entry of another epoch, or one in an unknown form', async () => {
+      const { redis, cache } = make();
+      redis.entries.set('cache:task:1', '6|3|{"title":"before the outage"}');
+      redis.entries.set('cache:task:2', '3|{"title":"the format before epochs were stored"}');
+
+      await expect(cache.read(1)).resolves.toEqual({ kind: 'miss', epoch: '7' });
+      await expect(cache.read(2)).resolves.toEqual({ kind: 'miss', epoch: '7' });
+    });
+
+    it('should parse entries with a JSON that holds the separator', () => {
+      expect(parseEntry('12|3|{"t":"a|b"}')).toEqual({
+        epoch: '12',
+        version: 3,
+        json: '{"t":"a|b"}',
+      });
+      expect(parseEntry(`0|${TOMBSTONE_VERSION}|`)).toEqual({
+        epoch: '0',
+        version: TOMBSTONE_VERSION,
+        json: '',
+      });
+      expect(parseEntry('x|3|{}')).toBeNull();
+      expect(parseEntry('3|{}')).toBeNull();
     });
 
     it('should report a miss with the epoch it was read in, and a tombstone as deleted', async () => {
       const { redis, cache, metrics } = make();
-      redis.versionedCacheGet
-        .mockResolvedValueOnce(['7', null])
-        .mockResolvedValueOnce(['7', `${TOMBSTONE_VERSION}|`]);
 
       await expect(cache.read(1)).resolves.toEqual({ kind: 'miss', epoch: '7' });
+      redis.entries.set('cache:task:1', `7|${TOMBSTONE_VERSION}|`);
       await expect(cache.read(1)).resolves.toEqual({ kind: 'deleted' });
       const text = await metrics.render();
       expect(text).toMatch(/cache_requests_total\{cache="task",result="miss"\} 1/);
@@ -90,7 +112,7 @@ describe(VersionedCache.name, () => {
       redis.status = 'reconnecting';
 
       await expect(cache.read(1)).resolves.toEqual({ kind: 'miss' });
-      expect(redis.versionedCacheGet).not.toHaveBeenCalled();
+      expect(redis.get).not.toHaveBeenCalled();
       expect(await metrics.render()).toMatch(
         /cache_requests_total\{cache="task",result="bypass"\} 1/,
       );
@@ -98,11 +120,11 @@ describe(VersionedCache.name, () => {
 
     it('should skip Redis for a while after a failed read instead of waiting on every request', async () => {
       const { redis, cache, metrics } = make();
-      redis.versionedCacheGet.mockRejectedValueOnce(new Error('Command timed out'));
+      redis.get.mockRejectedValueOnce(new Error('Command timed out'));
 
       await expect(cache.read(1)).resolves.toEqual({ kind: 'miss' });
       await expect(cache.read(1)).resolves.toEqual({ kind: 'miss' });
-      expect(redis.versionedCacheGet).toHaveBeenCalledTimes(1);
+      expect(redis.get).toHaveBeenCalledTimes(2);
       expect(await metrics.render()).toMatch(
         /cache_errors_total\{cache="task",operation="read"\} 1/,
       );
@@ -126,13 +148,12 @@ describe(VersionedCache.name, () => {
       expect(loader).toHaveBeenCalledTimes(1);
       expect(redis.versionedCacheSetIfNewer).toHaveBeenCalledTimes(1);
       expect(redis.versionedCacheSetIfNewer).toHaveBeenCalledWith(
-        'cache:task:epoch',
-        'app:cache:task:',
-        '5',
-        '{"title":"x"}',
-        2,
-        expect.any(Number),
+        'cache:task:5',
         '7',
+        2,
+        '{"title":"x"}',
+        expect.any(Number),
+        'fill',
       );
     });
 
@@ -160,23 +181,24 @@ describe(VersionedCache.name, () => {
     it('should put a TTL with ±10% jitter on every entry', async () => {
       const { redis, cache } = make();
       for (let i = 0; i < 20; i += 1) await cache.afterWrite(i, { title: 't' }, 1);
-      const ttls = redis.versionedCacheSetIfNewer.mock.calls.map((call) => call[5]);
+      const ttls = redis.versionedCacheSetIfNewer.mock.calls.map((call) => call[4]);
       expect(Math.min(...ttls)).toBeGreaterThanOrEqual(54_000);
       expect(Math.max(...ttls)).toBeLessThanOrEqual(66_000);
     });
   });
 
   describe('writes', () => {
-    it('should write the new version through, or a tombstone on delete, whatever the epoch', async () => {
+    it('should write the new version through, or a tombstone on delete, in the newest epoch seen', async () => {
       const { redis, cache } = make();
       await cache.afterWrite(9, { title: 'v4' }, 4);
+      await cache.read(1);
       await cache.afterWrite(9, null, 0);
 
       expect(
-        redis.versionedCacheSetIfNewer.mock.calls.map((c) => [c[2], c[3], c[4], c[6]]),
+        redis.versionedCacheSetIfNewer.mock.calls.map((c) => [c[0], c[1], c[2], c[3], c[5]]),
       ).toEqual([
-        ['9', '{"title":"v4"}', 4, ''],
-        ['9', '', TOMBSTONE_VERSION, ''],
+        ['cache:task:9', '0', 4, '{"title":"v4"}', 'write'],
+        ['cache:task:9', '7', TOMBSTONE_VERSION, '', 'write'],
       ]);
     });
 
@@ -190,18 +212,14 @@ describe(VersionedCache.name, () => {
 
       // The bump fails: the read must not touch the entry.
       await expect(cache.read(9)).resolves.toEqual({ kind: 'miss' });
-      expect(redis.versionedCacheGet).not.toHaveBeenCalled();
+      expect(redis.get).not.toHaveBeenCalled();
 
       // Redis answers again: the ready event bumps the epoch, then reads resume.
       redis.emit('ready');
       await Promise.resolve();
       await expect(cache.read(9)).resolves.toEqual({ kind: 'miss', epoch: '7' });
       expect(cache.isReconciling).toBe(false);
-      expect(redis.versionedCacheBumpEpoch).toHaveBeenLastCalledWith(
-        'cache:task:epoch',
-        expect.any(Number),
-      );
-      expect(redis.versionedCacheBumpEpoch.mock.calls[0][1]).toBeGreaterThan(66_000);
+      expect(redis.versionedCacheBumpEpoch).toHaveBeenLastCalledWith('cache:task:epoch');
     });
 
     it('should treat a lost connection as an outage and bump the epoch when it is back', async () => {
@@ -265,9 +283,9 @@ describe(VersionedCache.name, () => {
 
       expect(order).toEqual(['epoch', 'load']);
       expect(stored).toBe(1);
-      expect(redis.versionedCacheSetIfNewer.mock.calls.map((c) => [c[2], c[6]])).toEqual([
-        ['1', '7'],
-        ['2', '7'],
+      expect(redis.versionedCacheSetIfNewer.mock.calls.map((c) => [c[0], c[1], c[5]])).toEqual([
+        ['cache:task:1', '7', 'fill'],
+        ['cache:task:2', '7', 'fill'],
       ]);
     });
 

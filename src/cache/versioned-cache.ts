@@ -1,19 +1,13 @@
 import { Logger } from '@nestjs/common';
-import type Redis from 'ioredis';
 import { MetricsService } from '../metrics/metrics.service';
-import {
-  CACHE_BUMP_EPOCH_SCRIPT,
-  CACHE_GET_SCRIPT,
-  CACHE_SET_IF_NEWER_SCRIPT,
-} from './versioned-cache.scripts';
+import type { RedisClient } from '../redis/redis-client';
+import { CACHE_BUMP_EPOCH_SCRIPT, CACHE_SET_IF_NEWER_SCRIPT } from './versioned-cache.scripts';
 
 /** A tombstone's version: higher than any real one, so nothing can overwrite a deleted entry. */
 export const TOMBSTONE_VERSION = Number.MAX_SAFE_INTEGER;
 const RECONCILE_INTERVAL_MS = 250;
 /** After a failed read, skip Redis for this long instead of paying a timeout per request. */
 const READ_BREAKER_MS = 1000;
-/** The epoch key's TTL; always more than an entry's longest TTL (see CACHE_BUMP_EPOCH_SCRIPT). */
-const EPOCH_TTL_MS = 24 * 60 * 60 * 1000;
 /** Preload writes go out this many at a time (pipelined on the one connection). */
 const PRELOAD_BATCH = 100;
 
@@ -35,23 +29,28 @@ export type CacheRead<T> =
   /** Not cached (or cache not usable now); `epoch` is set when a fill may follow. */
   | { kind: 'miss'; epoch?: string };
 
-type ScriptedRedis = Redis & {
-  versionedCacheGet(
-    epochKey: string,
-    entryPrefix: string,
-    id: string,
-  ): Promise<[string, string | null]>;
+type ScriptedRedis = RedisClient & {
   versionedCacheSetIfNewer(
-    epochKey: string,
-    entryPrefix: string,
-    id: string,
-    json: string,
+    entryKey: string,
+    epoch: string,
     version: number,
+    json: string,
     ttlMs: number,
-    expectedEpoch: string,
+    mode: 'fill' | 'write',
   ): Promise<number>;
-  versionedCacheBumpEpoch(epochKey: string, ttlMs: number): Promise<number>;
+  versionedCacheBumpEpoch(epochKey: string): Promise<number>;
 };
+
+/** An entry as stored: `<epoch>|<version>|<json>`; null when the text is not in that form. */
+export function parseEntry(raw: string): { epoch: string; version: number; json: string } | null {
+  const first = raw.indexOf('|');
+  const second = first < 0 ? -1 : raw.indexOf('|', first + 1);
+  if (second < 0) return null;
+  const epoch = raw.slice(0, first);
+  const version = Number(raw.slice(first + 1, second));
+  if (!/^\d+$/.test(epoch) || !Number.isSafeInteger(version)) return null;
+  return { epoch, version, json: raw.slice(second + 1) };
+}
 
 /**
  * Cache-aside for versioned entities in Redis, correct across any number of instances:
@@ -59,8 +58,10 @@ type ScriptedRedis = Redis & {
  *   after a write (the classic cache-aside race), and a delete leaves a tombstone;
  * - a write that cannot reach Redis, or any loss of the connection (Redis may have restarted
  *   from an older snapshot, or dropped our last commands), makes this instance stop reading the
- *   cache and, as soon as Redis answers, bump the epoch that is part of every key, retiring
- *   every instance's entries at once before anything is read from the cache again;
+ *   cache and, as soon as Redis answers, bump the epoch that every entry must carry to count,
+ *   retiring every instance's entries at once before anything is read from the cache again;
+ * - keys are built here, never in a script, and no script touches two keys, so it runs on
+ *   Redis Cluster as on one Redis (a read is two GETs, pipelined on one Redis);
  * - one load per key at a time in this process (stampede protection), a TTL with jitter on
  *   every key (so the cache stays bounded beside BullMQ's noeviction data).
  * Redis errors never escape: the caller falls back to MySQL.
@@ -75,6 +76,8 @@ export class VersionedCache<T> {
   private readonly redis: ScriptedRedis;
   private readonly epochKey: string;
   private readonly entryPrefix: string;
+  /** The newest epoch this process has read; writes are tagged with it (see the SET script). */
+  private lastEpoch = '0';
   private readonly inflight = new Map<string, Promise<Versioned<T> | null>>();
   private unreconciled = false;
   /** Grows on every failure, so a bump sent before a later failure does not clear that one. */
@@ -85,14 +88,12 @@ export class VersionedCache<T> {
   private stopped = false;
 
   constructor(
-    redis: Redis,
-    keyPrefix: string,
+    redis: RedisClient,
     private readonly options: CacheOptions,
     private readonly metrics: MetricsService,
   ) {
     this.logger = new Logger(`VersionedCache:${options.namespace}`);
-    if (!('versionedCacheGet' in redis)) {
-      redis.defineCommand('versionedCacheGet', { numberOfKeys: 1, lua: CACHE_GET_SCRIPT });
+    if (!('versionedCacheSetIfNewer' in redis)) {
       redis.defineCommand('versionedCacheSetIfNewer', {
         numberOfKeys: 1,
         lua: CACHE_SET_IF_NEWER_SCRIPT,
@@ -103,9 +104,9 @@ export class VersionedCache<T> {
       });
     }
     this.redis = redis as ScriptedRedis;
+    // ioredis adds REDIS_KEY_PREFIX to both.
     this.epochKey = `cache:${options.namespace}:epoch`;
-    // Entry keys are built inside the scripts, where ioredis does not add its prefix.
-    this.entryPrefix = `${keyPrefix}cache:${options.namespace}:`;
+    this.entryPrefix = `cache:${options.namespace}:`;
     redis.on('ready', this.onReady);
     redis.on('close', this.onClose);
   }
@@ -119,20 +120,21 @@ export class VersionedCache<T> {
     if (Date.now() < this.readBreakerUntil || this.redis.status !== 'ready') return this.bypass();
     if (this.unreconciled && !(await this.reconcile())) return this.bypass();
     try {
-      const [epoch, raw] = await this.redis.versionedCacheGet(
-        this.epochKey,
-        this.entryPrefix,
-        String(id),
-      );
-      if (raw === null) {
+      // Not one script: on Redis Cluster the two keys live in different slots.
+      const [storedEpoch, raw] = await Promise.all([
+        this.redis.get(this.epochKey),
+        this.redis.get(this.entryPrefix + String(id)),
+      ]);
+      const epoch = storedEpoch ?? '0';
+      this.lastEpoch = epoch;
+      const entry = raw === null ? null : parseEntry(raw);
+      if (entry === null || entry.epoch !== epoch) {
         this.metrics.cacheRequest(this.options.namespace, 'miss');
         return { kind: 'miss', epoch };
       }
       this.metrics.cacheRequest(this.options.namespace, 'hit');
-      const separator = raw.indexOf('|');
-      const version = Number(raw.slice(0, separator));
-      if (version === TOMBSTONE_VERSION) return { kind: 'deleted' };
-      return { kind: 'hit', value: JSON.parse(raw.slice(separator + 1)) as T, version };
+      if (entry.version === TOMBSTONE_VERSION) return { kind: 'deleted' };
+      return { kind: 'hit', value: JSON.parse(entry.json) as T, version: entry.version };
     } catch (error) {
       this.readBreakerUntil = Date.now() + READ_BREAKER_MS;
       this.recordError('read', error);
@@ -175,13 +177,12 @@ export class VersionedCache<T> {
     try {
       if (this.redis.status !== 'ready') throw new Error(`Redis is ${this.redis.status}`);
       await this.redis.versionedCacheSetIfNewer(
-        this.epochKey,
-        this.entryPrefix,
-        String(id),
-        stored.json,
+        this.entryPrefix + String(id),
+        this.lastEpoch,
         stored.version,
+        stored.json,
         this.ttlWithJitter(),
-        '',
+        'write',
       );
     } catch (error) {
       this.recordError('invalidate', error);
@@ -217,6 +218,7 @@ export class VersionedCache<T> {
     let epoch: string;
     try {
       epoch = (await this.redis.get(this.epochKey)) ?? '0';
+      this.lastEpoch = epoch;
     } catch (error) {
       this.recordError('preload', error);
       return 0;
@@ -232,13 +234,12 @@ export class VersionedCache<T> {
             .slice(i, i + PRELOAD_BATCH)
             .map((entry) =>
               this.redis.versionedCacheSetIfNewer(
-                this.epochKey,
-                this.entryPrefix,
-                String(entry.id),
-                JSON.stringify(entry.value),
-                entry.version,
-                this.ttlWithJitter(),
+                this.entryPrefix + String(entry.id),
                 epoch,
+                entry.version,
+                JSON.stringify(entry.value),
+                this.ttlWithJitter(),
+                'fill',
               ),
             ),
         );
@@ -269,14 +270,15 @@ export class VersionedCache<T> {
     // While unreconciled the epoch is about to move; a fill now could only be retired again.
     if (this.unreconciled) return;
     try {
+      // Tagged with the epoch read before the load: if a bump came since, the entry does not
+      // count (readers compare epochs), so a load from before an outage is never served.
       await this.redis.versionedCacheSetIfNewer(
-        this.epochKey,
-        this.entryPrefix,
-        String(id),
-        JSON.stringify(loaded.value),
-        loaded.version,
-        this.ttlWithJitter(),
+        this.entryPrefix + String(id),
         epoch,
+        loaded.version,
+        JSON.stringify(loaded.value),
+        this.ttlWithJitter(),
+        'fill',
       );
     } catch (error) {
       this.recordError('fill', error);
@@ -302,10 +304,8 @@ export class VersionedCache<T> {
   private async bumpEpoch(): Promise<boolean> {
     const failuresBefore = this.failures;
     try {
-      const epoch = await this.redis.versionedCacheBumpEpoch(
-        this.epochKey,
-        Math.max(EPOCH_TTL_MS, this.options.ttlMs * 2),
-      );
+      const epoch = await this.redis.versionedCacheBumpEpoch(this.epochKey);
+      this.lastEpoch = String(epoch);
       // A failure after the bump was sent may postdate it: that one needs its own bump.
       if (this.failures !== failuresBefore) return false;
       this.unreconciled = false;

@@ -90,6 +90,18 @@ describe(loadConfig.name, () => {
     expect(loadConfig({ DB_NAME: 'tenant_a' }).redis.keyPrefix).toBe('tenant_a:');
   });
 
+  it('should read REDIS_CLUSTER_NODES as seed nodes, IPv6 in brackets, and default to none', () => {
+    expect(loadConfig({}).redis.clusterNodes).toBeNull();
+    expect(
+      loadConfig({ REDIS_CLUSTER_NODES: 'redis-1:7000, 10.0.0.2:7001,[::1]:7002' }).redis
+        .clusterNodes,
+    ).toEqual([
+      { host: 'redis-1', port: 7000 },
+      { host: '10.0.0.2', port: 7001 },
+      { host: '::1', port: 7002 },
+    ]);
+  });
+
   it.each<[string, string]>([
     ['PORT', 'abc'],
     ['PORT', '65536'],
@@ -120,6 +132,9 @@ describe(loadConfig.name, () => {
     ['WEBHOOK_ALLOW_PRIVATE', 'sometimes'],
     ['REMINDER_LEAD', '1 hour'],
     ['BODY_LIMIT', '10'],
+    ['REDIS_CLUSTER_NODES', 'redis-1'],
+    ['REDIS_CLUSTER_NODES', 'redis-1:6379,redis-2:70000'],
+    ['REDIS_CLUSTER_NODES', 'redis://redis-1:6379'],
   ])('should refuse %s=%p with a problem naming the variable', (name, value) => {
     const problems = problemsOf({ [name]: value });
     expect(problems).toHaveLength(1);

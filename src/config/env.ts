@@ -16,7 +16,15 @@ export interface AppConfig {
     maxInFlight: number;
   };
   db: { host: string; port: number; user: string; password: string; name: string };
-  redis: { host: string; port: number; password?: string; db: number; keyPrefix: string };
+  redis: {
+    host: string;
+    port: number;
+    password?: string;
+    db: number;
+    keyPrefix: string;
+    /** Seed nodes of a Redis Cluster (`REDIS_CLUSTER_NODES`); null: the one Redis above. */
+    clusterNodes: HostPort[] | null;
+  };
   jwt: {
     secret: string;
     /** True when no JWT_SECRET was given outside production and a per-boot secret was made. */
@@ -50,6 +58,11 @@ export interface AppConfig {
     /** The S3-compatible store; set when `storage` is `s3`. */
     s3: S3Config | null;
   };
+}
+
+export interface HostPort {
+  host: string;
+  port: number;
 }
 
 export interface S3Config {
@@ -140,6 +153,22 @@ export function loadConfig(env: Env): AppConfig {
     return /^[\x21-\x7e]{1,255}$/.test(value)
       ? value
       : fail(name, '1-255 printable ASCII characters without spaces', fallback);
+  };
+  /** `host:port,host:port` (IPv6 hosts in brackets); absent or empty: null. */
+  const hostPorts = (name: string): HostPort[] | null => {
+    const value = raw(name);
+    if (value === undefined) return null;
+    const nodes = value.split(',').map((item) => {
+      const match = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(item.trim());
+      const port = match ? Number(match[2]) : 0;
+      return match && port >= 1 && port <= 65535
+        ? { host: match[1].replace(/^\[|\]$/g, ''), port }
+        : null;
+    });
+    if (nodes.some((node) => node === null)) {
+      return fail(name, 'a comma list of host:port (like redis-1:6379,redis-2:6379)', null);
+    }
+    return nodes as HostPort[];
   };
   const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
     const value = raw(name);
@@ -254,6 +283,7 @@ export function loadConfig(env: Env): AppConfig {
       password: raw('REDIS_PASSWORD'),
       db: int('REDIS_DB', 0, 0, 15),
       keyPrefix: raw('REDIS_KEY_PREFIX') ?? `${dbName}:`,
+      clusterNodes: hostPorts('REDIS_CLUSTER_NODES'),
     },
     jwt: {
       secret,

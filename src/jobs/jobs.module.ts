@@ -21,8 +21,8 @@ import { WorkerPoolService } from './worker-pool.service';
     BullModule.forRootAsync({
       inject: [RedisConnectionFactory],
       useFactory: (factory: RedisConnectionFactory) => ({
-        connection: factory.queueProducerOptions('queue'),
-        prefix: bullPrefix(factory.keyPrefix),
+        connection: factory.queueProducerConnection('queue'),
+        prefix: bullPrefix(factory.keyPrefix, factory.isCluster),
       }),
     }),
     BullModule.registerQueue(...QUEUE_NAMES.map((name) => ({ name }))),

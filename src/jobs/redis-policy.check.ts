@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import type Redis from 'ioredis';
+import type { RedisClient } from '../redis/redis-client';
 import { REDIS_CLIENT } from '../redis/redis.constants';
 
 /**
@@ -10,7 +10,7 @@ import { REDIS_CLIENT } from '../redis/redis.constants';
 export class RedisPolicyCheck implements OnApplicationBootstrap {
   private readonly logger = new Logger(RedisPolicyCheck.name);
 
-  constructor(@Inject(REDIS_CLIENT) private readonly redis: Redis) {}
+  constructor(@Inject(REDIS_CLIENT) private readonly redis: RedisClient) {}
 
   async onApplicationBootstrap(): Promise<void> {
     const policy = await this.maxmemoryPolicy();

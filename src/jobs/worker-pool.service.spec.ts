@@ -60,7 +60,8 @@ describe(WorkerPoolService.name, () => {
     const discovery = { getProviders: () => providers } as unknown as DiscoveryService;
     const factory = {
       keyPrefix: 'test:',
-      queueConnectionOptions: () => ({}),
+      isCluster: false,
+      queueWorkerConnection: () => ({}),
     } as unknown as RedisConnectionFactory;
     return new WorkerPoolService(discovery, factory, new MetricsService(), loadConfig({}));
   }

@@ -46,8 +46,8 @@ export class WorkerPoolService implements OnApplicationBootstrap, OnApplicationS
     const { workerConcurrency, lockDurationMs, stalledIntervalMs } = this.config.jobs;
     for (const queue of QUEUE_NAMES) {
       const worker = new Worker(queue, (job, token) => this.process(job, token), {
-        connection: this.factory.queueConnectionOptions(`worker:${queue}`),
-        prefix: bullPrefix(this.factory.keyPrefix),
+        connection: this.factory.queueWorkerConnection(`worker:${queue}`),
+        prefix: bullPrefix(this.factory.keyPrefix, this.factory.isCluster),
         concurrency: workerConcurrency,
         lockDuration: lockDurationMs,
         stalledInterval: stalledIntervalMs,

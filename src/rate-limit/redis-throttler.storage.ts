@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ThrottlerStorage } from '@nestjs/throttler';
-import type Redis from 'ioredis';
 import { MetricsService } from '../metrics/metrics.service';
+import type { RedisClient } from '../redis/redis-client';
 import { REDIS_CLIENT } from '../redis/redis.constants';
 import { InMemoryWindowCounter } from './in-memory-window';
 
@@ -38,7 +38,7 @@ export interface RateLimitRecord extends ThrottlerStorageRecord {
   counted: boolean;
 }
 
-type RedisWithWindow = Redis & {
+type RedisWithWindow = RedisClient & {
   rateLimitHit(key: string, windowMs: number): Promise<[number, number]>;
 };
 
@@ -56,7 +56,7 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
   private lastLogAt = 0;
 
   constructor(
-    @Inject(REDIS_CLIENT) redis: Redis,
+    @Inject(REDIS_CLIENT) redis: RedisClient,
     private readonly metrics: MetricsService,
   ) {
     if (!('rateLimitHit' in redis)) {

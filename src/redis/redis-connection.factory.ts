@@ -1,20 +1,30 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import Redis, { RedisOptions } from 'ioredis';
+import type { ConnectionOptions } from 'bullmq';
+import Redis, { Cluster, ClusterOptions, RedisOptions } from 'ioredis';
 import { AppConfigType, InjectAppConfig } from '../config/app-config';
+import type { RedisClient } from './redis-client';
 
 /** A request must never wait on Redis longer than this; past it the caller falls back to MySQL. */
 const REQUEST_COMMAND_TIMEOUT_MS = 500;
 const ERROR_LOG_INTERVAL_MS = 10_000;
 
+/** How the request-path options differ between one Redis and a cluster's nodes. */
+const FAIL_FAST: RedisOptions = {
+  maxRetriesPerRequest: 1,
+  commandTimeout: REQUEST_COMMAND_TIMEOUT_MS,
+  connectTimeout: 1000,
+};
+
 /**
- * The one place Redis connections are made. Request-path clients fail fast (no offline queue,
- * bounded command timeout) so a dead or paused Redis never hangs a request; queue clients
- * (BullMQ) instead wait for Redis forever, as BullMQ requires. Every client is closed on shutdown.
+ * The one place Redis connections are made, to one Redis or, with `REDIS_CLUSTER_NODES`, to a
+ * Redis Cluster. Request-path clients fail fast (no offline queue, bounded command timeout) so a
+ * dead or paused Redis never hangs a request; queue clients (BullMQ) instead wait for Redis
+ * forever, as BullMQ requires. Every client is closed on shutdown.
  */
 @Injectable()
 export class RedisConnectionFactory implements OnApplicationShutdown {
   private readonly logger = new Logger(RedisConnectionFactory.name);
-  private readonly clients = new Set<Redis>();
+  private readonly clients = new Set<RedisClient>();
   private lastErrorLogAt = 0;
 
   constructor(@InjectAppConfig() private readonly config: AppConfigType) {}
@@ -24,50 +34,78 @@ export class RedisConnectionFactory implements OnApplicationShutdown {
     return this.config.redis.keyPrefix;
   }
 
+  /** True when every Redis user runs on a Redis Cluster (`REDIS_CLUSTER_NODES`). */
+  get isCluster(): boolean {
+    return this.config.redis.clusterNodes !== null;
+  }
+
   /**
    * A fail-fast client whose keys are prefixed with `REDIS_KEY_PREFIX`. Auto-pipelining sends
    * the commands that concurrent requests issue in the same tick as one write: a socket write
    * is the most expensive step of a Redis call on the request path.
    */
-  createRequestClient(name: string): Redis {
+  createRequestClient(name: string): RedisClient {
+    const retry = (attempt: number): number => Math.min(attempt * 200, 2000);
+    if (this.isCluster) {
+      return this.track(
+        this.cluster(name, FAIL_FAST, {
+          keyPrefix: this.config.redis.keyPrefix,
+          enableAutoPipelining: true,
+          enableOfflineQueue: false,
+          clusterRetryStrategy: retry,
+          // No retries on a cluster that is down or failing over: the request falls back to
+          // MySQL now rather than after the retries (each up to the command timeout).
+          retryDelayOnClusterDown: 0,
+          retryDelayOnFailover: 0,
+          retryDelayOnTryAgain: 0,
+        }),
+      );
+    }
     return this.track(
       new Redis({
         ...this.baseOptions(name),
+        ...FAIL_FAST,
         keyPrefix: this.config.redis.keyPrefix,
         enableAutoPipelining: true,
         enableOfflineQueue: false,
-        maxRetriesPerRequest: 1,
-        commandTimeout: REQUEST_COMMAND_TIMEOUT_MS,
-        connectTimeout: 1000,
-        retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+        retryStrategy: retry,
       }),
     );
   }
 
   /**
-   * Options for BullMQ producers (Queue): like workers' but failing fast, as BullMQ recommends
-   * for producers, so that enqueueing from a request never waits on a dead Redis.
+   * The connection of BullMQ producers (Queue): like workers' but failing fast, as BullMQ
+   * recommends for producers, so that enqueueing from a request never waits on a dead Redis.
+   * On a cluster BullMQ needs a connected `Cluster` (it cannot make one from options).
    */
-  queueProducerOptions(name: string): RedisOptions {
+  queueProducerConnection(name: string): ConnectionOptions {
+    const retry = (attempt: number): number => Math.min(attempt * 200, 2000);
+    const failFast = { maxRetriesPerRequest: 1, connectTimeout: 1000 };
+    if (this.isCluster) {
+      return this.track(
+        this.cluster(name, failFast, { enableOfflineQueue: false, clusterRetryStrategy: retry }),
+      );
+    }
     return {
       ...this.baseOptions(name),
+      ...failFast,
       enableOfflineQueue: false,
-      maxRetriesPerRequest: 1,
-      connectTimeout: 1000,
-      retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+      retryStrategy: retry,
     };
   }
 
   /**
-   * Options for BullMQ workers: no key prefix (BullMQ takes `prefix` itself) and
+   * The connection of BullMQ workers: no key prefix (BullMQ takes `prefix` itself) and
    * `maxRetriesPerRequest: null`, which BullMQ's blocking commands need.
    */
-  queueConnectionOptions(name: string): RedisOptions {
-    return {
-      ...this.baseOptions(name),
-      maxRetriesPerRequest: null,
-      retryStrategy: (attempt) => Math.min(attempt * 500, 5000),
-    };
+  queueWorkerConnection(name: string): ConnectionOptions {
+    const retry = (attempt: number): number => Math.min(attempt * 500, 5000);
+    if (this.isCluster) {
+      return this.track(
+        this.cluster(name, { maxRetriesPerRequest: null }, { clusterRetryStrategy: retry }),
+      );
+    }
+    return { ...this.baseOptions(name), maxRetriesPerRequest: null, retryStrategy: retry };
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -85,7 +123,21 @@ export class RedisConnectionFactory implements OnApplicationShutdown {
     return { host, port, password, db, connectionName: name };
   }
 
-  private track(client: Redis): Redis {
+  /** A cluster client. A cluster has no numbered databases (REDIS_DB does not apply). */
+  private cluster(name: string, nodeOptions: RedisOptions, options: ClusterOptions): Cluster {
+    const { clusterNodes, password } = this.config.redis;
+    return new Cluster(clusterNodes ?? [], {
+      maxRedirections: 3,
+      slotsRefreshTimeout: 1000,
+      ...options,
+      redisOptions: { password, connectionName: name, ...nodeOptions },
+      // ioredis drops a dead master from its pool and re-adds it only on a slot refresh: a
+      // periodic one brings it back after an outage without waiting for a MOVED reply.
+      slotsRefreshInterval: 2000,
+    });
+  }
+
+  private track<T extends RedisClient>(client: T): T {
     this.clients.add(client);
     // Without a listener ioredis reports every failed reconnect as an unhandled error event.
     client.on('error', (error: Error) => {
