@@ -102,6 +102,22 @@ describe(loadConfig.name, () => {
     ]);
   });
 
+  it('should read DB_REPLICA_HOSTS and DB_REPLICA_MAX_LAG_MS, defaulting to none and 1000', () => {
+    expect(loadConfig({}).db).toMatchObject({ replicas: [], replicaMaxLagMs: 1000 });
+    expect(
+      loadConfig({
+        DB_REPLICA_HOSTS: 'replica-1:3306,replica-2:3307',
+        DB_REPLICA_MAX_LAG_MS: '250',
+      }).db,
+    ).toMatchObject({
+      replicas: [
+        { host: 'replica-1', port: 3306 },
+        { host: 'replica-2', port: 3307 },
+      ],
+      replicaMaxLagMs: 250,
+    });
+  });
+
   it.each<[string, string]>([
     ['PORT', 'abc'],
     ['PORT', '65536'],
@@ -135,6 +151,8 @@ describe(loadConfig.name, () => {
     ['REDIS_CLUSTER_NODES', 'redis-1'],
     ['REDIS_CLUSTER_NODES', 'redis-1:6379,redis-2:70000'],
     ['REDIS_CLUSTER_NODES', 'redis://redis-1:6379'],
+    ['DB_REPLICA_HOSTS', 'replica-1:3306,replica-2'],
+    ['DB_REPLICA_MAX_LAG_MS', '0'],
   ])('should refuse %s=%p with a problem naming the variable', (name, value) => {
     const problems = problemsOf({ [name]: value });
     expect(problems).toHaveLength(1);

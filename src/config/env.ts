@@ -15,7 +15,17 @@ export interface AppConfig {
     /** API requests worked on at once; one more is refused with 503 (load shedding). */
     maxInFlight: number;
   };
-  db: { host: string; port: number; user: string; password: string; name: string };
+  db: {
+    host: string;
+    port: number;
+    user: string;
+    password: string;
+    name: string;
+    /** Read replicas (`DB_REPLICA_HOSTS`), same user and database; empty: none. */
+    replicas: HostPort[];
+    /** A replica further behind the primary than this is skipped (`DB_REPLICA_MAX_LAG_MS`). */
+    replicaMaxLagMs: number;
+  };
   redis: {
     host: string;
     port: number;
@@ -276,6 +286,8 @@ export function loadConfig(env: Env): AppConfig {
       user: str('DB_USER', 'root'),
       password: env.DB_PASSWORD ?? '',
       name: dbName,
+      replicas: hostPorts('DB_REPLICA_HOSTS') ?? [],
+      replicaMaxLagMs: int('DB_REPLICA_MAX_LAG_MS', 1000, 1, 3_600_000),
     },
     redis: {
       host: str('REDIS_HOST', '127.0.0.1'),

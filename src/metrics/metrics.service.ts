@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /**
  * Prometheus metrics of this app instance. A registry per instance (not prom-client's global
@@ -52,6 +52,20 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  private readonly dbReads = new Counter({
+    name: 'db_routed_reads_total',
+    help: 'Heavy reads (listing, search, stats, reports, export) by where they ran: replica or primary',
+    labelNames: ['target'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly replicaLagSeconds = new Gauge({
+    name: 'db_replica_lag_seconds',
+    help: 'How far each read replica is behind the primary (-1 while it is skipped as failing)',
+    labelNames: ['replica'] as const,
+    registers: [this.registry],
+  });
+
   private readonly jobDuration = new Histogram({
     name: 'job_duration_seconds',
     help: 'Job run time by job name and outcome (completed, failed)',
@@ -85,6 +99,15 @@ export class MetricsService {
 
   cacheError(cache: string, operation: string): void {
     this.cacheErrors.inc({ cache, operation });
+  }
+
+  dbRead(target: 'replica' | 'primary'): void {
+    this.dbReads.inc({ target });
+  }
+
+  /** `lagMs` null: the replica is failing (or has reached no primary sample yet). */
+  replicaLag(replica: string, lagMs: number | null): void {
+    this.replicaLagSeconds.set({ replica }, lagMs === null ? -1 : lagMs / 1000);
   }
 
   /** One finished run of a job; failed runs include those that will be retried. */

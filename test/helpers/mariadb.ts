@@ -17,12 +17,16 @@ export class PrivateMariaDb {
   private constructor(
     readonly dir: string,
     readonly port: number,
+    private readonly args: readonly string[],
   ) {}
 
-  /** Creates a data directory (root with an empty password) and starts the server on it. */
-  static async create(): Promise<PrivateMariaDb> {
+  /**
+   * Creates a data directory (root with an empty password) and starts the server on it, with
+   * `args` added to the server's command line (`--log-bin` among them turns binary logging on).
+   */
+  static async create(args: readonly string[] = []): Promise<PrivateMariaDb> {
     const dir = mkdtempSync(join(tmpdir(), 'mariadb-e2e-'));
-    const db = new PrivateMariaDb(dir, await freePort());
+    const db = new PrivateMariaDb(dir, await freePort(), args);
     try {
       await promisify(execFile)(
         'mariadb-install-db',
@@ -57,10 +61,11 @@ export class PrivateMariaDb {
         '--bind-address=127.0.0.1',
         '--user=root',
         '--skip-name-resolve',
-        '--skip-log-bin',
+        ...(this.args.some((arg) => arg.startsWith('--log-bin')) ? [] : ['--skip-log-bin']),
         '--innodb-buffer-pool-size=32M',
         '--innodb-buffer-pool-dump-at-shutdown=0',
         '--innodb-buffer-pool-load-at-startup=0',
+        ...this.args,
       ],
       async () => {
         const connection = await createConnection({
@@ -75,6 +80,29 @@ export class PrivateMariaDb {
       },
       { timeoutMs: 30_000, intervalMs: 100, what: `mariadbd on port ${this.port}` },
     );
+  }
+
+  /** Runs statements as root on a short-lived connection. */
+  async sql(...statements: string[]): Promise<unknown[]> {
+    const connection = await createConnection({
+      host: '127.0.0.1',
+      port: this.port,
+      user: 'root',
+      password: '',
+      connectTimeout: 2000,
+    });
+    try {
+      const results: unknown[] = [];
+      for (const statement of statements) results.push((await connection.query(statement))[0]);
+      return results;
+    } finally {
+      await connection.end();
+    }
+  }
+
+  /** Kills the server (SIGKILL, no clean shutdown) and waits until it has exited. */
+  async kill(): Promise<void> {
+    await this.server?.stop('SIGKILL');
   }
 
   /** Stops the server with SIGTERM (a clean shutdown) and waits until it has exited. */

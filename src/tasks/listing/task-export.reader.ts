@@ -1,13 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { ReadReplicas } from '../../read-replicas/read-replicas.service';
 import { ProjectAccessService } from '../../projects/project-access.service';
 import type { ListTasksQuery } from '../dto/list-tasks.query';
 import { TaskResponseDto, taskRowToResponse, TaskSqlRow } from '../dto/task-response.dto';
 import { loadViewer, parseListQuery, TaskListFilters, Viewer } from './task-list-request';
 import { buildExportBatchQuery, ExportCursor } from './export.sql';
 import { buildSourcesCountQuery, listingSources } from './listing.sql';
-import { Task } from '../domain/task.entity';
 
 /** The listing filters of an export: the query of `GET /tasks` without paging. */
 export type TaskExportFilters = Omit<ListTasksQuery, 'page' | 'page_size'>;
@@ -24,7 +22,7 @@ type ExportRow = TaskSqlRow & Record<string, unknown>;
 @Injectable()
 export class TaskExportReader {
   constructor(
-    @InjectRepository(Task) private readonly tasks: Repository<Task>,
+    private readonly reads: ReadReplicas,
     private readonly projects: ProjectAccessService,
   ) {}
 
@@ -37,7 +35,7 @@ export class TaskExportReader {
   async count(viewer: Viewer, query: TaskExportFilters, now: Date): Promise<number> {
     const sql = buildSourcesCountQuery(listingSources(viewer, this.filtersOf(query), now));
     if (!sql) return 0;
-    const rows = await this.tasks.query<Array<{ total: unknown }>>(sql.sql, sql.params);
+    const rows = await this.reads.query<Array<{ total: unknown }>>(viewer.userId, sql.sql, sql.params);
     return Number(rows[0]?.total ?? 0);
   }
 
@@ -52,7 +50,7 @@ export class TaskExportReader {
     for (;;) {
       const sql = buildExportBatchQuery(viewer, filters, now, cursor, batchSize);
       if (!sql) return;
-      const rows = await this.tasks.query<ExportRow[]>(sql.sql, sql.params);
+      const rows = await this.reads.query<ExportRow[]>(viewer.userId, sql.sql, sql.params);
       if (rows.length === 0) return;
       yield rows.map(taskRowToResponse);
       if (rows.length < batchSize) return;

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
+import { ReadReplicas } from '../../read-replicas/read-replicas.service';
 import {
   TaskResponseDto,
   taskRowToResponse,
@@ -33,7 +34,10 @@ function isDeadlock(error: unknown): boolean {
  */
 @Injectable()
 export class TasksRepository {
-  constructor(@InjectRepository(Task) private readonly tasks: Repository<Task>) {}
+  constructor(
+    @InjectRepository(Task) private readonly tasks: Repository<Task>,
+    private readonly reads: ReadReplicas,
+  ) {}
 
   /**
    * Runs `work` in one transaction (the task row, its events and read models commit together),
@@ -208,7 +212,11 @@ export class TasksRepository {
       buildCounterCountQuery(viewer, filters) ??
       buildSourcesCountQuery(listingSources(viewer, filters, now));
     if (!query) return 0;
-    const rows = await this.tasks.query<Array<{ total: unknown }>>(query.sql, query.params);
+    const rows = await this.reads.query<Array<{ total: unknown }>>(
+      viewer.userId,
+      query.sql,
+      query.params,
+    );
     return Number(rows[0]?.total ?? 0);
   }
 
@@ -216,7 +224,7 @@ export class TasksRepository {
   async listPage(viewer: Viewer, request: TaskListRequest, now: Date): Promise<TaskResponseDto[]> {
     const query = buildPageRowsQuery(viewer, request, now);
     if (!query) return [];
-    const rows = await this.tasks.query<TaskSqlRow[]>(query.sql, query.params);
+    const rows = await this.reads.query<TaskSqlRow[]>(viewer.userId, query.sql, query.params);
     return rows.map(taskRowToResponse);
   }
 
@@ -225,7 +233,8 @@ export class TasksRepository {
     const query = buildCounterStatsQuery(viewer, filters);
     const counts: StateCounts = new Map();
     if (!query) return counts;
-    const rows = await this.tasks.query<Array<{ status: unknown; priority: unknown; n: unknown }>>(
+    const rows = await this.reads.query<Array<{ status: unknown; priority: unknown; n: unknown }>>(
+      viewer.userId,
       query.sql,
       query.params,
     );

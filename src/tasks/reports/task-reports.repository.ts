@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { ReadReplicas } from '../../read-replicas/read-replicas.service';
 import type { Viewer } from '../listing/task-list-request';
-import { Task } from '../domain/task.entity';
 import { buildCompletionCountsQuery, CompletionKind, LocalDayBuckets } from './completion.sql';
 import { reportParts } from './report-scope.sql';
 import { buildWorkloadQuery } from './workload.sql';
@@ -40,7 +38,7 @@ function bucketOfDay(firstDays: readonly number[], day: number): number {
  */
 @Injectable()
 export class TaskReportsRepository {
-  constructor(@InjectRepository(Task) private readonly tasks: Repository<Task>) {}
+  constructor(private readonly reads: ReadReplicas) {}
 
   async completionCounts(
     viewer: Viewer,
@@ -54,7 +52,8 @@ export class TaskReportsRepository {
     };
     const query = buildCompletionCountsQuery(reportParts(viewer, projectIds), buckets);
     if (!query) return counts;
-    const rows = await this.tasks.query<Array<{ kind: unknown; day: unknown; n: unknown }>>(
+    const rows = await this.reads.query<Array<{ kind: unknown; day: unknown; n: unknown }>>(
+      viewer.userId,
       query.sql,
       query.params,
     );
@@ -75,7 +74,7 @@ export class TaskReportsRepository {
   ): Promise<WorkloadRow[]> {
     const query = buildWorkloadQuery(reportParts(viewer, projectIds), now);
     if (!query) return [];
-    const rows = await this.tasks.query<
+    const rows = await this.reads.query<
       Array<{
         assignee_id: unknown;
         pending: unknown;
@@ -83,7 +82,7 @@ export class TaskReportsRepository {
         completed: unknown;
         overdue: unknown;
       }>
-    >(query.sql, query.params);
+    >(viewer.userId, query.sql, query.params);
     return rows.map((row) => ({
       assigneeId: row.assignee_id === null ? null : Number(row.assignee_id),
       pending: Number(row.pending),
