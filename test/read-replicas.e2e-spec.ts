@@ -80,7 +80,7 @@ describe('MySQL read replicas (e2e, DB_REPLICA_HOSTS, a private MariaDB primary 
     await waitFor(
       async () => {
         const res = await list(reader);
-        expect(res.body.map((t: TaskJson) => t.title)).toEqual(['seen from the replica']);
+        expect((res.body as TaskJson[]).map((t) => t.title)).toEqual(['seen from the replica']);
         return (await routedReads()).replica > before.replica;
       },
       { timeoutMs: 10_000, intervalMs: 100, what: 'a read served by the replica' },
@@ -92,10 +92,10 @@ describe('MySQL read replicas (e2e, DB_REPLICA_HOSTS, a private MariaDB primary 
     for (let i = 0; i < 3; i += 1) {
       const task = await createTask(app!.http, user, { title: `own write ${i}`, priority: 'high' });
       const listed = await list(user);
-      expect(listed.body.map((t: TaskJson) => t.id)).toContain(task.id);
+      expect((listed.body as TaskJson[]).map((t) => t.id)).toContain(task.id);
       expect(listed.headers['x-total-count']).toBe(String(i + 1));
       const found = await list(user, { q: `write ${i}` });
-      expect(found.body.map((t: TaskJson) => t.id)).toEqual([task.id]);
+      expect((found.body as TaskJson[]).map((t) => t.id)).toEqual([task.id]);
       const stats = await app!.http.get(`${TASKS}/stats`).set(user.auth).expect(200);
       expect(stats.body.total).toBe(i + 1);
       const report = await app!.http.get('/api/v1/reports/workload').set(user.auth).expect(200);
@@ -107,7 +107,7 @@ describe('MySQL read replicas (e2e, DB_REPLICA_HOSTS, a private MariaDB primary 
       .send({ status: 'completed' })
       .expect(200);
     const completed = await list(user, { status: 'completed' });
-    expect(completed.body.map((t: TaskJson) => t.id)).toEqual([patched.body.id]);
+    expect((completed.body as TaskJson[]).map((t) => t.id)).toEqual([patched.body.id]);
     const exported = await exportJson(app!.http, user);
     expect(exported).toHaveLength(3);
   });
@@ -160,7 +160,7 @@ describe('MySQL read replicas (e2e, DB_REPLICA_HOSTS, a private MariaDB primary 
       const started = Date.now();
       const res = await list(user);
       expect(Date.now() - started).toBeLessThan(QUICK_MS);
-      expect(res.body.map((t: TaskJson) => t.id)).toEqual([task.id]);
+      expect((res.body as TaskJson[]).map((t) => t.id)).toEqual([task.id]);
     }
     await app!.http.get('/health/ready').expect(200);
   });
