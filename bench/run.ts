@@ -751,8 +751,13 @@ class Harness {
         now: this.runStartedAt,
       });
       const headers = bearer(tokens[scenario.reader]);
-      // One answer first: a scenario measuring errors would describe nothing.
-      await this.warmIds(target, [{ path, headers }]);
+      // One answer first: a scenario measuring errors, or some other answer, describes nothing.
+      const response = await fetch(url + path, { headers });
+      const text = await response.text();
+      const problem = !response.ok
+        ? `answered ${response.status}: ${text.slice(0, 300)}`
+        : (scenario.verify?.(JSON.parse(text)) ?? null);
+      if (problem !== null) throw new Error(`${id} (${path}) on ${info.db}: ${problem}`);
       await run(id, { method: 'GET', next: () => ({ path, headers }) }, options.listConnections);
     }
 

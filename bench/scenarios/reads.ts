@@ -32,6 +32,8 @@ export interface ReadScenario {
   p99TargetMs: number | null;
   /** The target as the report words it. */
   targetText?: string;
+  /** Checks one answer's JSON before the warm-up: a problem, or null when it is as expected. */
+  verify?: (body: unknown) => string | null;
 }
 
 const DAY_MS = 86_400_000;
@@ -63,6 +65,10 @@ export const READ_SCENARIOS = {
     prepare: ({ now }) => completionReportPath(now),
     p99TargetMs: 300,
     targetText: 'the completion report over a year by day for the heavy user',
+    verify: (body) => {
+      const buckets = (body as { series?: unknown[] }).series?.length;
+      return buckets === 365 ? null : `expected 365 daily buckets, got ${buckets}`;
+    },
   },
   'report-workload': {
     reader: 'heavy',
