@@ -89,6 +89,14 @@ export async function transfer(
   const once = (): Promise<void> =>
     new Promise((resolve) => {
       const started = performance.now();
+      // Each request ends once, counted once: a timeout or a reset can raise more than one event.
+      let ended = false;
+      const end = (count: () => void): void => {
+        if (ended) return;
+        ended = true;
+        count();
+        resolve();
+      };
       const req = httpRequest(
         {
           host: target.hostname,
@@ -109,34 +117,29 @@ export async function transfer(
           let received = 0;
           res.on('data', (chunk: Buffer) => {
             received += chunk.length;
-            if (json || !ok) chunks.push(chunk);
+            if (json) chunks.push(chunk);
           });
-          res.on('error', () => {
-            errors += 1;
-            resolve();
-          });
-          res.on('end', () => {
-            statusCodes[status] = (statusCodes[status] ?? 0) + 1;
-            if (!ok) non2xx += 1;
-            else if (options.expectBytes !== undefined && received !== options.expectBytes) {
-              errors += 1; // a 2xx download cut short (or too long) is no transfer
-            } else {
-              latencies.push(performance.now() - started);
-              bytes += options.expectBytes ?? options.sentBytes ?? 0;
-              if (json) options.onJson?.(JSON.parse(Buffer.concat(chunks).toString('utf8')));
-            }
-            resolve();
-          });
+          res.on('error', () => end(() => (errors += 1)));
+          res.on('end', () =>
+            end(() => {
+              statusCodes[status] = (statusCodes[status] ?? 0) + 1;
+              if (!ok) non2xx += 1;
+              else if (options.expectBytes !== undefined && received !== options.expectBytes) {
+                errors += 1; // a 2xx download cut short (or too long) is no transfer
+              } else {
+                latencies.push(performance.now() - started);
+                bytes += options.expectBytes ?? options.sentBytes ?? 0;
+                if (json) options.onJson?.(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+              }
+            }),
+          );
         },
       );
       req.setTimeout(REQUEST_TIMEOUT_MS, () => {
-        timeouts += 1;
-        req.destroy(new Error('timeout'));
+        end(() => (timeouts += 1));
+        req.destroy();
       });
-      req.on('error', (error) => {
-        if (error.message !== 'timeout') errors += 1;
-        resolve();
-      });
+      req.on('error', () => end(() => (errors += 1)));
       req.end(request.body);
     });
 
