@@ -271,6 +271,31 @@ function describeTransfer(r: TransferResult): string {
   );
 }
 
+/** The file floor: a bare Fastify route streaming `filePath`, measured like A2. */
+async function measureFileFloor(
+  filePath: string,
+  ctx: AttachmentRunContext,
+): Promise<{ result: ScenarioResult; mibPerSec: number }> {
+  const port = await freePort();
+  const server = await startFileFloor(filePath, port, join(ctx.tmp, 'file-floor.log'));
+  try {
+    const target: Target = { url: server.url, pid: server.pid, metrics: false };
+    process.stdout.write(`  ${ctx.titles.floor} [${ctx.connections} conns] ... `);
+    const result = await measureDownload(
+      target,
+      { method: 'GET', path: '/file', headers: {} },
+      ctx,
+    );
+    ctx.log(describeTransfer(result));
+    return {
+      result: asScenario('floor-file-download', ctx.titles.floor, ctx.db, 'floor', result),
+      mibPerSec: result.mibPerSec,
+    };
+  } finally {
+    await server.stop();
+  }
+}
+
 /**
  * A1 (upload), A2 (download) and the file floor, in that order, then the uploads deleted.
  * The service's RSS is read once before A1's warm-up and sampled from then until A2 ends.
@@ -301,82 +326,70 @@ export async function runAttachmentScenarios(
   const transferOptions = { connections: ctx.connections };
   const conns = `${ctx.connections} conns, ${(ctx.fileBytes / MIB).toFixed(2)} MiB`;
 
-  const rssBefore = await rssNowMb(target);
-  const peak = sampleRss(target);
+  let rssBefore: number | null = null;
   let rssPeak: number | null = null;
   let upload: TransferResult | null = null;
   let download: TransferResult | null = null;
+  let floor: { result: ScenarioResult; mibPerSec: number } | null = null;
   try {
-    if (ctx.upload) {
-      process.stdout.write(`  ${ctx.titles.upload} [${ctx.db}, ${conns}] ... `);
-      const uploads = { ...transferOptions, sentBytes: ctx.fileBytes, onJson: collect };
-      if (ctx.warmupSeconds > 0) {
-        await transfer(target.url, uploadRequest, { ...uploads, seconds: ctx.warmupSeconds });
-        await ctx.settle();
-      }
-      const rss = sampleRss(target);
-      upload = await transfer(target.url, uploadRequest, { ...uploads, seconds: ctx.seconds });
-      upload.rssMaxMb = await rss.stop();
-      await ctx.settle();
-      ctx.log(describeTransfer(upload));
-      scenarios.push(asScenario('attachment-upload', ctx.titles.upload, ctx.db, 'service', upload));
-    }
-    if (ctx.download) {
-      if (uploaded.length === 0) {
-        // A2 alone (--only attachment-download): one upload, not measured, gives it its file.
-        const one = await transfer(target.url, uploadRequest, {
-          connections: 1,
-          seconds: 0,
-          sentBytes: ctx.fileBytes,
-          onJson: collect,
-        });
-        if (uploaded.length === 0) {
-          throw new Error(
-            `uploading the file to download failed: ${JSON.stringify(one.statusCodes)}`,
-          );
-        }
-      }
-      const downloadRequest: TransferRequest = {
-        method: 'GET',
-        path: `/api/v1/attachments/${uploaded[0]}/content`,
-        headers: bearer(ctx.token),
-      };
-      process.stdout.write(`  ${ctx.titles.download} [${ctx.db}, ${conns}] ... `);
-      download = await measureDownload(target, downloadRequest, ctx);
-      ctx.log(describeTransfer(download));
-      scenarios.push(
-        asScenario('attachment-download', ctx.titles.download, ctx.db, 'service', download),
-      );
-    }
-  } finally {
-    // The service's part ends here: the floor's load is not the service's memory.
-    rssPeak = await peak.stop();
-  }
-
-  let floor: ScenarioResult | null = null;
-  let floorMib: number | null = null;
-  if (ctx.download && ctx.floor) {
-    const port = await freePort();
-    const floorServer = await startFileFloor(filePath, port, join(ctx.tmp, 'file-floor.log'));
+    rssBefore = await rssNowMb(target);
+    const peak = sampleRss(target);
     try {
-      const floorTarget: Target = { url: floorServer.url, pid: floorServer.pid, metrics: false };
-      process.stdout.write(`  ${ctx.titles.floor} [${conns}] ... `);
-      const result = await measureDownload(
-        floorTarget,
-        { method: 'GET', path: '/file', headers: {} },
-        ctx,
-      );
-      ctx.log(describeTransfer(result));
-      floor = asScenario('floor-file-download', ctx.titles.floor, ctx.db, 'floor', result);
-      floorMib = result.mibPerSec;
+      if (ctx.upload) {
+        process.stdout.write(`  ${ctx.titles.upload} [${ctx.db}, ${conns}] ... `);
+        const uploads = { ...transferOptions, sentBytes: ctx.fileBytes, onJson: collect };
+        if (ctx.warmupSeconds > 0) {
+          await transfer(target.url, uploadRequest, { ...uploads, seconds: ctx.warmupSeconds });
+          await ctx.settle();
+        }
+        const rss = sampleRss(target);
+        upload = await transfer(target.url, uploadRequest, { ...uploads, seconds: ctx.seconds });
+        upload.rssMaxMb = await rss.stop();
+        await ctx.settle();
+        ctx.log(describeTransfer(upload));
+        scenarios.push(
+          asScenario('attachment-upload', ctx.titles.upload, ctx.db, 'service', upload),
+        );
+      }
+      if (ctx.download) {
+        if (uploaded.length === 0) {
+          // A2 alone (--only attachment-download): one upload, not measured, gives it its file.
+          const one = await transfer(target.url, uploadRequest, {
+            connections: 1,
+            seconds: 0,
+            sentBytes: ctx.fileBytes,
+            onJson: collect,
+          });
+          if (uploaded.length === 0) {
+            throw new Error(
+              `uploading the file to download failed: ${JSON.stringify(one.statusCodes)}`,
+            );
+          }
+        }
+        const downloadRequest: TransferRequest = {
+          method: 'GET',
+          path: `/api/v1/attachments/${uploaded[0]}/content`,
+          headers: bearer(ctx.token),
+        };
+        process.stdout.write(`  ${ctx.titles.download} [${ctx.db}, ${conns}] ... `);
+        download = await measureDownload(target, downloadRequest, ctx);
+        ctx.log(describeTransfer(download));
+        scenarios.push(
+          asScenario('attachment-download', ctx.titles.download, ctx.db, 'service', download),
+        );
+      }
     } finally {
-      await floorServer.stop();
+      // The service's part ends here: the floor's load is not the service's memory.
+      rssPeak = await peak.stop();
     }
-  }
 
-  rmSync(filePath, { force: true });
-  const failed = await deleteUploads(target.url, ctx.token, uploaded);
-  if (failed > 0) problems.push(`A1/A2: ${failed} of ${uploaded.length} uploads not deleted`);
+    if (ctx.download && ctx.floor) floor = await measureFileFloor(filePath, ctx);
+  } finally {
+    // Also after a failure: the next run must find the same data, and the disk its space.
+    rmSync(filePath, { force: true });
+    const failed = await deleteUploads(target.url, ctx.token, uploaded);
+    if (failed > 0) problems.push(`A1/A2: ${failed} of ${uploaded.length} uploads not deleted`);
+  }
 
   const growth =
     rssBefore !== null && rssPeak !== null
@@ -386,7 +399,7 @@ export async function runAttachmentScenarios(
     a === undefined || b === null || b <= 0 ? null : Math.round((a / b) * 100) / 100;
   return {
     scenarios,
-    floor,
+    floor: floor?.result ?? null,
     problems,
     summary: {
       fileBytes: ctx.fileBytes,
@@ -394,8 +407,8 @@ export async function runAttachmentScenarios(
       uploaded: uploaded.length,
       uploadMibPerSec: upload?.mibPerSec ?? null,
       downloadMibPerSec: download?.mibPerSec ?? null,
-      floorMibPerSec: floorMib,
-      downloadToFloor: ratioOf(download?.mibPerSec, floorMib),
+      floorMibPerSec: floor?.mibPerSec ?? null,
+      downloadToFloor: ratioOf(download?.mibPerSec, floor?.mibPerSec ?? null),
       rss: { beforeMb: rssBefore, peakMb: rssPeak, growthMb: growth },
     },
   };
