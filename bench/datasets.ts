@@ -270,7 +270,7 @@ export async function benchTaskIds(pool: Pool, userId: number, limit: number): P
 
 /**
  * Deletes what runs wrote: the writer's bench tasks (in its inbox and in the team project) with
- * their events and task_search rows, the `project_added` notifications of the team project's
+ * their events, task_search and attachment rows, the `project_added` notifications of the team project's
  * member churn, and the refresh tokens of logins since `since`. Seeded rows are left as they are.
  */
 export async function cleanup(pool: Pool, info: DatasetInfo, since: Date): Promise<number> {
@@ -281,6 +281,13 @@ export async function cleanup(pool: Pool, info: DatasetInfo, since: Date): Promi
   );
   await pool.query(
     'DELETE e FROM task_events e JOIN tasks t ON t.id = e.task_id WHERE t.user_id = ? AND t.title LIKE ?',
+    [info.writer.id, like],
+  );
+  // Scenarios A1/A2 delete their uploads through the API (which removes the bytes too); rows a
+  // broken run left behind would point at tasks that no longer exist (attachments has no
+  // foreign key), so they go with their tasks.
+  await pool.query(
+    'DELETE a FROM attachments a JOIN tasks t ON t.id = a.task_id WHERE t.user_id = ? AND t.title LIKE ?',
     [info.writer.id, like],
   );
   // Their task_search rows would also go by the foreign key's cascade; deleting them first

@@ -86,18 +86,29 @@ export function fire(
   });
 }
 
+/** The target's RSS in bytes now (/proc for a local pid, else /metrics), or undefined. */
+async function rssBytes(target: Target): Promise<number | undefined> {
+  if (target.pid !== undefined) return rssOfPid(target.pid);
+  if (!target.metrics) return undefined;
+  const text = await scrapeMetrics(target).catch(() => '');
+  const match = /^process_resident_memory_bytes (\S+)$/m.exec(text);
+  return match ? Number(match[1]) : undefined;
+}
+
+const toMb = (bytes: number): number => Math.round((bytes / 1024 / 1024) * 10) / 10;
+
+/** The target's RSS now, in MB (MiB, as every RSS of the report), or null when unknown. */
+export async function rssNowMb(target: Target): Promise<number | null> {
+  const bytes = await rssBytes(target);
+  return bytes === undefined ? null : toMb(bytes);
+}
+
 /** Samples the target's RSS every 200 ms until stopped; resolves to the maximum in MB. */
 export function sampleRss(target: Target): { stop: () => Promise<number | null> } {
   let max = 0;
   let running = true;
   const sampleOnce = async (): Promise<void> => {
-    let bytes: number | undefined;
-    if (target.pid !== undefined) bytes = rssOfPid(target.pid);
-    else if (target.metrics) {
-      const text = await scrapeMetrics(target).catch(() => '');
-      const match = /^process_resident_memory_bytes (\S+)$/m.exec(text);
-      bytes = match ? Number(match[1]) : undefined;
-    }
+    const bytes = await rssBytes(target);
     if (bytes !== undefined) max = Math.max(max, bytes);
   };
   const loop = (async () => {
@@ -111,7 +122,7 @@ export function sampleRss(target: Target): { stop: () => Promise<number | null> 
     stop: async () => {
       running = false;
       await loop;
-      return max > 0 ? Math.round((max / 1024 / 1024) * 10) / 10 : null;
+      return max > 0 ? toMb(max) : null;
     },
   };
 }
@@ -163,6 +174,18 @@ export function cacheCounters(metricsText: string): Record<string, number> {
     totals[result] = (totals[result] ?? 0) + Number(match[2]);
   }
   return totals;
+}
+
+/** Nearest-rank percentiles of latencies in ms, rounded like autocannon's to 0.01 ms. */
+export function latencySummary(samples: number[]): LoadResult['latencyMs'] {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const round = (n: number): number => Math.round(n * 100) / 100;
+  const at = (q: number): number =>
+    sorted.length === 0
+      ? 0
+      : round(sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]);
+  const mean = sorted.length === 0 ? 0 : sorted.reduce((a, b) => a + b, 0) / sorted.length;
+  return { p50: at(0.5), p90: at(0.9), p99: at(0.99), max: at(1), mean: round(mean) };
 }
 
 export function summarize(result: autocannon.Result, rssMaxMb: number | null): LoadResult {

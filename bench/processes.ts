@@ -171,6 +171,18 @@ export function startFloor(env: Env, port: number, logFile: string): Promise<Man
   });
 }
 
+/** The bare file server of scenario A2 (bench/file-floor-server.ts), streaming `file`. */
+export function startFileFloor(file: string, port: number, logFile: string): Promise<Managed> {
+  return startProcess({
+    name: 'file floor',
+    args: [TS_NODE_BIN, '--transpile-only', join('bench', 'file-floor-server.ts')],
+    env: { PATH: process.env.PATH, FLOOR_FILE: file, PORT: String(port) },
+    port,
+    readyPath: '/health',
+    logFile,
+  });
+}
+
 /** Resident set size of a local process in bytes (/proc/<pid>/status VmRSS), or undefined. */
 export function rssOfPid(pid: number): number | undefined {
   try {

@@ -29,6 +29,22 @@ export interface GrowthRow {
   rpsRatio: number | null;
 }
 
+/** Scenarios A1/A2 (issue 13): one file up and down, next to the bare file route. */
+export interface AttachmentTransfer {
+  fileBytes: number;
+  connections: number;
+  /** Attachments the run uploaded (warm-up included); deleted again through the API. */
+  uploaded: number;
+  uploadMibPerSec: number | null;
+  downloadMibPerSec: number | null;
+  /** The bare Fastify route streaming the same file (bench/file-floor-server.ts). */
+  floorMibPerSec: number | null;
+  /** downloadMibPerSec / floorMibPerSec. */
+  downloadToFloor: number | null;
+  /** The service's RSS before A1's warm-up, its peak until A2 ended, and the difference. */
+  rss: { beforeMb: number | null; peakMb: number | null; growthMb: number | null };
+}
+
 export interface BenchReport {
   mode: 'full' | 'smoke';
   startedAt: string;
@@ -67,6 +83,8 @@ export interface BenchReport {
     perSecondIncludingDrain: number;
     maxOutboxLagSeconds: number | null;
   } | null;
+  /** Scenarios A1/A2 (issue 13), or null when neither ran. */
+  attachments: AttachmentTransfer | null;
   targets: TargetCheck[];
   problems: string[];
 }
@@ -154,7 +172,25 @@ export function toMarkdown(report: BenchReport): string {
       '',
     );
   }
-  lines.push('## Floors (bare Fastify + ioredis + mysql2)', '', scenarioTable(report.floors), '');
+  if (report.attachments) {
+    const a = report.attachments;
+    lines.push(
+      '## Attachments (scenarios A1, A2)',
+      '',
+      'Throughput of the 2xx transfers (file bytes / seconds until the last one ended); the floor is a bare Fastify route streaming the same file from disk, measured right after A2. RSS: the service, before A1 and at its peak until A2 ended.',
+      '',
+      '| file MiB | conns | uploaded | upload MiB/s | download MiB/s | floor MiB/s | download / floor | RSS before MB | RSS peak MB | RSS growth MB |',
+      '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+      `| ${fmt(a.fileBytes / 1024 / 1024, 2)} | ${a.connections} | ${a.uploaded} | ${fmt(a.uploadMibPerSec)} | ${fmt(a.downloadMibPerSec)} | ${fmt(a.floorMibPerSec)} | ${fmt(a.downloadToFloor, 2)} | ${fmt(a.rss.beforeMb)} | ${fmt(a.rss.peakMb)} | ${fmt(a.rss.growthMb)} |`,
+      '',
+    );
+  }
+  lines.push(
+    '## Floors (bare Fastify + ioredis + mysql2; bare Fastify + fs for files)',
+    '',
+    scenarioTable(report.floors),
+    '',
+  );
   lines.push(
     '| scenario | floor | req/s ratio | p99 ratio (service / floor) |',
     '| --- | --- | --- | --- |',

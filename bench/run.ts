@@ -27,6 +27,7 @@ import {
 } from './datasets';
 import {
   fire,
+  latencySummary,
   LoadResult,
   measure,
   observeCache,
@@ -40,6 +41,8 @@ import {
 } from './load';
 import { ensureFreshBuild, freePort, Managed, ROOT, startFloor, startService } from './processes';
 import { BenchReport, GrowthRow, ratio, ScenarioResult, TargetCheck, toMarkdown } from './report';
+import { runAttachmentScenarios } from './scenarios/attachments';
+import { READ_SCENARIOS, ReadScenario, ReadScenarioId, Reader } from './scenarios/reads';
 
 type Env = Record<string, string | undefined>;
 
@@ -51,6 +54,8 @@ interface Options {
   listConnections: number;
   writeConnections: number;
   loginConnections: number;
+  transferConnections: number;
+  attachmentBytes: number;
   users: number;
   smallTasks: number;
   largeTasks: number;
@@ -76,6 +81,8 @@ const USAGE = `npm run bench -- [options]      (npm run bench:smoke for the CI s
   --list-connections <n>  scenarios 3-5 and T1-T4 (10; smoke 5)
   --write-connections <n> scenarios 6, 7, T5 and the create floor (10; smoke 5)
   --login-connections <n> the login flood of scenario 8 (8; smoke 2)
+  --transfer-connections <n> uploads and downloads, A1/A2 and the file floor (4)
+  --attachment-kib <n>    size of the file A1/A2 upload and download (5120 = 5 MiB; smoke 256)
   --users <n>             seeded users per database (1000; smoke 20)
   --small-tasks <n>       tasks in the small database (10000; smoke 500)
   --large-tasks <n>       tasks in the large database (1000000; smoke 2000)
@@ -103,6 +110,8 @@ const CLI_OPTIONS = {
   'list-connections': { type: 'string' },
   'write-connections': { type: 'string' },
   'login-connections': { type: 'string' },
+  'transfer-connections': { type: 'string' },
+  'attachment-kib': { type: 'string' },
   users: { type: 'string' },
   'small-tasks': { type: 'string' },
   'large-tasks': { type: 'string' },
@@ -156,6 +165,8 @@ function parseOptions(argv: string[], env: Env): Options {
     listConnections: Math.round(num('list-connections', 10, 5, 1)),
     writeConnections: Math.round(num('write-connections', 10, 5, 1)),
     loginConnections: Math.round(num('login-connections', 8, 2, 1)),
+    transferConnections: Math.round(num('transfer-connections', 4, 4, 1)),
+    attachmentBytes: Math.round(num('attachment-kib', 5120, 256, 1) * 1024),
     users: Math.round(num('users', 1000, 20, 5)),
     smallTasks: Math.round(num('small-tasks', 10_000, 500, 1)),
     largeTasks: Math.round(num('large-tasks', 1_000_000, 2000, 1)),
@@ -201,6 +212,11 @@ const SCENARIOS = {
   'create-team': 'T5. POST /tasks into the team project',
   'member-add': 'T6. PUT /projects/{id}/members/{user_id} adding a user to the team project',
   'member-remove': 'T7. DELETE /projects/{id}/members/{user_id} removing it again',
+  // Issue 13. Its comment, activity and label-filter reads go with R1/R2 (bench/scenarios/reads.ts).
+  'report-completion': 'R1. GET /reports/completion, a year by day (Asia/Shanghai), heavy user',
+  'report-workload': 'R2. GET /reports/workload, heavy user',
+  'attachment-upload': 'A1. POST /tasks/{id}/attachments (multipart, one file part)',
+  'attachment-download': 'A2. GET /attachments/{id}/content',
 } as const;
 type ScenarioId = keyof typeof SCENARIOS;
 const GROWTH_IDS: ScenarioId[] = [
@@ -284,18 +300,6 @@ async function jobProgress(target: Target): Promise<{ done: number; backlog: num
   return { done, backlog: queued + lagging };
 }
 
-/** Nearest-rank percentiles of latencies in ms, rounded like autocannon's to 0.01 ms. */
-function latencySummary(samples: number[]): LoadResult['latencyMs'] {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const round = (n: number): number => Math.round(n * 100) / 100;
-  const at = (q: number): number =>
-    sorted.length === 0
-      ? 0
-      : round(sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]);
-  const mean = sorted.length === 0 ? 0 : sorted.reduce((a, b) => a + b, 0) / sorted.length;
-  return { p50: at(0.5), p90: at(0.9), p99: at(0.99), max: at(1), mean: round(mean) };
-}
-
 /** Deletes the Redis keys under `pattern` (SCAN + UNLINK), never anything else. */
 async function deleteKeys(redis: Redis, pattern: string): Promise<number> {
   let cursor = '0';
@@ -341,6 +345,8 @@ class Harness {
         listConnections: options.listConnections,
         writeConnections: options.writeConnections,
         loginConnections: options.loginConnections,
+        transferConnections: options.transferConnections,
+        attachmentBytes: options.attachmentBytes,
         target: options.benchUrl ?? 'node dist/main.js (started by the harness)',
         serviceLogLevel: options.logLevel,
       },
@@ -352,6 +358,7 @@ class Harness {
       loginFlood: null,
       notApplicable: [],
       jobs: null,
+      attachments: null,
       targets: [],
       problems: [],
     };
@@ -374,6 +381,10 @@ class Harness {
       RATE_LIMIT_IP_PER_MINUTE: '1000000',
       RATE_LIMIT_AUTH_PER_MINUTE: '1000000',
       LOG_LEVEL: this.options.logLevel,
+      // Scenarios A1/A2 measure the default (local) driver; the uploads land in the run's scratch
+      // directory and are deleted through the API afterwards.
+      ATTACHMENT_STORAGE: 'local',
+      ATTACHMENT_DIR: join(this.tmp, 'attachments'),
     };
   }
 
@@ -727,6 +738,29 @@ class Harness {
       );
     }
 
+    const readIds = (Object.keys(READ_SCENARIOS) as ReadScenarioId[]).filter((id) =>
+      wanted.includes(id),
+    );
+    const tokens: Record<Reader, string> = { heavy, normal, member };
+    for (const id of readIds) {
+      const scenario: ReadScenario = READ_SCENARIOS[id];
+      const path = await scenario.prepare({
+        url,
+        tokens,
+        teamProjectId: info.team.id,
+        now: this.runStartedAt,
+      });
+      const headers = bearer(tokens[scenario.reader]);
+      // One answer first: a scenario measuring errors, or some other answer, describes nothing.
+      const response = await fetch(url + path, { headers });
+      const text = await response.text();
+      const problem = !response.ok
+        ? `answered ${response.status}: ${text.slice(0, 300)}`
+        : (scenario.verify?.(JSON.parse(text)) ?? null);
+      if (problem !== null) throw new Error(`${id} (${path}) on ${info.db}: ${problem}`);
+      await run(id, { method: 'GET', next: () => ({ path, headers }) }, options.listConnections);
+    }
+
     if (wanted.includes('login-flood')) {
       await this.warmIds(
         target,
@@ -847,11 +881,60 @@ class Harness {
       );
     }
 
+    if (wanted.includes('attachment-upload') || wanted.includes('attachment-download')) {
+      await this.attachments(target, info, writer, pool, wanted, results);
+    }
+
     // Last: the requests it admitted keep the service busy for a while after the burst.
     if (wanted.includes('overload')) {
       results.push(await this.overload(target, info, heavy, pool));
     }
     return results;
+  }
+
+  /**
+   * Scenarios A1/A2: the writer uploads a file to a task of its inbox and downloads it, then the
+   * file floor streams the same bytes (unless --no-floors). See bench/scenarios/attachments.ts.
+   */
+  private async attachments(
+    target: Target,
+    info: DatasetInfo,
+    writer: string,
+    pool: Pool,
+    wanted: ScenarioId[],
+    results: ScenarioResult[],
+  ): Promise<void> {
+    const { options } = this;
+    const run = await runAttachmentScenarios({
+      target,
+      db: info.db,
+      token: writer,
+      tmp: this.tmp,
+      fileBytes: options.attachmentBytes,
+      connections: options.transferConnections,
+      warmupSeconds: options.warmup,
+      seconds: options.duration,
+      upload: wanted.includes('attachment-upload'),
+      download: wanted.includes('attachment-download'),
+      floor: options.floors,
+      titles: {
+        upload: SCENARIOS['attachment-upload'],
+        download: SCENARIOS['attachment-download'],
+        floor: 'floor: GET of the same file, bare Fastify + fs.createReadStream',
+      },
+      settle: () => this.settle(pool, info.db),
+      log: (line) => console.log(line),
+    });
+    results.push(...run.scenarios);
+    if (run.floor) this.report.floors.push(run.floor);
+    this.report.attachments = run.summary;
+    this.report.problems.push(...run.problems);
+    const s = run.summary;
+    console.log(
+      `  A1/A2: RSS ${s.rss.beforeMb ?? 'n/a'} MB before, peak ${s.rss.peakMb ?? 'n/a'} MB ` +
+        `(+${s.rss.growthMb ?? 'n/a'} MB); download ${s.downloadMibPerSec ?? 'n/a'} vs floor ` +
+        `${s.floorMibPerSec ?? 'n/a'} MiB/s (×${s.downloadToFloor ?? 'n/a'})`,
+    );
   }
 
   /** Logins of the heavy and normal users and a few more, with their own tasks (not hitIds). */
@@ -1284,6 +1367,43 @@ class Harness {
               `${s.id} p50 ${s.latencyMs.p50} / p99 ${s.latencyMs.p99} ms (${s.requests} answered, ${s.non2xx} non-2xx)`,
           )
           .join('; '),
+      });
+    }
+    for (const id of Object.keys(READ_SCENARIOS) as ReadScenarioId[]) {
+      const spec: ReadScenario = READ_SCENARIOS[id];
+      const s = find(id);
+      if (!s || spec.p99TargetMs === null) continue;
+      checks.push({
+        target: `${spec.targetText ?? s.title} on ${s.db}: p99 < ${spec.p99TargetMs} ms`,
+        met: answered(s) && clean(s) && s.latencyMs.p99 < spec.p99TargetMs,
+        detail: `p50 ${s.latencyMs.p50} / p99 ${s.latencyMs.p99} ms at ${s.connections} connections (${s.requests} answered, ${s.non2xx} non-2xx)`,
+      });
+    }
+    const files = r.attachments;
+    if (files) {
+      const mib = (files.fileBytes / 1024 / 1024).toFixed(2).replace(/\.?0+$/, '');
+      const download = find('attachment-download');
+      const bare = floor('floor-file-download');
+      if (download) {
+        if (bare) {
+          r.floorRatios.push({
+            scenario: download.title,
+            floor: bare.title,
+            rpsRatio: files.downloadToFloor,
+            p99Ratio: ratio(download.latencyMs.p99, bare.latencyMs.p99),
+          });
+        }
+        checks.push({
+          target: `attachment download ≥ 50% of a bare Fastify route streaming the same ${mib} MiB file (MiB/s at ${files.connections} connections, same run)`,
+          met:
+            files.downloadToFloor === null ? null : files.downloadToFloor >= 0.5 && clean(download),
+          detail: `${files.downloadMibPerSec ?? 'n/a'} vs ${files.floorMibPerSec ?? 'n/a'} MiB/s (×${files.downloadToFloor ?? 'n/a'}); upload ${files.uploadMibPerSec ?? 'n/a'} MiB/s`,
+        });
+      }
+      checks.push({
+        target: `service RSS grows < 32 MiB during the ${mib} MiB uploads and downloads at ${files.connections} connections`,
+        met: files.rss.growthMb === null ? null : files.rss.growthMb < 32,
+        detail: `before ${files.rss.beforeMb ?? 'n/a'} MB, peak ${files.rss.peakMb ?? 'n/a'} MB: +${files.rss.growthMb ?? 'n/a'} MB`,
       });
     }
     if (r.loginFlood) {

@@ -17,7 +17,12 @@ import { limitUnroutedRequests } from './rate-limit/unrouted-requests.hook';
 
 export const API_PREFIX = 'api/v1';
 
-/** Headers a browser client may read (API.md, General). */
+/**
+ * Headers a browser client may read: the contract's list (API.md, General), then those of file
+ * downloads (attachments, export results). A download needs a bearer token, so a browser fetches
+ * it with script rather than a link: the file's name is in `Content-Disposition` and a range's
+ * place in `Content-Range`, neither CORS-safelisted. (`Content-Length` and `Content-Type` are.)
+ */
 export const EXPOSED_HEADERS = [
   'X-Request-Id',
   'X-Total-Count',
@@ -30,6 +35,8 @@ export const EXPOSED_HEADERS = [
   'X-RateLimit-Reset',
   'X-Cache',
   'Idempotent-Replayed',
+  'Content-Disposition',
+  'Content-Range',
 ];
 
 /** How long a client may take, in milliseconds (see HTTP_TIMEOUTS). */
@@ -184,11 +191,15 @@ function configureApp(app: NestFastifyApplication, config: AppConfig): void {
     app.enableCors({
       origin: origins,
       methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+      // Range and If-Range resume a download: only `bytes=<first>-[<last>]` is CORS-safelisted,
+      // not the suffix form `bytes=-<n>` the downloads also take, and If-Range never is.
       allowedHeaders: [
         'Authorization',
         'Content-Type',
         'If-Match',
         'If-None-Match',
+        'If-Range',
+        'Range',
         'Idempotency-Key',
         'X-Request-Id',
       ],

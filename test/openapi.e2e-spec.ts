@@ -51,7 +51,10 @@ const TAG_ORDER = [
   'operations',
 ];
 
-/** `Access-Control-Expose-Headers` as the contract lists it (API.md, General). */
+/**
+ * `Access-Control-Expose-Headers`: the contract's list (API.md, General), then the two headers
+ * of file downloads that are not CORS-safelisted (the file's name, a range's place).
+ */
 const EXPOSED = [
   'X-Request-Id',
   'X-Total-Count',
@@ -64,6 +67,8 @@ const EXPOSED = [
   'X-RateLimit-Reset',
   'X-Cache',
   'Idempotent-Replayed',
+  'Content-Disposition',
+  'Content-Range',
 ];
 
 const ORIGIN = 'https://app.example.com';

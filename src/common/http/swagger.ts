@@ -61,6 +61,11 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
         'Task management backend. JSON in and out, snake_case fields, RFC 3339 UTC timestamps.',
         'Every response carries `X-Request-Id`; every error is `{"error", "code", "request_id", "details"?}`.',
         'Protected routes take `Authorization: Bearer <token>` (an HS256 JWT from `/api/v1/auth/login`).',
+        'Browsers on the origins of `CORS_ORIGINS` may read `X-Request-Id`, `X-Total-Count`, `Link`, ' +
+          '`ETag`, `Location`, `Retry-After`, `X-RateLimit-Limit`, `X-RateLimit-Remaining`, ' +
+          '`X-RateLimit-Reset`, `X-Cache` and `Idempotent-Replayed`, and, for downloads, ' +
+          '`Content-Disposition` (the file name) and `Content-Range`; they may send `Range` and ' +
+          '`If-Range` to resume one.',
       ].join('\n\n'),
     )
     .setVersion('1.0.0')
