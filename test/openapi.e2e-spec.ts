@@ -256,6 +256,7 @@ describe('OpenAPI document for client generators (e2e)', () => {
         'patch /api/v1/projects/{id}': ['400', '401', '403', '404', '409', ...body, '429', '503'],
         'delete /api/v1/projects/{id}': ['400', '401', '403', '404', '409', '429', '503'],
         'get /api/v1/projects/{id}/members': ['400', '401', '404', '429', '503'],
+        'get /api/v1/projects/{id}/activity': ['400', '401', '404', '429', '503'],
         'put /api/v1/projects/{id}/members/{user_id}': [
           '400',
           '401',
@@ -282,6 +283,7 @@ describe('OpenAPI document for client generators (e2e)', () => {
         'get /api/v1/tasks': ['400', '401', '429', '503'],
         'get /api/v1/tasks/stats': ['400', '401', '429', '503'],
         'get /api/v1/tasks/{id}': ['400', '401', '404', '429', '503'],
+        'get /api/v1/tasks/{id}/activity': ['400', '401', '404', '429', '503'],
         'put /api/v1/tasks/{id}': update,
         'patch /api/v1/tasks/{id}': update,
         'delete /api/v1/tasks/{id}': ['400', '401', '403', '404', '409', '412', '429', '503'],

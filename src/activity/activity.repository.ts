@@ -58,7 +58,13 @@ export class ActivityRepository {
     query: ReturnType<Repository<TaskActivity>['createQueryBuilder']>,
     { offset, limit }: FeedPage,
   ): Promise<[TaskActivity[], number]> {
-    const total = await query.getCount();
+    // A plain COUNT(*) over the feed's index range (getCount would count DISTINCT ids).
+    const counted = await query
+      .clone()
+      .select('COUNT(*)', 'n')
+      .orderBy()
+      .getRawOne<{ n: string | number }>();
+    const total = Number(counted?.n ?? 0);
     // Past the last page there is nothing to read; the count alone answers.
     if (offset >= total) return [[], total];
     const rows = await query.clone().offset(offset).limit(limit).getMany();

@@ -51,7 +51,7 @@ function labelNames(value: unknown): string[] {
   return value
     .map((label: unknown) =>
       typeof label === 'object' && label !== null && 'name' in label
-        ? String((label).name)
+        ? String(label.name)
         : String(label),
     )
     .sort();

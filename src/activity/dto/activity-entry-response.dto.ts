@@ -19,16 +19,24 @@ export class ActivityChangeDto {
   field!: string;
 
   @ApiProperty({
-    nullable: true,
-    oneOf: [{ type: 'string' }, { type: 'integer' }, { type: 'array', items: { type: 'string' } }],
+    // OpenAPI 3.0 allows `nullable` only beside a `type`: null is the string variant's.
+    oneOf: [
+      { type: 'string', nullable: true },
+      { type: 'integer' },
+      { type: 'array', items: { type: 'string' } },
+    ],
     description: 'The value before (as the task shows it; `labels`: the names, sorted; null: none)',
     example: 'pending',
   })
   from!: ChangeValue;
 
   @ApiProperty({
-    nullable: true,
-    oneOf: [{ type: 'string' }, { type: 'integer' }, { type: 'array', items: { type: 'string' } }],
+    // OpenAPI 3.0 allows `nullable` only beside a `type`: null is the string variant's.
+    oneOf: [
+      { type: 'string', nullable: true },
+      { type: 'integer' },
+      { type: 'array', items: { type: 'string' } },
+    ],
     description: 'The value after',
     example: 'completed',
   })
