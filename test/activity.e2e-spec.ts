@@ -164,6 +164,21 @@ describe('Activity (e2e)', () => {
       ]);
     });
 
+    it('should write one created entry for a create retried with its Idempotency-Key', async () => {
+      const team = await newTeam(t.http, people);
+      const send = () =>
+        t.http
+          .post(TASKS)
+          .set(team.editor.auth)
+          .set('Idempotency-Key', `activity-${team.project.id}`)
+          .send({ title: 'Once', project_id: team.project.id });
+      const first = await send().expect(201);
+      const replay = await send().expect(201);
+      expect(replay.body).toEqual(first.body);
+      const entries = await feed((first.body as TaskJson).id, team.editor);
+      expect(entries.map((entry) => entry.type)).toEqual(['created']);
+    });
+
     it('should write nothing for a write that changes nothing', async () => {
       const { team, task } = await teamTask({ priority: 'high' });
       await patch(team.editor, task.id, { title: task.title, priority: 'high' }).expect(200);
