@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { ActivityModule } from './activity/activity.module';
 import { AttachmentsModule } from './attachments/attachments.module';
 import { AuthModule } from './auth/auth.module';
 import { JwtAuthGuard } from './auth/jwt-auth.guard';
@@ -43,6 +44,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
     WebhooksModule,
     ReportsModule,
     AttachmentsModule,
+    ActivityModule,
   ],
   providers: [
     { provide: APP_PIPE, useClass: AppValidationPipe },

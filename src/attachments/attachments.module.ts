@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ActivityModule } from '../activity/activity.module';
 import { JobsModule } from '../jobs/jobs.module';
 import { ProjectsModule } from '../projects/projects.module';
 import { TasksModule } from '../tasks/tasks.module';
@@ -18,7 +19,13 @@ import { attachmentStorageProvider } from './storage/attachment-storage.provider
  * bytes of deleted tasks (on `task.deleted`, and an hourly sweep).
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([Attachment]), TasksModule, ProjectsModule, JobsModule],
+  imports: [
+    TypeOrmModule.forFeature([Attachment]),
+    TasksModule,
+    ProjectsModule,
+    JobsModule,
+    ActivityModule,
+  ],
   controllers: [AttachmentsController],
   providers: [
     AttachmentsRepository,

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Readable } from 'node:stream';
 import type { EntityManager } from 'typeorm';
+import { ActivityService } from '../activity/activity.service';
 import { RangeNotSatisfiableError } from '../common/errors/domain-errors';
 import { ProjectAccessService } from '../projects/project-access.service';
 import { hasRole } from '../projects/project-role';
@@ -60,6 +61,7 @@ export class AttachmentsService {
     private readonly repository: AttachmentsRepository,
     private readonly tasks: TasksService,
     private readonly projects: ProjectAccessService,
+    private readonly activity: ActivityService,
     @Inject(ATTACHMENT_STORAGE) private readonly storage: AttachmentStorage,
   ) {}
 
@@ -80,8 +82,8 @@ export class AttachmentsService {
         // Again, locked: the task may have been deleted, the project archived or the caller
         // removed while the bytes arrived. A purge of the task's attachments runs after its
         // deletion commits, so it sees this row if this commits first.
-        await this.lockTaskForUpload(manager, userId, taskId);
-        return this.repository.insert(manager, {
+        const { projectId } = await this.lockTaskForUpload(manager, userId, taskId);
+        const inserted = await this.repository.insert(manager, {
           taskId,
           filename: sanitizeFilename(file.filename),
           contentType: sanitizeContentType(file.contentType),
@@ -91,6 +93,16 @@ export class AttachmentsService {
           uploadedBy: userId,
           createdAt: new Date(),
         });
+        // In the row's transaction: the history tells of every attachment that exists, once.
+        await this.activity.recordAttachment(manager, {
+          type: 'attachment_added',
+          taskId,
+          projectId,
+          actorId: userId,
+          filename: inserted.filename,
+          at: inserted.createdAt,
+        });
+        return inserted;
       });
     } catch (error) {
       await this.deleteBytes(stored.key);
@@ -155,6 +167,14 @@ export class AttachmentsService {
       }
       if (access.archived) throw new ArchivedProjectError();
       await this.repository.deleteById(row.id, manager);
+      await this.activity.recordAttachment(manager, {
+        type: 'attachment_removed',
+        taskId: row.taskId,
+        projectId: access.projectId,
+        actorId: userId,
+        filename: row.filename,
+        at: new Date(),
+      });
       // Inside the transaction: should the storage refuse, the row stays and the client may
       // retry; bytes are never left without a row to find them by.
       await this.storage.delete(row.storageKey);
@@ -210,7 +230,7 @@ export class AttachmentsService {
     manager: EntityManager,
     userId: number,
     taskId: number,
-  ): Promise<void> {
+  ): Promise<{ projectId: number }> {
     const access = await this.lockTask(manager, userId, taskId);
     if (access.permission === 'read') {
       throw new AttachmentForbiddenError(
@@ -218,6 +238,7 @@ export class AttachmentsService {
       );
     }
     if (access.archived) throw new ArchivedProjectError();
+    return { projectId: access.projectId };
   }
 
   /**
@@ -231,7 +252,12 @@ export class AttachmentsService {
     const permission =
       project && permissionOf(project.role, { assigneeId: task.assignee_id }, userId);
     if (!project || !permission) throw new TaskNotFoundError();
-    return { permission, role: project.role, archived: project.archived };
+    return {
+      permission,
+      role: project.role,
+      archived: project.archived,
+      projectId: task.project_id,
+    };
   }
 
   private async deleteBytes(key: string): Promise<void> {

@@ -1,3 +1,4 @@
+import { TaskActivity } from '../activity/task-activity.entity';
 import { Attachment } from '../attachments/attachment.entity';
 import { RefreshToken } from '../auth/refresh-token.entity';
 import { ExportFile, ExportFileChunk } from '../exports/export-file.entity';
@@ -25,4 +26,5 @@ export const ENTITIES = [
   Webhook,
   WebhookDelivery,
   Attachment,
+  TaskActivity,
 ];

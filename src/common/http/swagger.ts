@@ -37,6 +37,12 @@ const TAGS: Array<[name: string, description: string]> = [
       'sees a task reads its files; editors and the assignee upload; the uploader or an admin ' +
       'deletes.',
   ],
+  [
+    'activity',
+    'The history of tasks: who created, changed, moved, commented on them or attached and ' +
+      "removed files, with each changed field's old and new value; per task (anyone who sees " +
+      'it, oldest first) and per project (members, newest first).',
+  ],
   ['jobs', 'Background jobs (exports): follow their state and download their result.'],
   ['webhooks', 'Signed HTTP callbacks for task events, with a delivery log; retried with backoff.'],
   ['notifications', 'In-app notifications: assignments and due-date reminders.'],

@@ -1,16 +1,34 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
 import { EntityManager } from 'typeorm';
 import { TaskEvent } from './task-event';
+import { TASK_EVENT_RECORDER_KEY, TaskEventRecorderInstance } from './task-event-recorder';
 import { TaskEventRecord } from './task-event-record.entity';
 
 /**
  * The one seam through which task changes leave the tasks module. TasksService calls it inside
  * the transaction of the change, with that transaction's manager, so an event is recorded if
  * and only if its change commits; OutboxRelayService publishes the rows once committed (the
- * reminder job records `task.due_soon` the same way).
+ * reminder job records `task.due_soon` the same way). The @TaskEventRecorder providers of other
+ * modules (the activity history) write their rows in that same transaction, so they are never
+ * lost nor written for a change that rolled back.
  */
 @Injectable()
-export class TaskEventsService {
+export class TaskEventsService implements OnModuleInit {
+  private recorders: TaskEventRecorderInstance[] = [];
+
+  constructor(private readonly discovery: DiscoveryService) {}
+
+  onModuleInit(): void {
+    this.recorders = this.discovery
+      .getProviders()
+      .filter(
+        (wrapper) =>
+          wrapper.metatype && Reflect.getMetadata(TASK_EVENT_RECORDER_KEY, wrapper.metatype),
+      )
+      .map((wrapper) => wrapper.instance as TaskEventRecorderInstance);
+  }
+
   async record(manager: EntityManager, events: readonly TaskEvent[]): Promise<void> {
     if (events.length === 0) return;
     await manager.insert(
@@ -24,5 +42,6 @@ export class TaskEventsService {
         publishedAt: null,
       })),
     );
+    for (const recorder of this.recorders) await recorder.onTaskEventsRecorded(manager, events);
   }
 }

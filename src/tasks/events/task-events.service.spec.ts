@@ -1,0 +1,71 @@
+import type { DiscoveryService } from '@nestjs/core';
+import type { EntityManager } from 'typeorm';
+import type { TaskEvent } from './task-event';
+import { TaskEventRecorder, TaskEventRecorderInstance } from './task-event-recorder';
+import { TaskEventsService } from './task-events.service';
+
+@TaskEventRecorder()
+class MarkedRecorder implements TaskEventRecorderInstance {
+  readonly calls: Array<[EntityManager, readonly TaskEvent[]]> = [];
+  onTaskEventsRecorded(manager: EntityManager, events: readonly TaskEvent[]): Promise<void> {
+    this.calls.push([manager, events]);
+    return Promise.resolve();
+  }
+}
+
+/** The same method without the decorator: not a recorder. */
+class UnmarkedProvider implements TaskEventRecorderInstance {
+  readonly calls: Array<[EntityManager, readonly TaskEvent[]]> = [];
+  onTaskEventsRecorded(manager: EntityManager, events: readonly TaskEvent[]): Promise<void> {
+    this.calls.push([manager, events]);
+    return Promise.resolve();
+  }
+}
+
+describe(TaskEventsService.name, () => {
+  const event: TaskEvent = {
+    type: 'task.updated',
+    taskId: 3,
+    actorId: 1,
+    occurredAt: new Date('2026-02-01T00:00:00.000Z'),
+    before: null,
+    after: null,
+  };
+
+  function setUp() {
+    const marked = new MarkedRecorder();
+    const unmarked = new UnmarkedProvider();
+    const discovery = {
+      getProviders: () => [
+        { metatype: MarkedRecorder, instance: marked },
+        { metatype: UnmarkedProvider, instance: unmarked },
+        { metatype: null, instance: {} },
+      ],
+    } as unknown as DiscoveryService;
+    const inserted: unknown[] = [];
+    const manager = {
+      insert: (_entity: unknown, rows: unknown) => {
+        inserted.push(rows);
+        return Promise.resolve();
+      },
+    } as unknown as EntityManager;
+    const service = new TaskEventsService(discovery);
+    service.onModuleInit();
+    return { service, marked, unmarked, manager, inserted };
+  }
+
+  it('should hand the events and the transaction manager to every @TaskEventRecorder after the outbox rows', async () => {
+    const { service, marked, unmarked, manager, inserted } = setUp();
+    await service.record(manager, [event]);
+    expect(inserted).toHaveLength(1);
+    expect(marked.calls).toEqual([[manager, [event]]]);
+    expect(unmarked.calls).toEqual([]);
+  });
+
+  it('should call no recorder and write nothing when a write has no events', async () => {
+    const { service, marked, manager, inserted } = setUp();
+    await service.record(manager, []);
+    expect(inserted).toEqual([]);
+    expect(marked.calls).toEqual([]);
+  });
+});
