@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { AttachmentsModule } from './attachments/attachments.module';
 import { AuthModule } from './auth/auth.module';
+import { CommentsModule } from './comments/comments.module';
 import { JwtAuthGuard } from './auth/jwt-auth.guard';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { AppValidationPipe } from './common/http/validation';
@@ -41,6 +42,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
     WebhooksModule,
     ReportsModule,
     AttachmentsModule,
+    CommentsModule,
   ],
   providers: [
     { provide: APP_PIPE, useClass: AppValidationPipe },

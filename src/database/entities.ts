@@ -1,4 +1,5 @@
 import { Attachment } from '../attachments/attachment.entity';
+import { TaskComment } from '../comments/comment.entity';
 import { RefreshToken } from '../auth/refresh-token.entity';
 import { ExportFile, ExportFileChunk } from '../exports/export-file.entity';
 import { IdempotencyKey } from '../idempotency/idempotency-key.entity';
@@ -25,4 +26,5 @@ export const ENTITIES = [
   Webhook,
   WebhookDelivery,
   Attachment,
+  TaskComment,
 ];

@@ -7,7 +7,7 @@ import { TaskEventRecord } from './task-event-record.entity';
  * The one seam through which task changes leave the tasks module. TasksService calls it inside
  * the transaction of the change, with that transaction's manager, so an event is recorded if
  * and only if its change commits; OutboxRelayService publishes the rows once committed (the
- * reminder job records `task.due_soon` the same way).
+ * reminder job records `task.due_soon`, the comments module `comment.created`, the same way).
  */
 @Injectable()
 export class TaskEventsService {
@@ -19,7 +19,12 @@ export class TaskEventsService {
         eventType: event.type,
         taskId: event.taskId,
         actorId: event.actorId,
-        payload: JSON.stringify({ before: event.before, after: event.after }),
+        // `comment` is left out of the JSON when absent (JSON.stringify drops undefined).
+        payload: JSON.stringify({
+          before: event.before,
+          after: event.after,
+          comment: event.comment,
+        }),
         occurredAt: event.occurredAt,
         publishedAt: null,
       })),
