@@ -38,7 +38,8 @@ export class TaskComment {
    */
   @Column({
     name: 'mentioned_ever',
-    type: 'text',
+    // Grows by at most MAX_MENTIONS per edit; MEDIUMTEXT, so no run of edits can overflow it.
+    type: 'mediumtext',
     charset: 'ascii',
     collation: 'ascii_bin',
     transformer: idList,

@@ -16,7 +16,7 @@ export class CreateComments1764800000100 implements MigrationInterface {
         author_id INT UNSIGNED NOT NULL,
         body TEXT NOT NULL,
         mentions VARCHAR(1024) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
-        mentioned_ever TEXT CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+        mentioned_ever MEDIUMTEXT CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
         created_at DATETIME(3) NOT NULL,
         edited_at DATETIME(3) NULL,
         PRIMARY KEY (id),
