@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { ActivityModule } from './activity/activity.module';
 import { AttachmentsModule } from './attachments/attachments.module';
 import { AuthModule } from './auth/auth.module';
+import { CommentsModule } from './comments/comments.module';
 import { JwtAuthGuard } from './auth/jwt-auth.guard';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { AppValidationPipe } from './common/http/validation';
@@ -44,6 +45,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
     WebhooksModule,
     ReportsModule,
     AttachmentsModule,
+    CommentsModule,
     ActivityModule,
   ],
   providers: [

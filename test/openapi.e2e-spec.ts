@@ -43,6 +43,7 @@ const TAG_ORDER = [
   'users',
   'projects',
   'tasks',
+  'comments',
   'attachments',
   'activity',
   'jobs',
@@ -170,6 +171,11 @@ describe('OpenAPI document for client generators (e2e)', () => {
         'patch /api/v1/tasks/{id}': 'updateTask',
         'delete /api/v1/tasks/{id}': 'deleteTask',
         'post /api/v1/tasks/export': 'exportTasks',
+        'get /api/v1/tasks/{id}/comments': 'listTaskComments',
+        'post /api/v1/tasks/{id}/comments': 'createComment',
+        'get /api/v1/tasks/{id}/comments/{comment_id}': 'getComment',
+        'patch /api/v1/tasks/{id}/comments/{comment_id}': 'updateComment',
+        'delete /api/v1/tasks/{id}/comments/{comment_id}': 'deleteComment',
         'post /api/v1/tasks/{id}/attachments': 'uploadAttachment',
         'get /api/v1/tasks/{id}/attachments': 'listAttachments',
         'get /api/v1/attachments/{id}/content': 'downloadAttachment',
@@ -244,9 +250,12 @@ describe('OpenAPI document for client generators (e2e)', () => {
       const statuses = (prefix: string): Record<string, string[]> =>
         Object.fromEntries(
           operations(doc)
-            // Attachments hang under /tasks/{id} but are routes of their own module.
+            // Attachments and comments hang under /tasks/{id} but are routes of their own modules.
             .filter(
-              ({ key }) => key.split(' ')[1].startsWith(prefix) && !key.includes('/attachments'),
+              ({ key }) =>
+                key.split(' ')[1].startsWith(prefix) &&
+                !key.includes('/attachments') &&
+                !key.includes('/comments'),
             )
             .map(({ key, op }) => [
               key,

@@ -1,5 +1,6 @@
 import { TaskActivity } from '../activity/task-activity.entity';
 import { Attachment } from '../attachments/attachment.entity';
+import { TaskComment } from '../comments/comment.entity';
 import { RefreshToken } from '../auth/refresh-token.entity';
 import { ExportFile, ExportFileChunk } from '../exports/export-file.entity';
 import { IdempotencyKey } from '../idempotency/idempotency-key.entity';
@@ -26,5 +27,6 @@ export const ENTITIES = [
   Webhook,
   WebhookDelivery,
   Attachment,
+  TaskComment,
   TaskActivity,
 ];

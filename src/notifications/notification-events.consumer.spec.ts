@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { ProjectAccessService } from '../projects/project-access.service';
+import type { TaskEventComment } from '../tasks/events/task-event';
 import type { DispatchedTaskEvent } from '../tasks/events/task-event-consumer';
 import type { TaskResponseDto } from '../tasks/dto/task-response.dto';
 import { NotificationEventsConsumer } from './notification-events.consumer';
@@ -91,6 +92,82 @@ describe(NotificationEventsConsumer.name, () => {
     members = [];
     await consumer.onTaskEvent(event({ type: 'task.due_soon' }), manager);
     expect(inserted.flat().map((n) => n.userId)).toEqual([2]);
+  });
+
+  describe('comment.created', () => {
+    /** A comment by `author` (user 3 by default, a member) mentioning `mentions`. */
+    function commentEvent(mentions: number[], author = 3): DispatchedTaskEvent {
+      const comment: TaskEventComment = {
+        id: 31,
+        task_id: task.id,
+        author: { id: author, username: `user${author}` },
+        body: 'text',
+        mentions,
+        created_at: '2026-01-02T00:00:00.000Z',
+        edited_at: null,
+      };
+      return event({ type: 'comment.created', actorId: author, comment });
+    }
+
+    beforeEach(() => {
+      // The creator (1) and users 3 and 4 are members; the assignee (2) is not.
+      members = [1, 3, 4];
+    });
+
+    it('should tell the mentioned users and the creator and assignee, once each', async () => {
+      await consumer.onTaskEvent(commentEvent([4]), manager);
+      expect(inserted.flat()).toEqual([
+        {
+          userId: 4,
+          type: 'mentioned',
+          taskId: 5,
+          eventId: 90,
+          message: 'user3 mentioned you on "Write the docs"',
+        },
+        {
+          userId: 1,
+          type: 'commented',
+          taskId: 5,
+          eventId: 90,
+          message: 'user3 commented on "Write the docs"',
+        },
+        {
+          userId: 2,
+          type: 'commented',
+          taskId: 5,
+          eventId: 90,
+          message: 'user3 commented on "Write the docs"',
+        },
+      ]);
+    });
+
+    it('should tell a mentioned creator or assignee `mentioned` only', async () => {
+      await consumer.onTaskEvent(commentEvent([2, 1]), manager);
+      expect(inserted.flat().map((n) => [n.userId, n.type])).toEqual([
+        [2, 'mentioned'],
+        [1, 'mentioned'],
+      ]);
+    });
+
+    it('should never tell the author, mentioned or creator', async () => {
+      await consumer.onTaskEvent(commentEvent([1, 4], 1), manager);
+      expect(inserted.flat().map((n) => [n.userId, n.type])).toEqual([
+        [4, 'mentioned'],
+        [2, 'commented'],
+      ]);
+    });
+
+    it('should tell only once a creator who is also the assignee', async () => {
+      const ownTask = { ...task, assignee_id: 1 };
+      await consumer.onTaskEvent({ ...commentEvent([]), after: ownTask }, manager);
+      expect(inserted.flat().map((n) => [n.userId, n.type])).toEqual([[1, 'commented']]);
+    });
+
+    it('should tell nobody who can no longer see the task', async () => {
+      members = [3];
+      await consumer.onTaskEvent(commentEvent([4]), manager);
+      expect(inserted.flat().map((n) => [n.userId, n.type])).toEqual([[2, 'commented']]);
+    });
   });
 
   it('should notify nobody of other events', async () => {

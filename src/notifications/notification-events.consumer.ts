@@ -7,17 +7,15 @@ import {
 } from '../tasks/events/task-event-consumer';
 import type { NotificationType } from './dto/notification-response.dto';
 import { ProjectAccessService } from '../projects/project-access.service';
+import { notificationMessages } from './notification-messages';
 import { NewNotification, NotificationsRepository } from './notifications.repository';
-
-/** Titles are up to 200 characters; the message column holds 500. */
-function quoted(title: string): string {
-  return `"${title}"`;
-}
 
 /**
  * Turns task events into notifications: `task.assigned` notifies the new assignee (unless it
- * assigned itself) with `assigned`, `task.due_soon` the owner and the assignee with `due_soon`. The rows are keyed on the event
- * id, so a redelivered event inserts nothing new.
+ * assigned itself) with `assigned`, `task.due_soon` the owner and the assignee with `due_soon`,
+ * `comment.created` the users the comment mentions with `mentioned` and the task's creator and
+ * assignee (those not mentioned) with `commented`, never the comment's author. The rows are
+ * keyed on the event id, so a redelivered event inserts nothing new.
  */
 @Injectable()
 @TaskEventConsumer()
@@ -52,18 +50,45 @@ export class NotificationEventsConsumer implements TaskEventConsumerInstance {
             ...base,
             type,
             userId: task.assignee_id,
-            message: `You were assigned the task ${quoted(task.title)}`,
+            message: notificationMessages.assigned(task.title),
           },
         ];
       }
       case 'task.due_soon': {
         const type: NotificationType = 'due_soon';
-        const message = `The task ${quoted(task.title)} is due at ${task.due_date ?? 'its due date'}`;
+        const message = notificationMessages.dueSoon(task.title, task.due_date);
         const users = new Set([
           task.user_id,
           ...(task.assignee_id === null ? [] : [task.assignee_id]),
         ]);
         return [...users].map((userId) => ({ ...base, type, userId, message }));
+      }
+      case 'comment.created': {
+        const comment = event.comment;
+        if (!comment) return [];
+        const author = comment.author.username;
+        // The author is never told of its own comment; a mentioned user gets `mentioned` only.
+        const mentioned = comment.mentions.filter((id) => id !== event.actorId);
+        const commented = [task.user_id, task.assignee_id].filter(
+          (id): id is number =>
+            id !== null && id !== event.actorId && !comment.mentions.includes(id),
+        );
+        const mentionedType: NotificationType = 'mentioned';
+        const commentedType: NotificationType = 'commented';
+        return [
+          ...mentioned.map((userId) => ({
+            ...base,
+            type: mentionedType,
+            userId,
+            message: notificationMessages.mentioned(author, task.title),
+          })),
+          ...[...new Set(commented)].map((userId) => ({
+            ...base,
+            type: commentedType,
+            userId,
+            message: notificationMessages.commented(author, task.title),
+          })),
+        ];
       }
       default:
         return [];

@@ -15,7 +15,8 @@ import { ReminderSchedulerConsumer } from './reminder-scheduler.consumer';
 /**
  * In-app notifications (`GET /notifications`) and due-date reminders: both react to committed
  * task events, and a fired reminder is itself a task event (`task.due_soon`). Being added to a
- * project notifies too (`project_added`, through ProjectAddedNotifier).
+ * project notifies too (`project_added`, through ProjectAddedNotifier), and so do comments
+ * (`mentioned`, `commented`: from `comment.created`, and an edit's new mentions).
  */
 @Module({
   imports: [TypeOrmModule.forFeature([Notification]), JobsModule, TasksModule, ProjectsModule],
@@ -28,5 +29,7 @@ import { ReminderSchedulerConsumer } from './reminder-scheduler.consumer';
     ReminderFireHandler,
     ProjectAddedNotifier,
   ],
+  // For the comments module: an edited comment's new mentions are told in its transaction.
+  exports: [NotificationsService],
 })
 export class NotificationsModule {}

@@ -67,6 +67,31 @@ export class NotificationsRepository {
     );
   }
 
+  /**
+   * Inserts task notifications that come from no event (a comment edit's new mentions) inside
+   * the caller's transaction: the change they tell about commits with them, once.
+   */
+  async insertForTask(
+    manager: EntityManager,
+    rows: ReadonlyArray<Omit<NewNotification, 'eventId'>>,
+    now: Date,
+  ): Promise<void> {
+    if (rows.length === 0) return;
+    await manager.insert(
+      Notification,
+      rows.map((row) => ({
+        userId: row.userId,
+        type: row.type,
+        taskId: row.taskId,
+        projectId: null,
+        eventId: null,
+        message: row.message,
+        readAt: null,
+        createdAt: now,
+      })),
+    );
+  }
+
   /** Inserts inside the caller's transaction (the change it tells about commits with it). */
   async insertForProject(
     manager: EntityManager,

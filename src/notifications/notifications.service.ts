@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { ProjectMemberAdded } from '../projects/project-member-listener';
+import type { TaskResponseDto } from '../tasks/dto/task-response.dto';
 import {
   NotificationResponseDto,
   NotificationType,
   toNotificationResponse,
 } from './dto/notification-response.dto';
+import { notificationMessages } from './notification-messages';
 import { NotificationNotFoundError } from './notification.errors';
 import { NotificationsRepository } from './notifications.repository';
 
@@ -25,6 +27,24 @@ export class NotificationsService {
   async markRead(userId: number, id: number): Promise<void> {
     const found = await this.notifications.markReadForUser(userId, id, new Date());
     if (!found) throw new NotificationNotFoundError();
+  }
+
+  /**
+   * `mentioned` for users an edited comment mentions for the first time, inside the edit's
+   * transaction (a new comment's mentions go through its `comment.created` event instead).
+   * The caller has left out the author and the users mentioned before.
+   */
+  async notifyMentioned(
+    manager: EntityManager,
+    mention: { userIds: readonly number[]; task: TaskResponseDto; authorName: string; at: Date },
+  ): Promise<void> {
+    const type: NotificationType = 'mentioned';
+    const message = notificationMessages.mentioned(mention.authorName, mention.task.title);
+    await this.notifications.insertForTask(
+      manager,
+      mention.userIds.map((userId) => ({ userId, type, taskId: mention.task.id, message })),
+      mention.at,
+    );
   }
 
   /** `project_added` for the new member, inside the membership transaction. */

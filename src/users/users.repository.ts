@@ -53,6 +53,18 @@ export class UsersRepository {
     return this.users.find({ select: { id: true, username: true }, where: { id: In([...ids]) } });
   }
 
+  /**
+   * The users whose username is one of `names`, with their ids and usernames only. The column's
+   * collation is case-insensitive, so `Alice` finds `alice` (served by the unique index).
+   */
+  findByUsernames(names: readonly string[]): Promise<Array<Pick<User, 'id' | 'username'>>> {
+    if (names.length === 0) return Promise.resolve([]);
+    return this.users.find({
+      select: { id: true, username: true },
+      where: { username: In([...names]) },
+    });
+  }
+
   async existsById(id: number): Promise<boolean> {
     return (await this.users.countBy({ id })) > 0;
   }

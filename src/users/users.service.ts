@@ -65,6 +65,14 @@ export class UsersService {
     return new Map(users.map((user) => [Number(user.id), user.username]));
   }
 
+  /** Users by username, case-insensitively (mentions); unknown names are simply absent. */
+  async findByUsernames(
+    names: readonly string[],
+  ): Promise<Array<{ id: number; username: string }>> {
+    const users = await this.users.findByUsernames(names);
+    return users.map((user) => ({ id: Number(user.id), username: user.username }));
+  }
+
   exists(userId: number): Promise<boolean> {
     return this.users.existsById(userId);
   }

@@ -55,7 +55,8 @@ export class WebhookEventConsumer implements TaskEventConsumerInstance {
           id,
           event: type,
           created_at: createdAt.toISOString(),
-          data: { task },
+          // A comment event says which comment (API.md: `{"task": Task, "comment": Comment}`).
+          data: event.comment === undefined ? { task } : { task, comment: event.comment },
         }),
       };
     });

@@ -1,4 +1,7 @@
-/** The task events a webhook can subscribe to (`task.due_soon` comes from the reminders). */
+/**
+ * The task events a webhook can subscribe to (`task.due_soon` comes from the reminders,
+ * `comment.created` from the comments, whose `data` carries the comment beside the task).
+ */
 export const WEBHOOK_EVENTS = [
   'task.created',
   'task.updated',
@@ -6,6 +9,7 @@ export const WEBHOOK_EVENTS = [
   'task.assigned',
   'task.completed',
   'task.due_soon',
+  'comment.created',
 ] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 

@@ -39,7 +39,8 @@ const ID_PARAM = ApiParam({
 const DELIVERY_DESCRIPTION =
   "Each event of a task the webhook's owner can see when the event is dispatched (a member of " +
   'the task\'s project, or its assignee; for `task.deleted`, the assignee it had) is POSTed to the URL as `{"id": "<delivery id>", "event", ' +
-  '"created_at", "data": {"task": Task}}` with `Content-Type: application/json`, ' +
+  '"created_at", "data": {"task": Task}}` (for `comment.created`, `"data": {"task": Task, ' +
+  '"comment": Comment}`) with `Content-Type: application/json`, ' +
   '`X-Webhook-Event`, `X-Webhook-Delivery` (the delivery id, the same on every retry, for ' +
   'de-duplication: delivery is at least once) and `X-Webhook-Signature: sha256=<hex ' +
   'HMAC-SHA256 of the raw body keyed with the secret>`, plus the Standard Webhooks headers ' +

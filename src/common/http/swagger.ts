@@ -31,6 +31,13 @@ const TAGS: Array<[name: string, description: string]> = [
       '(`If-Match`), delete, counts, and exports.',
   ],
   [
+    'comments',
+    'Comments on tasks, oldest first: anyone who sees a task reads and writes them; the ' +
+      'author edits; the author or an admin of the project deletes. `@username` mentions a ' +
+      "user who can see the task and notifies it (`mentioned`); the task's creator and " +
+      'assignee hear of new comments (`commented`); webhooks get `comment.created`.',
+  ],
+  [
     'attachments',
     'Files attached to tasks: upload (`multipart/form-data`, up to `ATTACHMENT_MAX_BYTES`), ' +
       'list, download (with `Range`, `ETag` and the original file name), delete. Anyone who ' +
@@ -45,7 +52,11 @@ const TAGS: Array<[name: string, description: string]> = [
   ],
   ['jobs', 'Background jobs (exports): follow their state and download their result.'],
   ['webhooks', 'Signed HTTP callbacks for task events, with a delivery log; retried with backoff.'],
-  ['notifications', 'In-app notifications: assignments and due-date reminders.'],
+  [
+    'notifications',
+    'In-app notifications: assignments, due-date reminders, mentions and comments, being ' +
+      'added to a project.',
+  ],
   [
     'reports',
     "Aggregates over the caller's visible tasks: tasks created and completed per day, week or " +

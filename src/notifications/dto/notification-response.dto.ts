@@ -20,7 +20,9 @@ export class NotificationResponseDto {
     description:
       '`assigned`: the caller was assigned the task; `due_soon`: the task (created by or ' +
       'assigned to the caller) is due within REMINDER_LEAD; `project_added`: the caller was ' +
-      'added to the project `project_id`; `mentioned` and `commented` are about comments',
+      'added to the project `project_id`; `mentioned`: a comment on the task mentions the ' +
+      'caller (`@username`); `commented`: someone else commented on a task the caller created ' +
+      'or is assigned (and the comment does not mention it)',
     example: 'assigned',
   })
   type!: NotificationType;

@@ -51,7 +51,10 @@ export class OutboxRepository {
     );
     const row = rows[0];
     if (!row) return null;
-    const payload = JSON.parse(row.payload) as Pick<DispatchedTaskEvent, 'before' | 'after'>;
+    const payload = JSON.parse(row.payload) as Pick<
+      DispatchedTaskEvent,
+      'before' | 'after' | 'comment'
+    >;
     return {
       dispatched: row.dispatched_at !== null,
       event: {
@@ -62,6 +65,8 @@ export class OutboxRepository {
         occurredAt: row.occurred_at,
         before: payload.before,
         after: payload.after,
+        // Only comment events carry one; the key stays absent on the others.
+        ...(payload.comment === undefined ? {} : { comment: payload.comment }),
       },
     };
   }

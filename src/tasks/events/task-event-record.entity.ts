@@ -25,7 +25,7 @@ export class TaskEventRecord {
   @Column({ name: 'actor_id', type: 'int', unsigned: true })
   actorId!: number;
 
-  /** JSON `{"before": Task|null, "after": Task|null}`. */
+  /** JSON `{"before": Task|null, "after": Task|null}`, plus `"comment": Comment` on `comment.created`. */
   @Column({ type: 'mediumtext' })
   payload!: string;
 

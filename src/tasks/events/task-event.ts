@@ -8,8 +8,29 @@ export const TASK_EVENT_TYPES = [
   'task.deleted',
   /** A due-date reminder fired (written by the reminders job, not by a task write). */
   'task.due_soon',
+  /**
+   * A comment was added to the task (written by the comments module in the comment's
+   * transaction). The task did not change: `before` and `after` are both the task as it was.
+   */
+  'comment.created',
 ] as const;
 export type TaskEventType = (typeof TASK_EVENT_TYPES)[number];
+
+/**
+ * A comment as clients see it (API.md "Comments"), carried by `comment.created`. Declared here,
+ * not in comments/, because the events module sits below every module that reacts to events;
+ * the comments module's response DTO has exactly this shape.
+ */
+export interface TaskEventComment {
+  id: number;
+  task_id: number;
+  author: { id: number; username: string };
+  body: string;
+  /** Ids of the mentioned users who could see the task when the comment was written. */
+  mentions: number[];
+  created_at: string;
+  edited_at: string | null;
+}
 
 /** A domain event: what happened to which task, by whom, with the task before and after. */
 export interface TaskEvent {
@@ -21,6 +42,8 @@ export interface TaskEvent {
   before: TaskResponseDto | null;
   /** The task as clients see it; null after a deletion. */
   after: TaskResponseDto | null;
+  /** The comment of a `comment.created` event; absent on every other type. */
+  comment?: TaskEventComment;
 }
 
 /**

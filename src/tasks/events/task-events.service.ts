@@ -9,9 +9,9 @@ import { TaskEventRecord } from './task-event-record.entity';
  * The one seam through which task changes leave the tasks module. TasksService calls it inside
  * the transaction of the change, with that transaction's manager, so an event is recorded if
  * and only if its change commits; OutboxRelayService publishes the rows once committed (the
- * reminder job records `task.due_soon` the same way). The @TaskEventRecorder providers of other
- * modules (the activity history) write their rows in that same transaction, so they are never
- * lost nor written for a change that rolled back.
+ * reminder job records `task.due_soon`, the comments module `comment.created`, the same way).
+ * The @TaskEventRecorder providers of other modules (the activity history) write their rows in
+ * that same transaction, so they are never lost nor written for a change that rolled back.
  */
 @Injectable()
 export class TaskEventsService implements OnModuleInit {
@@ -37,7 +37,12 @@ export class TaskEventsService implements OnModuleInit {
         eventType: event.type,
         taskId: event.taskId,
         actorId: event.actorId,
-        payload: JSON.stringify({ before: event.before, after: event.after }),
+        // `comment` is left out of the JSON when absent (JSON.stringify drops undefined).
+        payload: JSON.stringify({
+          before: event.before,
+          after: event.after,
+          comment: event.comment,
+        }),
         occurredAt: event.occurredAt,
         publishedAt: null,
       })),
