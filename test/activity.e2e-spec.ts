@@ -252,6 +252,34 @@ describe('Activity (e2e)', () => {
       ]);
     });
 
+    it('should write a commented entry per new comment, by its author, in both feeds', async () => {
+      const { team, task } = await teamTask();
+      const comment = await t.http
+        .post(`${TASKS}/${task.id}/comments`)
+        .set(team.viewer.auth)
+        .send({ body: 'looks good @' + team.editor.username })
+        .expect(201);
+      // A refused comment (blank) and an edit write nothing.
+      await t.http
+        .post(`${TASKS}/${task.id}/comments`)
+        .set(team.viewer.auth)
+        .send({ body: '  ' })
+        .expect(400);
+      await t.http
+        .patch(`${TASKS}/${task.id}/comments/${comment.body.id}`)
+        .set(team.viewer.auth)
+        .send({ body: 'edited' })
+        .expect(200);
+
+      const entries = await feed(task.id, team.editor);
+      expect(entries.map((entry) => [entry.type, entry.actor.id, entry.changes])).toEqual([
+        ['created', team.editor.id, []],
+        ['commented', team.viewer.id, [{ field: 'comment', from: null, to: comment.body.id }]],
+      ]);
+      const inProject = await projectFeed(team.project.id, team.viewer);
+      expect(inProject[0]).toMatchObject({ type: 'commented', task_id: task.id });
+    });
+
     it('should answer 404 once the task is deleted, and leave the project feed', async () => {
       const { team, task } = await teamTask();
       const kept = await createTask(t.http, team.editor, { project_id: team.project.id });
