@@ -290,6 +290,12 @@ export async function cleanup(pool: Pool, info: DatasetInfo, since: Date): Promi
     'DELETE a FROM attachments a JOIN tasks t ON t.id = a.task_id WHERE t.user_id = ? AND t.title LIKE ?',
     [info.writer.id, like],
   );
+  // The activity of bench tasks (scenario 6's creations, R3's comments and R4's edits) has no
+  // foreign key either; comments go with their tasks by theirs (ON DELETE CASCADE).
+  await pool.query(
+    'DELETE a FROM task_activity a JOIN tasks t ON t.id = a.task_id WHERE t.user_id = ? AND t.title LIKE ?',
+    [info.writer.id, like],
+  );
   // Their task_search rows would also go by the foreign key's cascade; deleting them first
   // does not depend on it.
   await pool.query(

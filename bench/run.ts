@@ -215,6 +215,8 @@ const SCENARIOS = {
   // Issue 13. Its comment, activity and label-filter reads go with R1/R2 (bench/scenarios/reads.ts).
   'report-completion': 'R1. GET /reports/completion, a year by day (Asia/Shanghai), heavy user',
   'report-workload': 'R2. GET /reports/workload, heavy user',
+  'comments-list': 'R3. GET /tasks/{id}/comments?page_size=100, a task with 1,000 comments',
+  'activity-list': 'R4. GET /tasks/{id}/activity?page_size=100, a task with 1,000 entries',
   'attachment-upload': 'A1. POST /tasks/{id}/attachments (multipart, one file part)',
   'attachment-download': 'A2. GET /attachments/{id}/content',
 } as const;
@@ -741,7 +743,7 @@ class Harness {
     const readIds = (Object.keys(READ_SCENARIOS) as ReadScenarioId[]).filter((id) =>
       wanted.includes(id),
     );
-    const tokens: Record<Reader, string> = { heavy, normal, member };
+    const tokens: Record<Reader, string> = { heavy, normal, member, writer };
     for (const id of readIds) {
       const scenario: ReadScenario = READ_SCENARIOS[id];
       const path = await scenario.prepare({

@@ -3,17 +3,19 @@
  * list connections, on the large database) against a p99 target of its own:
  *
  * - R1: the completion report over a year by day for the heavy user (target p99 < 300 ms);
- * - R2: the workload report for the heavy user (measured, no target).
+ * - R2: the workload report for the heavy user (measured, no target);
+ * - R3: the comments of a task with 1,000 comments, a page of 100 (target p99 < 50 ms);
+ * - R4: the activity of a task with 1,000 entries, a page of 100 (target p99 < 50 ms).
  *
- * Extension point: issue 13's other reads (the comment listing of a task with 1,000 comments,
- * the activity of a task with 1,000 entries, the team project's listing with a `label` filter;
- * p99 < 50 ms each) belong here as more entries, once labels, comments and activity exist:
- * add the id and title to SCENARIOS in bench/run.ts, and an entry below whose `prepare` makes
- * what it reads (through the API, as the bench's writer, under BENCH_TITLE_PREFIX tasks so the
- * cleanup removes them) and returns the path. The target checks read `p99TargetMs`.
+ * More reads go here as entries: add the id and title to SCENARIOS in bench/run.ts, and an
+ * entry below whose `prepare` makes what it reads (through the API, as the bench's writer,
+ * under BENCH_TITLE_PREFIX tasks so the cleanup removes them) and returns the path. The target
+ * checks read `p99TargetMs`.
  */
 
-export type Reader = 'heavy' | 'normal' | 'member';
+import { BENCH_TITLE_PREFIX } from '../datasets';
+
+export type Reader = 'heavy' | 'normal' | 'member' | 'writer';
 
 export interface ReadContext {
   url: string;
@@ -37,6 +39,68 @@ export interface ReadScenario {
 }
 
 const DAY_MS = 86_400_000;
+/** R3 and R4: how many comments (activity entries) the read task has. */
+export const FEED_ENTRIES = 1000;
+/** Requests in flight while R3 and R4 fill their task. */
+const FILL_CONCURRENCY = 8;
+
+/** A JSON request as the bench's writer; throws unless it answers 2xx. */
+async function writerCall(
+  ctx: ReadContext,
+  method: string,
+  path: string,
+  body: unknown,
+): Promise<{ id: number }> {
+  const response = await fetch(ctx.url + path, {
+    method,
+    headers: { authorization: `Bearer ${ctx.tokens.writer}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${text}`);
+  return JSON.parse(text) as { id: number };
+}
+
+/** Runs `make(i)` for i in [0, n), FILL_CONCURRENCY at a time. */
+async function fill(n: number, make: (i: number) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: FILL_CONCURRENCY }, async () => {
+      while (next < n) await make(next++);
+    }),
+  );
+}
+
+/** A bench task of the writer (in its inbox) with FEED_ENTRIES comments. */
+async function taskWithComments(ctx: ReadContext): Promise<string> {
+  const task = await writerCall(ctx, 'POST', '/api/v1/tasks', {
+    title: `${BENCH_TITLE_PREFIX} comments`,
+  });
+  await fill(FEED_ENTRIES, (i) =>
+    writerCall(ctx, 'POST', `/api/v1/tasks/${task.id}/comments`, { body: `comment ${i}` }),
+  );
+  return `/api/v1/tasks/${task.id}/comments?page_size=100`;
+}
+
+/** A bench task of the writer whose activity has FEED_ENTRIES entries (a creation, then edits). */
+async function taskWithActivity(ctx: ReadContext): Promise<string> {
+  const task = await writerCall(ctx, 'POST', '/api/v1/tasks', {
+    title: `${BENCH_TITLE_PREFIX} activity`,
+  });
+  // One after the other: concurrent edits of one task would wait on its row lock anyway.
+  for (let i = 1; i < FEED_ENTRIES; i += 1) {
+    await writerCall(ctx, 'PATCH', `/api/v1/tasks/${task.id}`, {
+      title: `${BENCH_TITLE_PREFIX} activity ${i}`,
+    });
+  }
+  return `/api/v1/tasks/${task.id}/activity?page_size=100`;
+}
+
+/** Checks that a feed answer is a full page of 100. */
+function fullPage(body: unknown): string | null {
+  const n = Array.isArray(body) ? body.length : -1;
+  return n === 100 ? null : `expected a page of 100 entries, got ${n}`;
+}
 
 /** R1's time zone: UTC+8 all year, so a year of days is exactly 365 buckets. */
 export const COMPLETION_TZ = 'Asia/Shanghai';
@@ -74,6 +138,20 @@ export const READ_SCENARIOS = {
     reader: 'heavy',
     prepare: () => '/api/v1/reports/workload',
     p99TargetMs: null,
+  },
+  'comments-list': {
+    reader: 'writer',
+    prepare: taskWithComments,
+    p99TargetMs: 50,
+    targetText: `the comments of a task with ${FEED_ENTRIES} comments`,
+    verify: fullPage,
+  },
+  'activity-list': {
+    reader: 'writer',
+    prepare: taskWithActivity,
+    p99TargetMs: 50,
+    targetText: `the activity of a task with ${FEED_ENTRIES} entries`,
+    verify: fullPage,
   },
 } as const satisfies Record<string, ReadScenario>;
 
