@@ -41,6 +41,7 @@ const CODE_BY_STATUS: Record<string, string> = {
 const TAG_ORDER = [
   'auth',
   'users',
+  'tokens',
   'projects',
   'tasks',
   'attachments',
@@ -148,6 +149,10 @@ describe('OpenAPI document for client generators (e2e)', () => {
         'post /api/v1/auth/logout': 'logout',
         'get /api/v1/users/me': 'getMe',
         'get /api/v1/users': 'listUsers',
+        'post /api/v1/users/me/password': 'changePassword',
+        'post /api/v1/users/me/tokens': 'createPersonalAccessToken',
+        'get /api/v1/users/me/tokens': 'listPersonalAccessTokens',
+        'delete /api/v1/users/me/tokens/{id}': 'deletePersonalAccessToken',
         'post /api/v1/projects': 'createProject',
         'get /api/v1/projects': 'listProjects',
         'get /api/v1/projects/{id}': 'getProject',

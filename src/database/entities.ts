@@ -1,3 +1,4 @@
+import { PersonalAccessToken } from '../access-tokens/personal-access-token.entity';
 import { Attachment } from '../attachments/attachment.entity';
 import { RefreshToken } from '../auth/refresh-token.entity';
 import { ExportFile, ExportFileChunk } from '../exports/export-file.entity';
@@ -25,4 +26,5 @@ export const ENTITIES = [
   Webhook,
   WebhookDelivery,
   Attachment,
+  PersonalAccessToken,
 ];

@@ -7,7 +7,6 @@ import {
   TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
 import { Endpoint } from '../common/decorators/endpoint.decorator';
-import { Public } from '../common/decorators/public.decorator';
 import { NoRateLimit } from '../common/decorators/rate-limit.decorator';
 import { ServiceUnavailableError } from '../common/errors/domain-errors';
 import { RedisHealthIndicator } from './redis.health';
@@ -15,7 +14,6 @@ import { RedisHealthIndicator } from './redis.health';
 const CHECK_TIMEOUT_MS = 1000;
 
 @ApiTags('operations')
-@Public()
 @NoRateLimit()
 @Controller('health')
 export class HealthController {
@@ -26,7 +24,7 @@ export class HealthController {
   ) {}
 
   @Get('live')
-  @Endpoint({ operationId: 'getLiveness', summary: 'Liveness: 200 while the process runs' })
+  @Endpoint({ operationId: 'getLiveness', scope: 'public', summary: 'Liveness: 200 while the process runs' })
   @ApiOkResponse({ schema: { example: { status: 'ok' } } })
   live(): { status: 'ok' } {
     return { status: 'ok' };
@@ -36,6 +34,7 @@ export class HealthController {
   @HealthCheck({ swaggerDocumentation: false })
   @Endpoint({
     operationId: 'getReadiness',
+    scope: 'public',
     summary: 'Readiness: 200 when MySQL and Redis answer, else 503 naming the failed one',
     errors: [[503, 'Not ready: redis unavailable']],
   })

@@ -2,12 +2,10 @@ import { Controller, Get, Header, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Endpoint } from '../common/decorators/endpoint.decorator';
-import { Public } from '../common/decorators/public.decorator';
 import { NoRateLimit } from '../common/decorators/rate-limit.decorator';
 import { MetricsService } from './metrics.service';
 
 @ApiTags('operations')
-@Public()
 @NoRateLimit()
 @Controller('metrics')
 export class MetricsController {
@@ -15,7 +13,7 @@ export class MetricsController {
 
   @Get()
   @Header('Cache-Control', 'no-store')
-  @Endpoint({ operationId: 'getMetrics', summary: 'Prometheus metrics (text exposition format)' })
+  @Endpoint({ operationId: 'getMetrics', scope: 'public', summary: 'Prometheus metrics (text exposition format)' })
   @ApiProduces('text/plain')
   @ApiOkResponse({ description: 'Prometheus text format', schema: { type: 'string' } })
   async scrape(@Res() reply: FastifyReply): Promise<void> {
