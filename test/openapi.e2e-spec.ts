@@ -251,13 +251,14 @@ describe('OpenAPI document for client generators (e2e)', () => {
             ]),
         );
       const body = ['413', '415'];
+      // Every one answers 403 to a personal access token without its scope.
       expect(statuses('/api/v1/projects')).toEqual({
-        'post /api/v1/projects': ['400', '401', ...body, '429', '503'],
-        'get /api/v1/projects': ['400', '401', '429', '503'],
-        'get /api/v1/projects/{id}': ['400', '401', '404', '429', '503'],
+        'post /api/v1/projects': ['400', '401', '403', ...body, '429', '503'],
+        'get /api/v1/projects': ['400', '401', '403', '429', '503'],
+        'get /api/v1/projects/{id}': ['400', '401', '403', '404', '429', '503'],
         'patch /api/v1/projects/{id}': ['400', '401', '403', '404', '409', ...body, '429', '503'],
         'delete /api/v1/projects/{id}': ['400', '401', '403', '404', '409', '429', '503'],
-        'get /api/v1/projects/{id}/members': ['400', '401', '404', '429', '503'],
+        'get /api/v1/projects/{id}/members': ['400', '401', '403', '404', '429', '503'],
         'put /api/v1/projects/{id}/members/{user_id}': [
           '400',
           '401',
@@ -281,13 +282,13 @@ describe('OpenAPI document for client generators (e2e)', () => {
       const update = ['400', '401', '403', '404', '409', '412', ...body, '429', '503'];
       expect(statuses('/api/v1/tasks')).toEqual({
         'post /api/v1/tasks': ['400', '401', '403', '404', '409', ...body, '422', '429', '503'],
-        'get /api/v1/tasks': ['400', '401', '429', '503'],
-        'get /api/v1/tasks/stats': ['400', '401', '429', '503'],
-        'get /api/v1/tasks/{id}': ['400', '401', '404', '429', '503'],
+        'get /api/v1/tasks': ['400', '401', '403', '429', '503'],
+        'get /api/v1/tasks/stats': ['400', '401', '403', '429', '503'],
+        'get /api/v1/tasks/{id}': ['400', '401', '403', '404', '429', '503'],
         'put /api/v1/tasks/{id}': update,
         'patch /api/v1/tasks/{id}': update,
         'delete /api/v1/tasks/{id}': ['400', '401', '403', '404', '409', '412', '429', '503'],
-        'post /api/v1/tasks/export': ['400', '401', '409', ...body, '422', '429', '503'],
+        'post /api/v1/tasks/export': ['400', '401', '403', '409', ...body, '422', '429', '503'],
       });
     });
 

@@ -62,7 +62,10 @@ export class AccessTokensController {
       ],
       401,
       [403, SESSION_ONLY_MESSAGE],
-      [409, `a user can have at most ${MAX_TOKENS_PER_USER} personal access tokens; delete one first`],
+      [
+        409,
+        `a user can have at most ${MAX_TOKENS_PER_USER} personal access tokens; delete one first`,
+      ],
       413,
       415,
       429,
@@ -82,11 +85,7 @@ export class AccessTokensController {
     summary: "The caller's personal access tokens (without the secrets), newest first",
     description: 'Expired tokens are listed (their `expires_at` is past) until deleted.',
     scope: 'session',
-    errors: [
-      401,
-      [403, SESSION_ONLY_MESSAGE],
-      429,
-    ],
+    errors: [401, [403, SESSION_ONLY_MESSAGE], 429],
   })
   @ApiOkResponse({ type: [AccessTokenResponseDto] })
   list(@CurrentUser() caller: AuthUser): Promise<AccessTokenResponseDto[]> {

@@ -20,7 +20,12 @@ export class AccessTokensRepository {
     fields: Pick<PersonalAccessToken, 'userId' | 'name' | 'scopes' | 'tokenHash' | 'expiresAt'>,
     now: Date,
   ): Promise<PersonalAccessToken> {
-    const token = this.tokens.create({ ...fields, createdAt: now, lastUsedAt: null, revokedAt: null });
+    const token = this.tokens.create({
+      ...fields,
+      createdAt: now,
+      lastUsedAt: null,
+      revokedAt: null,
+    });
     const result = await this.tokens.insert(token);
     token.id = Number(result.identifiers[0].id);
     return token;

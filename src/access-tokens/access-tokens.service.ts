@@ -50,7 +50,10 @@ export class AccessTokensService {
       },
       now,
     );
-    this.logger.log({ userId, tokenId: token.id, scopes: dto.scopes }, 'Personal access token created');
+    this.logger.log(
+      { userId, tokenId: token.id, scopes: dto.scopes },
+      'Personal access token created',
+    );
     return { ...toAccessTokenResponse(token), token: secret };
   }
 
@@ -80,7 +83,10 @@ export class AccessTokensService {
     if (row.lastUsedAt === null || row.lastUsedAt.getTime() < staleBefore.getTime()) {
       // Bookkeeping only: a failed write must not fail the request it describes.
       await this.tokens.touch(row.id, now, staleBefore).catch((error: unknown) => {
-        this.logger.warn({ tokenId: row.id, err: loggableError(error) }, 'last_used_at not recorded');
+        this.logger.warn(
+          { tokenId: row.id, err: loggableError(error) },
+          'last_used_at not recorded',
+        );
       });
     }
     return {

@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Endpoint } from '../common/decorators/endpoint.decorator';
+import { Public } from '../common/decorators/public.decorator';
 import { AuthRateLimit } from '../common/decorators/rate-limit.decorator';
 import { AuthService } from './auth.service';
 import {
@@ -12,6 +13,7 @@ import {
 } from './dto/auth.dto';
 
 @ApiTags('auth')
+@Public()
 @Controller('auth')
 export class AuthController {
   constructor(private readonly auth: AuthService) {}

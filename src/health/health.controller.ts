@@ -7,6 +7,7 @@ import {
   TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
 import { Endpoint } from '../common/decorators/endpoint.decorator';
+import { Public } from '../common/decorators/public.decorator';
 import { NoRateLimit } from '../common/decorators/rate-limit.decorator';
 import { ServiceUnavailableError } from '../common/errors/domain-errors';
 import { RedisHealthIndicator } from './redis.health';
@@ -14,6 +15,7 @@ import { RedisHealthIndicator } from './redis.health';
 const CHECK_TIMEOUT_MS = 1000;
 
 @ApiTags('operations')
+@Public()
 @NoRateLimit()
 @Controller('health')
 export class HealthController {
@@ -24,7 +26,11 @@ export class HealthController {
   ) {}
 
   @Get('live')
-  @Endpoint({ operationId: 'getLiveness', scope: 'public', summary: 'Liveness: 200 while the process runs' })
+  @Endpoint({
+    operationId: 'getLiveness',
+    scope: 'public',
+    summary: 'Liveness: 200 while the process runs',
+  })
   @ApiOkResponse({ schema: { example: { status: 'ok' } } })
   live(): { status: 'ok' } {
     return { status: 'ok' };

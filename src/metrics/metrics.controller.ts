@@ -2,10 +2,12 @@ import { Controller, Get, Header, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Endpoint } from '../common/decorators/endpoint.decorator';
+import { Public } from '../common/decorators/public.decorator';
 import { NoRateLimit } from '../common/decorators/rate-limit.decorator';
 import { MetricsService } from './metrics.service';
 
 @ApiTags('operations')
+@Public()
 @NoRateLimit()
 @Controller('metrics')
 export class MetricsController {
@@ -13,7 +15,11 @@ export class MetricsController {
 
   @Get()
   @Header('Cache-Control', 'no-store')
-  @Endpoint({ operationId: 'getMetrics', scope: 'public', summary: 'Prometheus metrics (text exposition format)' })
+  @Endpoint({
+    operationId: 'getMetrics',
+    scope: 'public',
+    summary: 'Prometheus metrics (text exposition format)',
+  })
   @ApiProduces('text/plain')
   @ApiOkResponse({ description: 'Prometheus text format', schema: { type: 'string' } })
   async scrape(@Res() reply: FastifyReply): Promise<void> {

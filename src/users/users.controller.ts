@@ -18,7 +18,12 @@ export class UsersController {
   constructor(private readonly users: UsersService) {}
 
   @Get('me')
-  @Endpoint({ operationId: 'getMe', scope: 'any', summary: 'The signed-in user', errors: [401, 429] })
+  @Endpoint({
+    operationId: 'getMe',
+    scope: 'any',
+    summary: 'The signed-in user',
+    errors: [401, 429],
+  })
   @ApiOkResponse({ type: UserResponseDto })
   async me(@CurrentUser() caller: AuthUser): Promise<UserResponseDto> {
     return toUserResponse(await this.users.getMe(caller.id));

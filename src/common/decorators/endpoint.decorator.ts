@@ -21,7 +21,9 @@ export interface EndpointOptions {
   description?: string;
   /**
    * Who may call the route (see `RouteAccess`): the personal-access-token scope it needs, `any`,
-   * `session` (no personal access token) or `public` (no token; the same as `@Public()`).
+   * `session` (no personal access token) or `public` (no token). A `public` route's controller
+   * also carries `@Public()`: @nestjs/swagger drops an empty `security` set on a method, so only
+   * the class-level one documents the route as open (test/token-scopes.e2e-spec.ts checks it).
    * Required, so a new route cannot forget it; the scope guard refuses a personal access token
    * on a route that declares none, and test/token-scopes.e2e-spec.ts fails on it.
    */
@@ -40,10 +42,7 @@ export function Endpoint({ errors, scope, ...operation }: EndpointOptions): Meth
   const access =
     scope === 'public'
       ? [Public()]
-      : [
-          SetMetadata(ROUTE_ACCESS_KEY, scope),
-          ApiExtension(ROUTE_ACCESS_EXTENSION, scope),
-        ];
+      : [SetMetadata(ROUTE_ACCESS_KEY, scope), ApiExtension(ROUTE_ACCESS_EXTENSION, scope)];
   // A personal access token can be refused on every route it may reach: say so where the route
   // documents no 403 of its own (it has one example per status).
   const refusal: ErrorSpec | undefined =

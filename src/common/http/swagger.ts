@@ -82,7 +82,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
         type: 'http',
         scheme: 'bearer',
         description:
-          'A login session\'s access token (JWT) or a personal access token (`tms_…`), whose ' +
+          "A login session's access token (JWT) or a personal access token (`tms_…`), whose " +
           'scope each operation names in `x-required-scope`',
       },
       'bearer',
