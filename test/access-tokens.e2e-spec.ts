@@ -22,12 +22,13 @@ describe('Personal access tokens (e2e)', () => {
     await Promise.all([t.close(), other.close()]);
   });
 
-  const row = async (id: number): Promise<Record<string, unknown>> =>
-    (
-      (await db.query('SELECT * FROM personal_access_tokens WHERE id = ?', [id])) as Array<
-        Record<string, unknown>
-      >
-    )[0];
+  const row = async (id: number): Promise<Record<string, unknown>> => {
+    const rows: Array<Record<string, unknown>> = await db.query(
+      'SELECT * FROM personal_access_tokens WHERE id = ?',
+      [id],
+    );
+    return rows[0];
+  };
 
   const listed = async (owner: Session): Promise<AccessTokenJson[]> =>
     (await t.http.get(TOKENS).set(owner.auth).expect(200)).body as AccessTokenJson[];
