@@ -354,6 +354,14 @@ describe('OpenAPI document for client generators (e2e)', () => {
         JobState: ['waiting', 'delayed', 'active', 'completed', 'failed'],
         WebhookEvent: expect.arrayContaining(['task.created', 'task.updated']),
         ReportInterval: ['day', 'week', 'month'],
+        TokenScope: [
+          'tasks:read',
+          'tasks:write',
+          'projects:read',
+          'projects:write',
+          'webhooks',
+          'notifications',
+        ],
       })) {
         expect({ name, schema: schemas[name] }).toMatchObject({
           name,
@@ -362,6 +370,7 @@ describe('OpenAPI document for client generators (e2e)', () => {
       }
       // A shared enum describes itself, not the first field that happened to use it.
       expect(schemas.ProjectRole.description).toMatch(/^A role in a project/);
+      expect(schemas.TokenScope.description).toMatch(/^What a personal access token may do/);
       // Outside the named schemas, only constants (one value) and header values stay inline.
       const inline = typedNodes({
         paths: doc.paths,

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { TOKEN_SCOPES, TokenScope } from '../../common/auth/token-scopes';
+import type { TokenScope } from '../../common/auth/token-scopes';
+import { TOKEN_SCOPE_SCHEMA } from './token-scope.schema';
 import type { PersonalAccessToken } from '../personal-access-token.entity';
 
 export class AccessTokenResponseDto {
@@ -10,9 +11,7 @@ export class AccessTokenResponseDto {
   name!: string;
 
   @ApiProperty({
-    enum: TOKEN_SCOPES,
-    enumName: 'TokenScope',
-    isArray: true,
+    ...TOKEN_SCOPE_SCHEMA,
     example: ['tasks:read'],
   })
   scopes!: TokenScope[];

@@ -14,6 +14,7 @@ import {
   Min,
 } from 'class-validator';
 import { TOKEN_SCOPES, TokenScope } from '../../common/auth/token-scopes';
+import { TOKEN_SCOPE_SCHEMA } from './token-scope.schema';
 import { IsWellFormedText } from '../../common/validators/text.validator';
 
 export const MAX_TOKEN_NAME_LENGTH = 100;
@@ -40,9 +41,7 @@ export class CreateAccessTokenDto {
     description:
       'What the token may do: at least one scope, no repeats. Each scope is independent ' +
       '(`tasks:write` does not include `tasks:read`).',
-    enum: TOKEN_SCOPES,
-    enumName: 'TokenScope',
-    isArray: true,
+    ...TOKEN_SCOPE_SCHEMA,
     example: ['tasks:read', 'tasks:write'],
   })
   @IsArray()

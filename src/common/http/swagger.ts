@@ -81,6 +81,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       {
         type: 'http',
         scheme: 'bearer',
+        bearerFormat: 'JWT or tms_ token',
         description:
           "A login session's access token (JWT) or a personal access token (`tms_…`), whose " +
           'scope each operation names in `x-required-scope`',
