@@ -1,10 +1,12 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { AccessTokensModule } from './access-tokens/access-tokens.module';
 import { ActivityModule } from './activity/activity.module';
 import { AttachmentsModule } from './attachments/attachments.module';
 import { AuthModule } from './auth/auth.module';
+import { AuthenticationGuard } from './auth/authentication.guard';
+import { ScopeGuard } from './auth/scope.guard';
 import { CommentsModule } from './comments/comments.module';
-import { JwtAuthGuard } from './auth/jwt-auth.guard';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { AppValidationPipe } from './common/http/validation';
 import { AppConfigModule } from './config/config.module';
@@ -37,6 +39,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
     HealthModule,
     UsersModule,
     AuthModule,
+    AccessTokensModule,
     ProjectsModule,
     TasksModule,
     JobsModule,
@@ -51,9 +54,11 @@ import { WebhooksModule } from './webhooks/webhooks.module';
   providers: [
     { provide: APP_PIPE, useClass: AppValidationPipe },
     { provide: APP_FILTER, useClass: AllExceptionsFilter },
-    // Order matters: the JWT guard resolves the caller first, so the rate limit can count per user.
-    { provide: APP_GUARD, useClass: JwtAuthGuard },
+    // Order matters: the authentication guard resolves the caller first, so the rate limit can
+    // count per user; the scope guard comes last, so a token's refused requests count too.
+    { provide: APP_GUARD, useClass: AuthenticationGuard },
     { provide: APP_GUARD, useClass: RateLimitGuard },
+    { provide: APP_GUARD, useClass: ScopeGuard },
   ],
 })
 export class AppModule {}

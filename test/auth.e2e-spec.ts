@@ -404,9 +404,7 @@ describe('Auth (e2e)', () => {
       userId = (await signUp(t.http)).id;
     });
 
-    // Another deployment sharing the secret signs exactly like these (its own iss or aud). Two
-    // apps in one Jest process cannot show it end to end: passport keeps one global 'jwt'
-    // strategy, so the app built last would verify the tokens of both.
+    // Another deployment sharing the secret signs exactly like these (its own iss or aud).
     it.each([
       {
         claims: 'the right issuer and audience',

@@ -41,6 +41,7 @@ const CODE_BY_STATUS: Record<string, string> = {
 const TAG_ORDER = [
   'auth',
   'users',
+  'tokens',
   'projects',
   'tasks',
   'comments',
@@ -155,6 +156,10 @@ describe('OpenAPI document for client generators (e2e)', () => {
         'post /api/v1/auth/logout': 'logout',
         'get /api/v1/users/me': 'getMe',
         'get /api/v1/users': 'listUsers',
+        'post /api/v1/users/me/password': 'changePassword',
+        'post /api/v1/users/me/tokens': 'createPersonalAccessToken',
+        'get /api/v1/users/me/tokens': 'listPersonalAccessTokens',
+        'delete /api/v1/users/me/tokens/{id}': 'deletePersonalAccessToken',
         'post /api/v1/projects': 'createProject',
         'get /api/v1/projects': 'listProjects',
         'get /api/v1/projects/{id}': 'getProject',
@@ -263,14 +268,15 @@ describe('OpenAPI document for client generators (e2e)', () => {
             ]),
         );
       const body = ['413', '415'];
+      // Every one answers 403 to a personal access token without its scope.
       expect(statuses('/api/v1/projects')).toEqual({
-        'post /api/v1/projects': ['400', '401', ...body, '429', '503'],
-        'get /api/v1/projects': ['400', '401', '429', '503'],
-        'get /api/v1/projects/{id}': ['400', '401', '404', '429', '503'],
+        'post /api/v1/projects': ['400', '401', '403', ...body, '429', '503'],
+        'get /api/v1/projects': ['400', '401', '403', '429', '503'],
+        'get /api/v1/projects/{id}': ['400', '401', '403', '404', '429', '503'],
         'patch /api/v1/projects/{id}': ['400', '401', '403', '404', '409', ...body, '429', '503'],
         'delete /api/v1/projects/{id}': ['400', '401', '403', '404', '409', '429', '503'],
-        'get /api/v1/projects/{id}/members': ['400', '401', '404', '429', '503'],
-        'get /api/v1/projects/{id}/activity': ['400', '401', '404', '429', '503'],
+        'get /api/v1/projects/{id}/members': ['400', '401', '403', '404', '429', '503'],
+        'get /api/v1/projects/{id}/activity': ['400', '401', '403', '404', '429', '503'],
         'put /api/v1/projects/{id}/members/{user_id}': [
           '400',
           '401',
@@ -294,14 +300,14 @@ describe('OpenAPI document for client generators (e2e)', () => {
       const update = ['400', '401', '403', '404', '409', '412', ...body, '429', '503'];
       expect(statuses('/api/v1/tasks')).toEqual({
         'post /api/v1/tasks': ['400', '401', '403', '404', '409', ...body, '422', '429', '503'],
-        'get /api/v1/tasks': ['400', '401', '429', '503'],
-        'get /api/v1/tasks/stats': ['400', '401', '429', '503'],
-        'get /api/v1/tasks/{id}': ['400', '401', '404', '429', '503'],
-        'get /api/v1/tasks/{id}/activity': ['400', '401', '404', '429', '503'],
+        'get /api/v1/tasks': ['400', '401', '403', '429', '503'],
+        'get /api/v1/tasks/stats': ['400', '401', '403', '429', '503'],
+        'get /api/v1/tasks/{id}': ['400', '401', '403', '404', '429', '503'],
+        'get /api/v1/tasks/{id}/activity': ['400', '401', '403', '404', '429', '503'],
         'put /api/v1/tasks/{id}': update,
         'patch /api/v1/tasks/{id}': update,
         'delete /api/v1/tasks/{id}': ['400', '401', '403', '404', '409', '412', '429', '503'],
-        'post /api/v1/tasks/export': ['400', '401', '409', ...body, '422', '429', '503'],
+        'post /api/v1/tasks/export': ['400', '401', '403', '409', ...body, '422', '429', '503'],
       });
     });
 
@@ -367,6 +373,14 @@ describe('OpenAPI document for client generators (e2e)', () => {
         JobState: ['waiting', 'delayed', 'active', 'completed', 'failed'],
         WebhookEvent: expect.arrayContaining(['task.created', 'task.updated']),
         ReportInterval: ['day', 'week', 'month'],
+        TokenScope: [
+          'tasks:read',
+          'tasks:write',
+          'projects:read',
+          'projects:write',
+          'webhooks',
+          'notifications',
+        ],
       })) {
         expect({ name, schema: schemas[name] }).toMatchObject({
           name,
@@ -375,6 +389,7 @@ describe('OpenAPI document for client generators (e2e)', () => {
       }
       // A shared enum describes itself, not the first field that happened to use it.
       expect(schemas.ProjectRole.description).toMatch(/^A role in a project/);
+      expect(schemas.TokenScope.description).toMatch(/^What a personal access token may do/);
       // Outside the named schemas, only constants (one value) and header values stay inline.
       const inline = typedNodes({
         paths: doc.paths,

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { Test } from 'supertest';
 import { REDIS_CLIENT } from '../src/redis/redis.constants';
 import { startTestApp, TestApp } from './helpers/app';
+import { createAccessToken, TOKENS } from './helpers/access-tokens';
 import { errorBody, newUser, signUp } from './helpers/factories';
 
 /** A key prefix of its own, so these counters start at zero whatever else ran this minute. */
@@ -49,6 +50,28 @@ describe('Rate limits (e2e)', () => {
         }
       }
       expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 429, 429, 429, 429]);
+    });
+
+    it("should count a personal access token against its user's limit, refused scopes included", async () => {
+      const user = await signUp(a.http);
+      const token = await createAccessToken(a.http, user, ['tasks:read']);
+      // Creating the token was the user's first request of the window.
+      const statuses: number[] = [];
+      const remaining: number[] = [];
+      for (const [i, request] of [
+        () => a.http.get('/api/v1/users/me').set(token.auth),
+        () => b.http.get('/api/v1/users/me').set(user.auth),
+        () => b.http.get('/api/v1/webhooks').set(token.auth), // 403: no `webhooks` scope
+        () => a.http.get('/api/v1/tasks').set(token.auth),
+        () => a.http.get('/api/v1/users/me').set(user.auth),
+        () => b.http.get('/api/v1/users/me').set(token.auth),
+      ].entries()) {
+        const res = await request();
+        statuses.push(res.status);
+        if (i < 5) remaining.push(Number(res.headers['x-ratelimit-remaining']));
+      }
+      expect(statuses).toEqual([200, 200, 403, 200, 200, 429]);
+      expect(remaining).toEqual([4, 3, 2, 1, 0]);
     });
 
     it('should count each user separately', async () => {
@@ -120,7 +143,7 @@ describe('Rate limits (e2e)', () => {
       return statuses;
     }
 
-    it('should count tokens the JWT guard rejects, then answer 429', async () => {
+    it('should count tokens the authentication guard rejects, then answer 429', async () => {
       const statuses = await exhaust(
         () =>
           app.http
@@ -133,6 +156,13 @@ describe('Rate limits (e2e)', () => {
       await app.http.get('/api/v1/users/me').set(user.auth).expect(200);
       const metrics = await app.http.get('/metrics').expect(200);
       expect(metrics.text).toMatch(/rate_limit_rejections_total\{limit="ip"\} [1-9]/);
+    });
+
+    it('should count a deleted personal access token as anonymous, then answer 429', async () => {
+      const token = await createAccessToken(app.http, user, ['tasks:read']);
+      await app.http.delete(`${TOKENS}/${token.id}`).set(user.auth).expect(204);
+      const statuses = await exhaust(() => app.http.get('/api/v1/tasks').set(token.auth), 401);
+      expect(statuses).toEqual([401, 401, 401, 429, 429]);
     });
 
     it('should count requests without any token on protected routes', async () => {

@@ -22,6 +22,7 @@ export class AuthController {
   @AuthRateLimit()
   @Endpoint({
     operationId: 'register',
+    scope: 'public',
     summary: 'Create an account',
     errors: [400, [409, 'email is already registered'], 413, 415, 429],
   })
@@ -35,6 +36,7 @@ export class AuthController {
   @HttpCode(HttpStatus.OK)
   @Endpoint({
     operationId: 'login',
+    scope: 'public',
     summary: 'Sign in',
     description:
       'An unknown email and a wrong password get the same 401 `invalid credentials`, in about the same time.',
@@ -50,6 +52,7 @@ export class AuthController {
   @HttpCode(HttpStatus.OK)
   @Endpoint({
     operationId: 'refreshSession',
+    scope: 'public',
     summary: 'Exchange a refresh token for a new pair',
     description:
       'Each refresh token works once. Presenting a retired one again answers 401 and revokes its whole family (the newest token included); of concurrent refreshes of one token exactly one succeeds.',
@@ -64,6 +67,7 @@ export class AuthController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @Endpoint({
     operationId: 'logout',
+    scope: 'public',
     summary: 'Revoke the session family of a refresh token',
     errors: [400, [401, 'invalid or expired refresh token'], 413, 415, 429],
   })

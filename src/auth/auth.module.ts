@@ -1,14 +1,15 @@
 import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
-import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AccessTokensModule } from '../access-tokens/access-tokens.module';
 import { appConfig, AppConfigType } from '../config/app-config';
 import { ProjectsModule } from '../projects/projects.module';
 import { UsersModule } from '../users/users.module';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
+import { AuthenticationService } from './authentication.service';
 import { jwtKey, jwtSignOptions, jwtVerifyOptions } from './jwt-claims';
-import { JwtStrategy } from './jwt.strategy';
+import { PasswordController } from './password.controller';
 import { RefreshToken } from './refresh-token.entity';
 import { RefreshTokensRepository } from './refresh-tokens.repository';
 
@@ -16,7 +17,7 @@ import { RefreshTokensRepository } from './refresh-tokens.repository';
   imports: [
     UsersModule,
     ProjectsModule,
-    PassportModule,
+    AccessTokensModule,
     TypeOrmModule.forFeature([RefreshToken]),
     JwtModule.registerAsync({
       inject: [appConfig.KEY],
@@ -27,7 +28,9 @@ import { RefreshTokensRepository } from './refresh-tokens.repository';
       }),
     }),
   ],
-  controllers: [AuthController],
-  providers: [AuthService, RefreshTokensRepository, JwtStrategy],
+  controllers: [AuthController, PasswordController],
+  providers: [AuthService, AuthenticationService, RefreshTokensRepository],
+  // The global authentication guard, the WebSocket gateway and GraphQL resolve callers with it.
+  exports: [AuthenticationService],
 })
 export class AuthModule {}

@@ -5,7 +5,11 @@ import * as bcrypt from 'bcrypt';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { DataSource } from 'typeorm';
-import { InvalidCredentialsError, InvalidRefreshTokenError } from '../common/errors/domain-errors';
+import {
+  InvalidCredentialsError,
+  InvalidRefreshTokenError,
+  UnauthorizedError,
+} from '../common/errors/domain-errors';
 import { Semaphore } from '../common/process/semaphore';
 import { isAcceptablePassword } from '../common/validators/text.validator';
 import { AppConfigType, InjectAppConfig } from '../config/app-config';
@@ -14,8 +18,15 @@ import { toUserResponse, UserResponseDto } from '../users/dto/user-response.dto'
 import type { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import { LoginDto, RegisterDto, SessionResponseDto } from './dto/auth.dto';
+import type { ChangePasswordDto } from './dto/change-password.dto';
 import { RefreshTokensRepository } from './refresh-tokens.repository';
 import { hashRefreshToken, newRefreshToken } from './token-hash';
+
+export class WrongCurrentPasswordError extends UnauthorizedError {
+  constructor() {
+    super('current_password is wrong');
+  }
+}
 
 /** bcrypt work factor; async hashing runs on libuv's pool, so the event loop never blocks. */
 export const BCRYPT_COST = 10;
@@ -88,6 +99,33 @@ export class AuthService implements OnModuleInit {
     const matches = await bcryptSlots.run(() => bcrypt.compare(dto.password, hash));
     if (!user || impossible || !matches) throw new InvalidCredentialsError();
     return this.startSession(user, randomUUID());
+  }
+
+  /**
+   * Replaces the caller's password after checking the current one, and revokes every refresh
+   * token of the user in the same transaction, so no session started with the old password can
+   * be renewed. Access tokens already issued stay valid until they expire (at most
+   * JWT_EXPIRES_IN): they are checked without a database read. Personal access tokens are left
+   * alone: they are deleted one by one.
+   */
+  async changePassword(userId: number, dto: ChangePasswordDto): Promise<void> {
+    const user = await this.users.findWithPasswordById(userId);
+    if (!user) throw new UnauthorizedError('the user of this token no longer exists');
+    // As at login: a password registration would refuse never matches, and costs the same.
+    const impossible =
+      Buffer.byteLength(dto.current_password, 'utf8') > MAX_PASSWORD_BYTES ||
+      !isAcceptablePassword(dto.current_password);
+    const hash = impossible ? this.dummyHash : user.passwordHash;
+    const matches = await bcryptSlots.run(() => bcrypt.compare(dto.current_password, hash));
+    if (impossible || !matches) throw new WrongCurrentPasswordError();
+
+    const passwordHash = await bcryptSlots.run(() => bcrypt.hash(dto.new_password, BCRYPT_COST));
+    const now = new Date();
+    const revoked = await this.dataSource.transaction(async (manager) => {
+      await this.users.updatePasswordHash(manager, userId, passwordHash, now);
+      return this.refreshTokens.revokeAllOfUser(userId, now, manager);
+    });
+    this.logger.log({ userId, revokedRefreshTokens: revoked }, 'Password changed');
   }
 
   async refresh(refreshToken: string): Promise<SessionResponseDto> {

@@ -62,4 +62,18 @@ export class RefreshTokensRepository {
   async revokeFamily(familyId: string, now: Date): Promise<void> {
     await this.tokens.update({ familyId, revokedAt: IsNull() }, { revokedAt: now });
   }
+
+  /** Revokes every live token of a user, every family (a password change). */
+  async revokeAllOfUser(
+    userId: number,
+    now: Date,
+    manager: EntityManager = this.tokens.manager,
+  ): Promise<number> {
+    const result = await manager.update(
+      RefreshToken,
+      { userId, revokedAt: IsNull() },
+      { revokedAt: now },
+    );
+    return result.affected ?? 0;
+  }
 }

@@ -1,3 +1,4 @@
+import { PersonalAccessToken } from '../access-tokens/personal-access-token.entity';
 import { TaskActivity } from '../activity/task-activity.entity';
 import { Attachment } from '../attachments/attachment.entity';
 import { TaskComment } from '../comments/comment.entity';
@@ -29,4 +30,5 @@ export const ENTITIES = [
   Attachment,
   TaskComment,
   TaskActivity,
+  PersonalAccessToken,
 ];

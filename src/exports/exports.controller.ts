@@ -21,6 +21,7 @@ export class ExportsController {
   @HttpCode(HttpStatus.ACCEPTED)
   @Endpoint({
     operationId: 'exportTasks',
+    scope: 'tasks:read',
     summary:
       "Export the tasks the caller can see (its projects' tasks and tasks assigned to it), as CSV or JSON (background job)",
     description:

@@ -34,6 +34,7 @@ export class JobsController {
   @JOB_ID_PARAM
   @Endpoint({
     operationId: 'getJob',
+    scope: 'tasks:read',
     summary: "One of the caller's background jobs",
     description:
       "Only the caller's own jobs: another user's job and an unknown id both answer 404. " +
@@ -49,6 +50,7 @@ export class JobsController {
   @JOB_ID_PARAM
   @Endpoint({
     operationId: 'getJobResult',
+    scope: 'tasks:read',
     summary: 'Download the file an export job produced',
     description:
       'The file is streamed as an attachment: CSV (RFC 4180: a UTF-8 byte order mark, a ' +

@@ -26,7 +26,11 @@ export class HealthController {
   ) {}
 
   @Get('live')
-  @Endpoint({ operationId: 'getLiveness', summary: 'Liveness: 200 while the process runs' })
+  @Endpoint({
+    operationId: 'getLiveness',
+    scope: 'public',
+    summary: 'Liveness: 200 while the process runs',
+  })
   @ApiOkResponse({ schema: { example: { status: 'ok' } } })
   live(): { status: 'ok' } {
     return { status: 'ok' };
@@ -36,6 +40,7 @@ export class HealthController {
   @HealthCheck({ swaggerDocumentation: false })
   @Endpoint({
     operationId: 'getReadiness',
+    scope: 'public',
     summary: 'Readiness: 200 when MySQL and Redis answer, else 503 naming the failed one',
     errors: [[503, 'Not ready: redis unavailable']],
   })

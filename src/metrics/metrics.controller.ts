@@ -15,7 +15,11 @@ export class MetricsController {
 
   @Get()
   @Header('Cache-Control', 'no-store')
-  @Endpoint({ operationId: 'getMetrics', summary: 'Prometheus metrics (text exposition format)' })
+  @Endpoint({
+    operationId: 'getMetrics',
+    scope: 'public',
+    summary: 'Prometheus metrics (text exposition format)',
+  })
   @ApiProduces('text/plain')
   @ApiOkResponse({ description: 'Prometheus text format', schema: { type: 'string' } })
   async scrape(@Res() reply: FastifyReply): Promise<void> {

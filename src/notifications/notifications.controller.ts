@@ -22,6 +22,7 @@ export class NotificationsController {
   @Get()
   @Endpoint({
     operationId: 'listNotifications',
+    scope: 'notifications',
     summary: "The caller's notifications, newest first",
     description:
       `The latest ${NOTIFICATIONS_LIST_LIMIT} notifications of the caller (\`unread=true\`: ` +
@@ -48,6 +49,7 @@ export class NotificationsController {
   })
   @Endpoint({
     operationId: 'markNotificationRead',
+    scope: 'notifications',
     summary: "Mark one of the caller's notifications read",
     description:
       'Idempotent: marking a read notification again answers 204 and keeps its first `read_at`. ' +

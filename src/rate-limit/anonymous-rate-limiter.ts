@@ -8,9 +8,9 @@ import { RedisThrottlerStorage } from './redis-throttler.storage';
 
 /**
  * The per-IP anonymous limit for requests that never reach the rate-limit guard: a token the
- * JWT guard rejects (the guard chain stops there), an unknown route (404) and the API docs
- * (served by Fastify, not by a Nest handler). Without it token guessing and scanning would be
- * unlimited. It shares the counter of the `ip` throttler, so every anonymous request of one
+ * authentication guard rejects (the guard chain stops there), an unknown route (404) and the
+ * API docs (served by Fastify, not by a Nest handler). Without it token guessing and scanning
+ * would be unlimited. It shares the counter of the `ip` throttler, so every anonymous request of one
  * client counts against one RATE_LIMIT_IP_PER_MINUTE, and fails open like it when Redis is down.
  */
 @Injectable()

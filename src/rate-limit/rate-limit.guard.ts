@@ -15,8 +15,8 @@ import { applyRateLimit } from './rate-limit.outcome';
 import type { RateLimitRecord } from './redis-throttler.storage';
 
 /**
- * The global rate-limit guard. It runs after the JWT guard, so a signed-in caller is counted per
- * user on every instance; exactly one throttler applies to a request (see rate-limit.module.ts),
+ * The global rate-limit guard. It runs after the authentication guard, so a signed-in caller
+ * (session or personal access token) is counted per user on every instance; exactly one throttler applies to a request (see rate-limit.module.ts),
  * so the plain `X-RateLimit-*` headers describe it.
  */
 @Injectable()

@@ -15,6 +15,7 @@ export class ReportsController {
   @Get('completion')
   @Endpoint({
     operationId: 'getCompletionReport',
+    scope: 'tasks:read',
     summary: 'Tasks created and completed per day, week or month',
     description:
       "Over the caller's visible tasks (those of its projects and those assigned to it; " +
@@ -35,6 +36,7 @@ export class ReportsController {
   @Get('workload')
   @Endpoint({
     operationId: 'getWorkloadReport',
+    scope: 'tasks:read',
     summary: 'Visible tasks per assignee, by status',
     description:
       "One row per assignee of the caller's visible tasks (`project_id` narrows to some " +

@@ -18,7 +18,12 @@ export class UsersController {
   constructor(private readonly users: UsersService) {}
 
   @Get('me')
-  @Endpoint({ operationId: 'getMe', summary: 'The signed-in user', errors: [401, 429] })
+  @Endpoint({
+    operationId: 'getMe',
+    scope: 'any',
+    summary: 'The signed-in user',
+    errors: [401, 429],
+  })
   @ApiOkResponse({ type: UserResponseDto })
   async me(@CurrentUser() caller: AuthUser): Promise<UserResponseDto> {
     return toUserResponse(await this.users.getMe(caller.id));
@@ -27,6 +32,7 @@ export class UsersController {
   @Get()
   @Endpoint({
     operationId: 'listUsers',
+    scope: 'projects:read',
     summary: 'Find users by username prefix (for assignee pickers)',
     errors: [400, 401, 429],
   })

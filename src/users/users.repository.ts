@@ -40,6 +40,24 @@ export class UsersRepository {
       .getOne();
   }
 
+  /** The user with its password hash, for the password change's check of the current one. */
+  findWithPasswordById(id: number): Promise<User | null> {
+    return this.users
+      .createQueryBuilder('u')
+      .addSelect('u.passwordHash')
+      .where('u.id = :id', { id })
+      .getOne();
+  }
+
+  async updatePasswordHash(
+    manager: EntityManager,
+    id: number,
+    passwordHash: string,
+    now: Date,
+  ): Promise<void> {
+    await manager.update(User, { id }, { passwordHash, updatedAt: now });
+  }
+
   /** Usernames starting with `prefix` (served by the unique index), for assignee pickers. */
   searchByUsernamePrefix(prefix: string, limit: number): Promise<User[]> {
     const query = this.users.createQueryBuilder('u').orderBy('u.username', 'ASC').limit(limit);

@@ -48,6 +48,20 @@ export class UsersService {
     return this.users.findWithPasswordByEmail(email);
   }
 
+  findWithPasswordById(userId: number): Promise<User | null> {
+    return this.users.findWithPasswordById(userId);
+  }
+
+  /** Inside the caller's transaction: the password change also revokes the user's sessions. */
+  updatePasswordHash(
+    manager: EntityManager,
+    userId: number,
+    passwordHash: string,
+    now: Date,
+  ): Promise<void> {
+    return this.users.updatePasswordHash(manager, userId, passwordHash, now);
+  }
+
   /** The signed-in caller; a token whose user no longer exists is no longer valid. */
   async getMe(userId: number): Promise<User> {
     const user = await this.users.findById(userId);

@@ -75,6 +75,7 @@ export class WebhooksController {
   @HttpCode(HttpStatus.CREATED)
   @Endpoint({
     operationId: 'createWebhook',
+    scope: 'webhooks',
     summary: 'Register a webhook for task events',
     description:
       `${DELIVERY_DESCRIPTION} The secret is returned only here. At most 20 webhooks per ` +
@@ -113,6 +114,7 @@ export class WebhooksController {
   @Get()
   @Endpoint({
     operationId: 'listWebhooks',
+    scope: 'webhooks',
     summary: "The caller's webhooks (without secrets)",
     description: 'Oldest first.',
     errors: [401, 429, 503],
@@ -126,6 +128,7 @@ export class WebhooksController {
   @ID_PARAM
   @Endpoint({
     operationId: 'updateWebhook',
+    scope: 'webhooks',
     summary: 'Enable or disable a webhook',
     description:
       '`{"active": true}` re-enables a webhook (for instance one disabled after failed ' +
@@ -149,6 +152,7 @@ export class WebhooksController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @Endpoint({
     operationId: 'deleteWebhook',
+    scope: 'webhooks',
     summary: 'Delete a webhook and its delivery log',
     description: "Queued deliveries are dropped. Another user's webhook answers 404.",
     errors: [400, 401, [404, 'webhook not found'], 429, 503],
@@ -165,6 +169,7 @@ export class WebhooksController {
   @ID_PARAM
   @Endpoint({
     operationId: 'listWebhookDeliveries',
+    scope: 'webhooks',
     summary: 'The delivery log of a webhook',
     description: "The 100 newest deliveries, newest first. Another user's webhook answers 404.",
     errors: [400, 401, [404, 'webhook not found'], 429, 503],

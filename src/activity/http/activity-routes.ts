@@ -48,6 +48,7 @@ export const ListTaskActivityRoute = (): MethodDecorator =>
     ID('Task'),
     Endpoint({
       operationId: 'listTaskActivity',
+      scope: 'tasks:read',
       summary: "A task's activity history, oldest first",
       description:
         'Anyone who sees the task (its project members and its assignee). One entry per ' +
@@ -69,6 +70,7 @@ export const ListProjectActivityRoute = (): MethodDecorator =>
     ID('Project'),
     Endpoint({
       operationId: 'listProjectActivity',
+      scope: 'projects:read',
       summary: "The activity of a project's tasks, newest first (members)",
       description:
         "The same entries as the tasks' feeds, for every live task of the project, each " +

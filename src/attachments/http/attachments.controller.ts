@@ -82,6 +82,7 @@ export class AttachmentsController {
   @TASK_ID
   @Endpoint({
     operationId: 'uploadAttachment',
+    scope: 'tasks:write',
     summary: 'Attach a file to a task',
     description:
       'A `multipart/form-data` body with the file in a part named `file` (other text parts are ' +
@@ -141,6 +142,7 @@ export class AttachmentsController {
   @TASK_ID
   @Endpoint({
     operationId: 'listAttachments',
+    scope: 'tasks:read',
     summary: "A task's attachments, oldest first",
     description: 'Anyone who sees the task.',
     errors: [400, 401, [404, 'task not found'], 429],
@@ -157,6 +159,7 @@ export class AttachmentsController {
   @ATTACHMENT_ID
   @Endpoint({
     operationId: 'downloadAttachment',
+    scope: 'tasks:read',
     summary: "An attachment's bytes",
     description:
       'Anyone who sees the task. Sent with its stored `Content-Type` as a download ' +
@@ -217,6 +220,7 @@ export class AttachmentsController {
   @ATTACHMENT_ID
   @Endpoint({
     operationId: 'deleteAttachment',
+    scope: 'tasks:write',
     summary: 'Delete an attachment and its bytes',
     description: "Its uploader, or an admin (or the owner) of the task's project.",
     errors: [

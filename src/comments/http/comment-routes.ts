@@ -72,6 +72,7 @@ export const ListCommentsRoute = (): MethodDecorator =>
     TASK_ID,
     Endpoint({
       operationId: 'listTaskComments',
+      scope: 'tasks:read',
       summary: "A task's comments, oldest first",
       description:
         'Anyone who sees the task. Paged like tasks: a JSON array of one page, `X-Total-Count` ' +
@@ -108,6 +109,7 @@ export const CreateCommentRoute = (): MethodDecorator =>
     TASK_ID,
     Endpoint({
       operationId: 'createComment',
+      scope: 'tasks:write',
       summary: 'Comment on a task',
       description:
         `Anyone who sees the task, viewers and an assignee outside the project included. ${MENTIONS} ` +
@@ -134,6 +136,7 @@ export const GetCommentRoute = (): MethodDecorator =>
     COMMENT_ID,
     Endpoint({
       operationId: 'getComment',
+      scope: 'tasks:read',
       summary: 'One comment of a task',
       description: 'Anyone who sees the task (the `Location` of a new comment).',
       errors: [BAD_COMMENT_ID, 401, COMMENT_NOT_FOUND, 429],
@@ -147,6 +150,7 @@ export const UpdateCommentRoute = (): MethodDecorator =>
     COMMENT_ID,
     Endpoint({
       operationId: 'updateComment',
+      scope: 'tasks:write',
       summary: "Change a comment's text (its author)",
       description:
         `Its author only; anyone else who sees the task gets 403. Sets \`edited_at\`. ${MENTIONS} ` +
@@ -174,6 +178,7 @@ export const DeleteCommentRoute = (): MethodDecorator =>
     COMMENT_ID,
     Endpoint({
       operationId: 'deleteComment',
+      scope: 'tasks:write',
       summary: 'Delete a comment (its author, or an admin of the project)',
       description:
         "Its author, or an admin (or the owner) of the task's project; anyone else who sees " +

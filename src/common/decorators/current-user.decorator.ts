@@ -1,7 +1,7 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 
-/** What the JWT guard puts on the request: the caller, from the token's claims. */
+/** The caller, as the authentication guard puts it on the request (a `Principal`, see common/auth). */
 export interface AuthUser {
   id: number;
 }

@@ -16,6 +16,15 @@ const TAGS: Array<[name: string, description: string]> = [
   ],
   ['users', 'The signed-in user, and a username search for assignee pickers.'],
   [
+    'tokens',
+    'Personal access tokens for scripts and integrations: `Authorization: Bearer tms_…` on the ' +
+      'REST API, limited to the scopes chosen at creation (`tasks:read`, `tasks:write`, ' +
+      '`projects:read`, `projects:write`, `webhooks`, `notifications`). Each operation states ' +
+      'the scope it needs in its description and in `x-required-scope` (`any`: every token; ' +
+      '`session`: a login session only). A token outside its scopes gets 403 naming the ' +
+      'missing scope; an expired or deleted one 401. Managing tokens needs a login session.',
+  ],
+  [
     'projects',
     'Projects group tasks that a team shares. Roles, each including the rights of those ' +
       'below: `owner` (delete the project, transfer ownership) › `admin` (members, settings, ' +
@@ -77,7 +86,10 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       [
         'Task management backend. JSON in and out, snake_case fields, RFC 3339 UTC timestamps.',
         'Every response carries `X-Request-Id`; every error is `{"error", "code", "request_id", "details"?}`.',
-        'Protected routes take `Authorization: Bearer <token>` (an HS256 JWT from `/api/v1/auth/login`).',
+        'Protected routes take `Authorization: Bearer <token>`: the access token of a login ' +
+          'session (an HS256 JWT from `/api/v1/auth/login`) or a personal access token ' +
+          '(`tms_…`, see the tokens tag) holding the scope the operation names in ' +
+          '`x-required-scope`.',
         'Browsers on the origins of `CORS_ORIGINS` may read `X-Request-Id`, `X-Total-Count`, `Link`, ' +
           '`ETag`, `Location`, `Retry-After`, `X-RateLimit-Limit`, `X-RateLimit-Remaining`, ' +
           '`X-RateLimit-Reset`, `X-Cache` and `Idempotent-Replayed`, and, for downloads, ' +
@@ -87,8 +99,18 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     )
     .setVersion('1.0.0')
     .addServer('/', 'This server')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'bearer')
-    // Every operation needs the token unless it says `security: []` (see @Public()).
+    .addBearerAuth(
+      {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'JWT or tms_ token',
+        description:
+          "A login session's access token (JWT) or a personal access token (`tms_…`), whose " +
+          'scope each operation names in `x-required-scope`',
+      },
+      'bearer',
+    )
+    // Every operation needs the token unless it says `security: []` (`@Endpoint({ scope: 'public' })`).
     .addSecurityRequirements('bearer');
   for (const [name, description] of TAGS) builder.addTag(name, description);
   return withCommonResponseHeaders(SwaggerModule.createDocument(app, builder.build()));

@@ -13,6 +13,7 @@ import { CreateAttachments1764700000000 } from './1764700000000-CreateAttachment
 import { AddTaskCompletedIndex1764700000500 } from './1764700000500-AddTaskCompletedIndex';
 import { CreateComments1764800000100 } from './1764800000100-CreateComments';
 import { CreateActivity1764800000200 } from './1764800000200-CreateActivity';
+import { CreatePersonalAccessTokens1764900000000 } from './1764900000000-CreatePersonalAccessTokens';
 
 /** Every migration in order; new ones are appended here. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   AddTaskCompletedIndex1764700000500,
   CreateComments1764800000100,
   CreateActivity1764800000200,
+  CreatePersonalAccessTokens1764900000000,
 ];

@@ -63,6 +63,7 @@ export const CreateProjectRoute = (): MethodDecorator =>
   applyDecorators(
     Endpoint({
       operationId: 'createProject',
+      scope: 'projects:write',
       summary: 'Create a project owned by the caller',
       description: 'The caller becomes its `owner` and only member.',
       errors: [
@@ -92,6 +93,7 @@ export const ListProjectsRoute = (): MethodDecorator =>
   applyDecorators(
     Endpoint({
       operationId: 'listProjects',
+      scope: 'projects:read',
       summary: "The caller's projects: the inbox first, then by name",
       description:
         'Live projects (or, with `archived=true`, the archived ones) the caller is a member of, ' +
@@ -111,6 +113,7 @@ export const GetProjectRoute = (): MethodDecorator =>
     PROJECT_ID,
     Endpoint({
       operationId: 'getProject',
+      scope: 'projects:read',
       summary: 'One project the caller is a member of',
       errors: [BAD_PROJECT_ID, 401, PROJECT_NOT_FOUND, 429],
     }),
@@ -122,6 +125,7 @@ export const UpdateProjectRoute = (): MethodDecorator =>
     PROJECT_ID,
     Endpoint({
       operationId: 'updateProject',
+      scope: 'projects:write',
       summary: 'Rename, describe, archive or unarchive a project (admin)',
       description:
         'Partial: only the fields sent change, at least one (an empty body is 400). ' +
@@ -159,6 +163,7 @@ export const DeleteProjectRoute = (): MethodDecorator =>
     PROJECT_ID,
     Endpoint({
       operationId: 'deleteProject',
+      scope: 'projects:write',
       summary: 'Delete a project and its tasks (owner; soft)',
       description:
         'Afterwards the project and every task of it answer 404 everywhere, for every member ' +
@@ -181,6 +186,7 @@ export const ListProjectMembersRoute = (): MethodDecorator =>
     PROJECT_ID,
     Endpoint({
       operationId: 'listProjectMembers',
+      scope: 'projects:read',
       summary: 'The members of a project (any member may list them)',
       description: 'Every member, highest role first, then by username. Not paged.',
       errors: [BAD_PROJECT_ID, 401, PROJECT_NOT_FOUND, 429],
@@ -194,6 +200,7 @@ export const SetProjectMemberRoute = (): MethodDecorator =>
     USER_ID,
     Endpoint({
       operationId: 'setProjectMember',
+      scope: 'projects:write',
       summary: 'Add a user to a project, change its role, or transfer ownership (admin)',
       description:
         'Adds the user (201, and the user gets a `project_added` notification) or changes its ' +
@@ -238,6 +245,7 @@ export const RemoveProjectMemberRoute = (): MethodDecorator =>
     USER_ID,
     Endpoint({
       operationId: 'removeProjectMember',
+      scope: 'projects:write',
       summary: 'Remove a member (admin), or leave a project (the member itself)',
       description:
         'An admin removes editors and viewers, the owner anyone else; any member may leave ' +

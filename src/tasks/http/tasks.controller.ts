@@ -108,6 +108,7 @@ function UpdateEndpoint(
     Endpoint({
       operationId,
       summary,
+      scope: 'tasks:write',
       description: description === undefined ? UPDATE_RULES : `${description} ${UPDATE_RULES}`,
       errors: [
         [
@@ -144,6 +145,7 @@ export class TasksController {
   @HttpCode(HttpStatus.CREATED)
   @Endpoint({
     operationId: 'createTask',
+    scope: 'tasks:write',
     summary: "Create a task in a project (by default the caller's inbox)",
     description:
       'Defaults: `description` "", `status` pending, `priority` medium, `due_date` and ' +
@@ -214,6 +216,7 @@ export class TasksController {
   @Get()
   @Endpoint({
     operationId: 'listTasks',
+    scope: 'tasks:read',
     summary: "List the tasks the caller can see: its projects' tasks and those assigned to it",
     description:
       'A JSON array of one page. `X-Total-Count` is the number of matches of the filters; `Link` ' +
@@ -259,6 +262,7 @@ export class TasksController {
   @Get('stats')
   @Endpoint({
     operationId: 'getTaskStats',
+    scope: 'tasks:read',
     summary: 'Counts over the tasks the caller can see (not deleted), optionally of some projects',
     description:
       'Every key is present, 0 when empty. `overdue`: due in the past and not completed. ' +
@@ -289,6 +293,7 @@ export class TasksController {
   @ID_PARAM
   @Endpoint({
     operationId: 'getTask',
+    scope: 'tasks:read',
     summary: 'One task the caller can see (of one of its projects, or assigned to it)',
     description:
       'Served from a Redis cache when possible (`X-Cache: HIT`), else from MySQL (`MISS`). Every ' +
@@ -351,6 +356,7 @@ export class TasksController {
   @IF_MATCH
   @Endpoint({
     operationId: 'deleteTask',
+    scope: 'tasks:write',
     summary: "Delete a task (soft; editors of the task's project)",
     description:
       'Afterwards the task answers 404 everywhere and leaves every list and count. A viewer of ' +

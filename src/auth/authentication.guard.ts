@@ -1,0 +1,46 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Principal } from '../common/auth/principal';
+import { IS_PUBLIC_KEY } from '../common/decorators/public.decorator';
+import { UnauthorizedError } from '../common/errors/domain-errors';
+import { AnonymousRateLimiter } from '../rate-limit/anonymous-rate-limiter';
+import { AuthenticationService } from './authentication.service';
+import { bearerToken } from './bearer-token';
+
+/**
+ * The first global guard: every route needs a valid bearer token (a session's JWT or a personal
+ * access token) unless marked public. It puts the caller on `request.user`; the rate-limit guard
+ * then counts it per user, and the scope guard checks a personal access token's scopes.
+ */
+@Injectable()
+export class AuthenticationGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly authentication: AuthenticationService,
+    private readonly anonymousLimit: AnonymousRateLimiter,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (isPublic) return true;
+    const http = context.switchToHttp();
+    const request = http.getRequest<FastifyRequest & { user?: Principal }>();
+    try {
+      request.user = await this.authentication.authenticate(
+        bearerToken(request.headers.authorization),
+      );
+      return true;
+    } catch (error) {
+      // A rejected token stops the guard chain before the rate-limit guard, so it is counted
+      // here as an anonymous request; past the limit the answer becomes 429 instead of 401.
+      if (error instanceof UnauthorizedError) {
+        await this.anonymousLimit.hit(request.ip, http.getResponse<FastifyReply>());
+      }
+      throw error;
+    }
+  }
+}
