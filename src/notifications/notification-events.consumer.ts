@@ -7,6 +7,7 @@ import {
 } from '../tasks/events/task-event-consumer';
 import type { NotificationType } from './dto/notification-response.dto';
 import { ProjectAccessService } from '../projects/project-access.service';
+import { NotificationCreatedListeners } from './notification-created-listener';
 import { NewNotification, NotificationsRepository } from './notifications.repository';
 
 /** Titles are up to 200 characters; the message column holds 500. */
@@ -25,6 +26,7 @@ export class NotificationEventsConsumer implements TaskEventConsumerInstance {
   constructor(
     private readonly notifications: NotificationsRepository,
     private readonly projects: ProjectAccessService,
+    private readonly createdListeners: NotificationCreatedListeners,
   ) {}
 
   async onTaskEvent(event: DispatchedTaskEvent, manager: EntityManager): Promise<void> {
@@ -35,7 +37,8 @@ export class NotificationEventsConsumer implements TaskEventConsumerInstance {
     const rows = this.notificationsOf(event).filter(
       (row) => members?.has(row.userId) || row.userId === task?.assignee_id,
     );
-    await this.notifications.insertIgnoringDuplicates(manager, rows, new Date());
+    const created = await this.notifications.insertIgnoringDuplicates(manager, rows, new Date());
+    await this.createdListeners.created(manager, created);
   }
 
   private notificationsOf(event: DispatchedTaskEvent): NewNotification[] {

@@ -6,6 +6,7 @@ import {
   NotificationType,
   toNotificationResponse,
 } from './dto/notification-response.dto';
+import { NotificationCreatedListeners } from './notification-created-listener';
 import { NotificationNotFoundError } from './notification.errors';
 import { NotificationsRepository } from './notifications.repository';
 
@@ -14,7 +15,10 @@ export const NOTIFICATIONS_LIST_LIMIT = 100;
 
 @Injectable()
 export class NotificationsService {
-  constructor(private readonly notifications: NotificationsRepository) {}
+  constructor(
+    private readonly notifications: NotificationsRepository,
+    private readonly createdListeners: NotificationCreatedListeners,
+  ) {}
 
   async list(userId: number, unreadOnly: boolean): Promise<NotificationResponseDto[]> {
     const rows = await this.notifications.listForUser(userId, unreadOnly, NOTIFICATIONS_LIST_LIMIT);
@@ -30,7 +34,7 @@ export class NotificationsService {
   /** `project_added` for the new member, inside the membership transaction. */
   async notifyProjectAdded(manager: EntityManager, event: ProjectMemberAdded): Promise<void> {
     const type: NotificationType = 'project_added';
-    await this.notifications.insertForProject(
+    const created = await this.notifications.insertForProject(
       manager,
       {
         userId: event.userId,
@@ -40,5 +44,6 @@ export class NotificationsService {
       },
       event.at,
     );
+    await this.createdListeners.created(manager, [created]);
   }
 }
