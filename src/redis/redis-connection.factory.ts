@@ -45,6 +45,25 @@ export class RedisConnectionFactory implements OnApplicationShutdown {
   }
 
   /**
+   * A key-prefixed client for one blocking reader (the real-time stream's `XREAD BLOCK`): its
+   * own connection, since a blocked connection serves no one else, and a command timeout just
+   * above the longest block, so a silently dead connection fails the read instead of hanging it.
+   */
+  createBlockingClient(name: string, longestBlockMs: number): Redis {
+    return this.track(
+      new Redis({
+        ...this.baseOptions(name),
+        keyPrefix: this.config.redis.keyPrefix,
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 1,
+        commandTimeout: longestBlockMs + 2000,
+        connectTimeout: 1000,
+        retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+      }),
+    );
+  }
+
+  /**
    * Options for BullMQ producers (Queue): like workers' but failing fast, as BullMQ recommends
    * for producers, so that enqueueing from a request never waits on a dead Redis.
    */

@@ -41,6 +41,11 @@ const TAGS: Array<[name: string, description: string]> = [
   ['webhooks', 'Signed HTTP callbacks for task events, with a delivery log; retried with backoff.'],
   ['notifications', 'In-app notifications: assignments and due-date reminders.'],
   [
+    'realtime',
+    'Real-time updates over a WebSocket (`GET /api/v1/ws`): task events, notifications and ' +
+      '`task.hidden`, in commit order per task, resumable with `last_event_id`.',
+  ],
+  [
     'reports',
     "Aggregates over the caller's visible tasks: tasks created and completed per day, week or " +
       'month in a time zone, and the workload per assignee.',
