@@ -39,7 +39,7 @@ describe('Real-time updates: events across instances (e2e)', () => {
     return client;
   }
 
-  function patch(who: { auth: object }, id: number, body: object): Promise<TaskJson> {
+  function patch(who: { auth: Record<string, string> }, id: number, body: object): Promise<TaskJson> {
     return b.http
       .patch(`${TASKS}/${id}`)
       .set(who.auth)

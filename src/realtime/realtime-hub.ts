@@ -47,6 +47,8 @@ export class RealtimeHub implements BeforeApplicationShutdown {
   /** The last stream entry this instance has fanned out (undefined until first read). */
   private lastId?: string;
   private lastLogAt = 0;
+  /** The feed's connection closed since the last check: what followed may have been missed. */
+  private connectionLost = false;
 
   constructor(
     @InjectAppConfig() private readonly config: AppConfigType,
@@ -62,6 +64,7 @@ export class RealtimeHub implements BeforeApplicationShutdown {
     if (this.started) return;
     this.started = true;
     this.blocking = this.redis.createBlockingClient('realtime-feed', BLOCK_MS);
+    this.blocking.on('close', () => (this.connectionLost = true));
     this.loop = this.readLoop();
     this.heartbeat = setInterval(() => this.beat(), this.config.realtime.heartbeatMs);
   }
@@ -231,6 +234,8 @@ export class RealtimeHub implements BeforeApplicationShutdown {
     let failed = false;
     while (!this.stopping) {
       try {
+        failed ||= this.connectionLost;
+        this.connectionLost = false;
         if (this.lastId === undefined) {
           this.lastId = await this.stream.tailId(this.blocking);
           // Sockets that connected while the stream was unreachable may have missed events.

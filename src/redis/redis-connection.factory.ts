@@ -57,6 +57,9 @@ export class RedisConnectionFactory implements OnApplicationShutdown {
         enableOfflineQueue: false,
         maxRetriesPerRequest: 1,
         commandTimeout: longestBlockMs + 2000,
+        // A read cut by a lost connection must fail, not be sent again after the reconnect:
+        // its reader has to know it may have missed something while the connection was down.
+        autoResendUnfulfilledCommands: false,
         connectTimeout: 1000,
         retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
       }),
