@@ -22,15 +22,21 @@ const dedupKey = (dedupId: string): string => `{realtime}:seen:${dedupId}`;
 
 /**
  * Appends each item whose de-duplication key is new, in order, and trims entries older than
- * the retention. KEYS: the stream, then one mark per item; ARGV: the MINID, the mark's TTL, then
- * one payload per item. Answers the ids of the entries added. Atomic, so a retried append (a
- * redelivered dispatch, a retry after a timeout whose write had landed) adds nothing twice.
+ * the retention. KEYS: the stream, one mark per item, then (when ARGV[3] is '1') the mark of an
+ * earlier item that must be in the stream first; ARGV: the MINID, the marks' TTL, that flag,
+ * then one payload per item. Answers the ids of the entries added, or 'wait' (nothing added)
+ * while the required item is missing. Atomic, so a retried append (a redelivered dispatch, a
+ * retry after a timeout whose write had landed) adds nothing twice.
  */
 const APPEND_SCRIPT = `
+local items = #ARGV - 3
+if ARGV[3] == '1' and redis.call('EXISTS', KEYS[items + 2]) == 0 then
+  return 'wait'
+end
 local ids = {}
-for i = 2, #KEYS do
-  if redis.call('SET', KEYS[i], '1', 'NX', 'PX', ARGV[2]) then
-    ids[#ids + 1] = redis.call('XADD', KEYS[1], 'MINID', '~', ARGV[1], '*', 'e', ARGV[i + 1])
+for i = 1, items do
+  if redis.call('SET', KEYS[i + 1], '1', 'NX', 'PX', ARGV[2]) then
+    ids[#ids + 1] = redis.call('XADD', KEYS[1], 'MINID', '~', ARGV[1], '*', 'e', ARGV[i + 3])
   end
 end
 return ids
@@ -39,7 +45,7 @@ return ids
 type StreamReply = Array<[id: string, fields: string[]]>;
 
 type ScriptedRedis = Redis & {
-  realtimeAppend(numKeys: number, ...args: string[]): Promise<string[]>;
+  realtimeAppend(numKeys: number, ...args: string[]): Promise<string[] | 'wait'>;
 };
 
 /** One entry as read back. */
@@ -71,15 +77,25 @@ export class EventStream {
     this.redis = redis as ScriptedRedis;
   }
 
-  async append(items: readonly StreamItem[], now = Date.now()): Promise<string[]> {
+  /**
+   * Appends the items (those not appended before); with `after`, only once the item of that
+   * de-duplication id is in the stream (else 'wait', nothing appended).
+   */
+  async append(
+    items: readonly StreamItem[],
+    after?: string,
+    now = Date.now(),
+  ): Promise<string[] | 'wait'> {
     if (items.length === 0) return [];
     const minId = `${Math.max(0, now - STREAM_RETENTION_MS)}-0`;
+    const keys = [STREAM_KEY, ...items.map((item) => dedupKey(item.dedupId))];
+    if (after !== undefined) keys.push(dedupKey(after));
     return this.redis.realtimeAppend(
-      items.length + 1,
-      STREAM_KEY,
-      ...items.map((item) => dedupKey(item.dedupId)),
+      keys.length,
+      ...keys,
       minId,
       String(DEDUP_TTL_MS),
+      after === undefined ? '0' : '1',
       ...items.map((item) => JSON.stringify(item.entry)),
     );
   }

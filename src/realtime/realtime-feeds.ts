@@ -18,6 +18,7 @@ import {
   TaskEventConsumer,
   TaskEventConsumerInstance,
 } from '../tasks/events/task-event-consumer';
+import { TaskEventsService } from '../tasks/events/task-events.service';
 import { TasksService } from '../tasks/tasks.service';
 import type { StreamItem } from './event-stream';
 import { RealtimePublisher } from './realtime-publisher';
@@ -29,24 +30,38 @@ import { taskStreamEntry } from './stream-entry';
  */
 export const MAX_HIDDEN_PER_REMOVAL = 500;
 
+/** A previous event dispatched longer ago than this is not waited for (its fate is settled). */
+const PREVIOUS_WAIT_WINDOW_MS = 60_000;
+
+const taskEventDedupId = (outboxId: number): string => `task-event-${outboxId}`;
+
 /**
  * Every dispatched task event (any type: `task.*`, and `comment.created` once it exists),
  * announced after the dispatch transaction commits. The dispatcher hands a task's events over
- * in order and one at a time, and the publisher appends in the order it is given them, so the
- * stream holds each task's events in commit order; the outbox id de-duplicates a redelivery.
+ * in order, and each announcement waits for the previous one of its task, so the stream holds
+ * each task's events in commit order; the outbox id de-duplicates a redelivery.
  */
 @Injectable()
 @TaskEventConsumer()
 export class RealtimeTaskEventFeed implements TaskEventConsumerInstance {
-  constructor(private readonly publisher: RealtimePublisher) {}
+  constructor(
+    private readonly publisher: RealtimePublisher,
+    private readonly events: TaskEventsService,
+  ) {}
 
-  onTaskEvent(event: DispatchedTaskEvent, manager: EntityManager): Promise<void> {
+  async onTaskEvent(event: DispatchedTaskEvent, manager: EntityManager): Promise<void> {
     const entry = taskStreamEntry(event);
-    if (entry) {
-      const items: StreamItem[] = [{ dedupId: `task-event-${event.id}`, entry }];
-      afterCommit(manager, () => this.publisher.publish(items));
-    }
-    return Promise.resolve();
+    if (!entry) return;
+    const items: StreamItem[] = [{ dedupId: taskEventDedupId(event.id), entry }];
+    // The previous event's dispatch has committed (the dispatcher orders them), but its
+    // announcement, made after that commit by whichever worker ran it, may still be on its
+    // way: this one waits for it, unless it is old enough to have gone out (or failed) long ago.
+    const previous = await this.events.previousOfTask(manager, event);
+    const recent =
+      previous?.dispatchedAt != null &&
+      Date.now() - previous.dispatchedAt.getTime() < PREVIOUS_WAIT_WINDOW_MS;
+    const after = recent ? taskEventDedupId(previous.id) : undefined;
+    afterCommit(manager, () => this.publisher.publish(items, after));
   }
 }
 

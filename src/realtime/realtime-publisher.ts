@@ -10,16 +10,22 @@ const RETRY_MS = 1000;
  */
 const GIVE_UP_MS = 10 * 60_000;
 const LOG_INTERVAL_MS = 10_000;
+/** How often a batch waiting for its predecessor (see `after`) looks again, and for how long. */
+const ORDER_POLL_MS = 20;
+const ORDER_MAX_WAIT_MS = 2000;
 
 interface Pending {
   items: readonly StreamItem[];
+  /** The de-duplication id of an item that must be appended first (by any process). */
+  after?: string;
   since: number;
 }
 
 /**
  * Appends real-time events to the shared stream after the transactions that produced them have
  * committed (callers hand it batches from afterCommit). Batches go out in the order given, one
- * at a time, so the events of one task keep their commit order; a batch that fails (Redis
+ * at a time, and a task event waits for the task's previous event even when another process
+ * announces that one, so the events of one task keep their commit order; a batch that fails (Redis
  * down) is retried in the background and later batches wait behind it. Appending is
  * idempotent (see EventStream.append), so a retry after a timeout that did land adds nothing.
  * Not covered: a process killed between a commit and its append loses that announcement
@@ -38,9 +44,14 @@ export class RealtimePublisher implements OnApplicationShutdown {
     private readonly metrics: RealtimeMetrics,
   ) {}
 
-  /** Resolves once this batch (and those before it) were appended, or a try failed. */
-  publish(items: readonly StreamItem[]): Promise<void> {
-    if (items.length > 0) this.queue.push({ items, since: Date.now() });
+  /**
+   * Resolves once this batch (and those before it) were appended, or a try failed. `after`:
+   * the de-duplication id of an earlier announcement, possibly made by another process, that
+   * must be in the stream first (the previous event of the same task); it is waited for up to
+   * 2 s, then this one goes out anyway (the earlier one failed, or its mark expired).
+   */
+  publish(items: readonly StreamItem[], after?: string): Promise<void> {
+    if (items.length > 0) this.queue.push({ items, after, since: Date.now() });
     return this.drain();
   }
 
@@ -66,7 +77,11 @@ export class RealtimePublisher implements OnApplicationShutdown {
         continue;
       }
       try {
-        await this.stream.append(next.items);
+        const waitFor = Date.now() - next.since < ORDER_MAX_WAIT_MS ? next.after : undefined;
+        if ((await this.stream.append(next.items, waitFor)) === 'wait') {
+          await new Promise((resolve) => setTimeout(resolve, ORDER_POLL_MS));
+          continue;
+        }
         this.queue.shift();
       } catch (error) {
         this.logFailure(error);

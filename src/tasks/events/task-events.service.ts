@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { TaskEvent } from './task-event';
+import { OutboxRepository } from './outbox.repository';
+import type { DispatchedTaskEvent } from './task-event-consumer';
 import { TaskEventRecord } from './task-event-record.entity';
 
 /**
@@ -11,6 +13,8 @@ import { TaskEventRecord } from './task-event-record.entity';
  */
 @Injectable()
 export class TaskEventsService {
+  constructor(private readonly outbox: OutboxRepository) {}
+
   async record(manager: EntityManager, events: readonly TaskEvent[]): Promise<void> {
     if (events.length === 0) return;
     await manager.insert(
@@ -24,5 +28,17 @@ export class TaskEventsService {
         publishedAt: null,
       })),
     );
+  }
+
+  /**
+   * For a consumer inside a dispatch: the task's previous event and when its dispatch committed
+   * (null: none), so an announcement made after this commit can wait until the previous one's
+   * has gone out (the real-time stream keeps each task's events in commit order).
+   */
+  previousOfTask(
+    manager: EntityManager,
+    event: DispatchedTaskEvent,
+  ): Promise<{ id: number; dispatchedAt: Date | null } | null> {
+    return this.outbox.previousOfTask(manager, event);
   }
 }
