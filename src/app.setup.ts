@@ -14,6 +14,7 @@ import { AppConfig, loadConfig, processEnv } from './config/env';
 import { genRequestId } from './common/http/request-id';
 import { MetricsService } from './metrics/metrics.service';
 import { limitUnroutedRequests } from './rate-limit/unrouted-requests.hook';
+import { RealtimeWsAdapter } from './realtime/realtime-ws.adapter';
 
 export const API_PREFIX = 'api/v1';
 
@@ -207,6 +208,9 @@ function configureApp(app: NestFastifyApplication, config: AppConfig): void {
       maxAge: 600,
     });
   }
+
+  // WebSockets (GET /api/v1/ws) upgrade on this same server, with the same Origin allowlist.
+  app.useWebSocketAdapter(new RealtimeWsAdapter(app, origins));
 
   setupSwagger(app);
 }

@@ -50,6 +50,7 @@ const TAG_ORDER = [
   'jobs',
   'webhooks',
   'notifications',
+  'realtime',
   'reports',
   'operations',
 ];
@@ -196,6 +197,7 @@ describe('OpenAPI document for client generators (e2e)', () => {
         'get /api/v1/webhooks/{id}/deliveries': 'listWebhookDeliveries',
         'get /api/v1/notifications': 'listNotifications',
         'post /api/v1/notifications/{id}/read': 'markNotificationRead',
+        'get /api/v1/ws': 'openEventStream',
         'get /api/v1/reports/completion': 'getCompletionReport',
         'get /api/v1/reports/workload': 'getWorkloadReport',
         'get /health/live': 'getLiveness',

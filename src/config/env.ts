@@ -58,6 +58,14 @@ export interface AppConfig {
     stalledIntervalMs: number;
   };
   webhooks: { allowPrivate: boolean };
+  realtime: {
+    /** A WebSocket must authenticate within this (else closed with 4408). */
+    authTimeoutMs: number;
+    /** How often the server pings each socket; one missed pong drops it. */
+    heartbeatMs: number;
+    /** Bytes queued for a socket past which it counts as not reading (closed with 1008). */
+    maxBufferedBytes: number;
+  };
   reminderLeadMs: number;
   attachments: {
     /** Largest accepted upload, in bytes; larger ones are refused with 413. */
@@ -319,6 +327,11 @@ export function loadConfig(env: Env): AppConfig {
       stalledIntervalMs: int('JOB_STALLED_INTERVAL_MS', 30_000, 500, 3_600_000),
     },
     webhooks: { allowPrivate: bool('WEBHOOK_ALLOW_PRIVATE', false) },
+    realtime: {
+      authTimeoutMs: duration('WS_AUTH_TIMEOUT', '10s'),
+      heartbeatMs: duration('WS_HEARTBEAT_INTERVAL', '30s'),
+      maxBufferedBytes: int('WS_MAX_BUFFERED_BYTES', 1024 * 1024, 16 * 1024, 256 * 1024 * 1024),
+    },
     reminderLeadMs: duration('REMINDER_LEAD', '1h'),
     attachments: {
       maxBytes: int('ATTACHMENT_MAX_BYTES', 10 * 1024 * 1024, 1, 5 * 1024 ** 3),

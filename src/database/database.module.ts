@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { MysqlConnectionOptions } from 'typeorm/driver/mysql/MysqlConnectionOptions';
 import { appConfig, AppConfigType } from '../config/app-config';
+import { AfterCommitSubscriber } from '../common/database/after-commit';
 import { buildDataSourceOptions } from './database-options';
 import { ensureDatabaseExists, runMigrationsLocked } from './database-bootstrap';
 
@@ -22,7 +23,10 @@ import { ensureDatabaseExists, runMigrationsLocked } from './database-bootstrap'
         const mysqlOptions = options as MysqlConnectionOptions;
         await ensureDatabaseExists(mysqlOptions);
         await runMigrationsLocked(mysqlOptions);
-        return new DataSource(options).initialize();
+        const dataSource = await new DataSource(options).initialize();
+        // Runs the callbacks of afterCommit() (announcements that must follow a commit).
+        dataSource.subscribers.push(new AfterCommitSubscriber());
+        return dataSource;
       },
     }),
   ],

@@ -3,6 +3,7 @@ import type { ProjectAccessService } from '../projects/project-access.service';
 import type { TaskEventComment } from '../tasks/events/task-event';
 import type { DispatchedTaskEvent } from '../tasks/events/task-event-consumer';
 import type { TaskResponseDto } from '../tasks/dto/task-response.dto';
+import type { NotificationCreatedListeners } from './notification-created-listener';
 import { NotificationEventsConsumer } from './notification-events.consumer';
 import type { NewNotification, NotificationsRepository } from './notifications.repository';
 
@@ -45,7 +46,7 @@ describe(NotificationEventsConsumer.name, () => {
     const repository = {
       insertIgnoringDuplicates: (_m: EntityManager, rows: readonly NewNotification[]) => {
         inserted.push([...rows]);
-        return Promise.resolve();
+        return Promise.resolve([]);
       },
     } as unknown as NotificationsRepository;
     // Project 1's members: the creator (1) only; the assignee (2) sees the task as assignee.
@@ -53,7 +54,10 @@ describe(NotificationEventsConsumer.name, () => {
       memberIds: () => Promise.resolve(members),
     } as unknown as ProjectAccessService;
     members = [1];
-    consumer = new NotificationEventsConsumer(repository, projects);
+    const listeners = {
+      created: () => Promise.resolve(),
+    } as unknown as NotificationCreatedListeners;
+    consumer = new NotificationEventsConsumer(repository, projects, listeners);
   });
 
   it('should notify the new assignee of an assignment, keyed on the event', async () => {

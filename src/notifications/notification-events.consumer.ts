@@ -8,6 +8,7 @@ import {
 import type { NotificationType } from './dto/notification-response.dto';
 import { ProjectAccessService } from '../projects/project-access.service';
 import { notificationMessages } from './notification-messages';
+import { NotificationCreatedListeners } from './notification-created-listener';
 import { NewNotification, NotificationsRepository } from './notifications.repository';
 
 /**
@@ -23,6 +24,7 @@ export class NotificationEventsConsumer implements TaskEventConsumerInstance {
   constructor(
     private readonly notifications: NotificationsRepository,
     private readonly projects: ProjectAccessService,
+    private readonly createdListeners: NotificationCreatedListeners,
   ) {}
 
   async onTaskEvent(event: DispatchedTaskEvent, manager: EntityManager): Promise<void> {
@@ -33,7 +35,8 @@ export class NotificationEventsConsumer implements TaskEventConsumerInstance {
     const rows = this.notificationsOf(event).filter(
       (row) => members?.has(row.userId) || row.userId === task?.assignee_id,
     );
-    await this.notifications.insertIgnoringDuplicates(manager, rows, new Date());
+    const created = await this.notifications.insertIgnoringDuplicates(manager, rows, new Date());
+    await this.createdListeners.created(manager, created);
   }
 
   private notificationsOf(event: DispatchedTaskEvent): NewNotification[] {

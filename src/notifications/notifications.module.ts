@@ -1,8 +1,10 @@
 import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { JobsModule } from '../jobs/jobs.module';
 import { ProjectsModule } from '../projects/projects.module';
 import { TasksModule } from '../tasks/tasks.module';
+import { NotificationCreatedListeners } from './notification-created-listener';
 import { NotificationEventsConsumer } from './notification-events.consumer';
 import { Notification } from './notification.entity';
 import { NotificationsController } from './notifications.controller';
@@ -19,11 +21,18 @@ import { ReminderSchedulerConsumer } from './reminder-scheduler.consumer';
  * (`mentioned`, `commented`: from `comment.created`, and an edit's new mentions).
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([Notification]), JobsModule, TasksModule, ProjectsModule],
+  imports: [
+    TypeOrmModule.forFeature([Notification]),
+    JobsModule,
+    TasksModule,
+    ProjectsModule,
+    DiscoveryModule,
+  ],
   controllers: [NotificationsController],
   providers: [
     NotificationsRepository,
     NotificationsService,
+    NotificationCreatedListeners,
     NotificationEventsConsumer,
     ReminderSchedulerConsumer,
     ReminderFireHandler,

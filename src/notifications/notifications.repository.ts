@@ -53,18 +53,25 @@ export class NotificationsRepository {
 
   /**
    * Inserts inside the caller's transaction; a row that exists already (same user, event and
-   * type: a redelivered event) is skipped by the unique key instead of failing.
+   * type: a redelivered event) is skipped by the unique key instead of failing. Answers the
+   * rows (read back in the same transaction: INSERT IGNORE reports no ids).
    */
   async insertIgnoringDuplicates(
     manager: EntityManager,
     rows: readonly NewNotification[],
     now: Date,
-  ): Promise<void> {
-    if (rows.length === 0) return;
+  ): Promise<Notification[]> {
+    if (rows.length === 0) return [];
     await manager.query(
       'INSERT IGNORE INTO notifications (user_id, type, task_id, event_id, message, read_at, created_at) VALUES ?',
       [rows.map((row) => [row.userId, row.type, row.taskId, row.eventId, row.message, null, now])],
     );
+    // A row of an earlier run exists only if that run committed, and then its event is marked
+    // dispatched and never handed to the consumers again: what is found here was written now.
+    return manager.find(Notification, {
+      where: rows.map((row) => ({ userId: row.userId, eventId: row.eventId, type: row.type })),
+      order: { id: 'ASC' },
+    });
   }
 
   /**
@@ -75,20 +82,22 @@ export class NotificationsRepository {
     manager: EntityManager,
     rows: ReadonlyArray<Omit<NewNotification, 'eventId'>>,
     now: Date,
-  ): Promise<void> {
-    if (rows.length === 0) return;
-    await manager.insert(
+  ): Promise<Notification[]> {
+    if (rows.length === 0) return [];
+    return manager.save(
       Notification,
-      rows.map((row) => ({
-        userId: row.userId,
-        type: row.type,
-        taskId: row.taskId,
-        projectId: null,
-        eventId: null,
-        message: row.message,
-        readAt: null,
-        createdAt: now,
-      })),
+      rows.map((row) =>
+        manager.create(Notification, {
+          userId: row.userId,
+          type: row.type,
+          taskId: row.taskId,
+          projectId: null,
+          eventId: null,
+          message: row.message,
+          readAt: null,
+          createdAt: now,
+        }),
+      ),
     );
   }
 
@@ -97,8 +106,8 @@ export class NotificationsRepository {
     manager: EntityManager,
     row: NewProjectNotification,
     now: Date,
-  ): Promise<void> {
-    await manager.insert(Notification, {
+  ): Promise<Notification> {
+    const notification = manager.create(Notification, {
       userId: row.userId,
       type: row.type,
       taskId: null,
@@ -108,5 +117,7 @@ export class NotificationsRepository {
       readAt: null,
       createdAt: now,
     });
+    await manager.insert(Notification, notification);
+    return notification;
   }
 }

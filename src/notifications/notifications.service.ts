@@ -8,6 +8,7 @@ import {
   toNotificationResponse,
 } from './dto/notification-response.dto';
 import { notificationMessages } from './notification-messages';
+import { NotificationCreatedListeners } from './notification-created-listener';
 import { NotificationNotFoundError } from './notification.errors';
 import { NotificationsRepository } from './notifications.repository';
 
@@ -16,7 +17,10 @@ export const NOTIFICATIONS_LIST_LIMIT = 100;
 
 @Injectable()
 export class NotificationsService {
-  constructor(private readonly notifications: NotificationsRepository) {}
+  constructor(
+    private readonly notifications: NotificationsRepository,
+    private readonly createdListeners: NotificationCreatedListeners,
+  ) {}
 
   async list(userId: number, unreadOnly: boolean): Promise<NotificationResponseDto[]> {
     const rows = await this.notifications.listForUser(userId, unreadOnly, NOTIFICATIONS_LIST_LIMIT);
@@ -40,17 +44,18 @@ export class NotificationsService {
   ): Promise<void> {
     const type: NotificationType = 'mentioned';
     const message = notificationMessages.mentioned(mention.authorName, mention.task.title);
-    await this.notifications.insertForTask(
+    const created = await this.notifications.insertForTask(
       manager,
       mention.userIds.map((userId) => ({ userId, type, taskId: mention.task.id, message })),
       mention.at,
     );
+    await this.createdListeners.created(manager, created);
   }
 
   /** `project_added` for the new member, inside the membership transaction. */
   async notifyProjectAdded(manager: EntityManager, event: ProjectMemberAdded): Promise<void> {
     const type: NotificationType = 'project_added';
-    await this.notifications.insertForProject(
+    const created = await this.notifications.insertForProject(
       manager,
       {
         userId: event.userId,
@@ -60,5 +65,6 @@ export class NotificationsService {
       },
       event.at,
     );
+    await this.createdListeners.created(manager, [created]);
   }
 }

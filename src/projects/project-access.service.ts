@@ -1,7 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { PROJECT_ACCESS_CACHE, ProjectAccessCache } from './project-access.cache';
-import { Membership, ProjectAccessRepository, ProjectForWrite } from './project-access.repository';
+import {
+  Membership,
+  ProjectAccessEntry,
+  ProjectAccessRepository,
+  ProjectForWrite,
+} from './project-access.repository';
 import { ProjectRole, roleFromCode } from './project-role';
 
 export type { Membership, ProjectForWrite } from './project-access.repository';
@@ -50,8 +55,25 @@ export class ProjectAccessService {
    * cache (filled from MySQL on a miss, read from MySQL alone while Redis is unusable).
    */
   async cachedAccess(projectId: number, userId: number): Promise<CachedAccess> {
+    const entry = await this.cachedEntry(projectId);
+    if (!entry) return { live: false, role: null };
+    const code = entry.roles[String(userId)];
+    return { live: true, role: code === undefined ? null : roleFromCode(code) };
+  }
+
+  /**
+   * The ids of a live project's members (null: no such live project), from the same cache as
+   * `cachedAccess`: one read answers for every member, for the real-time fan-out that checks
+   * all connected users against one event.
+   */
+  async cachedMemberIds(projectId: number): Promise<Set<number> | null> {
+    const entry = await this.cachedEntry(projectId);
+    return entry ? new Set(Object.keys(entry.roles).map(Number)) : null;
+  }
+
+  private async cachedEntry(projectId: number): Promise<ProjectAccessEntry | null> {
     const cached = await this.cache.read(projectId);
-    if (cached.kind === 'deleted') return { live: false, role: null };
+    if (cached.kind === 'deleted') return null;
     const entry =
       cached.kind === 'hit'
         ? cached
@@ -60,9 +82,7 @@ export class ProjectAccessService {
           : await this.cache.load(projectId, cached.epoch, () =>
               this.repository.loadAccessEntry(projectId),
             );
-    if (!entry) return { live: false, role: null };
-    const code = entry.value.roles[String(userId)];
-    return { live: true, role: code === undefined ? null : roleFromCode(code) };
+    return entry?.value ?? null;
   }
 
   /**

@@ -109,7 +109,9 @@ export class ProjectMembersService {
       const target = await this.members.find(manager, projectId, targetId);
       assertMayRemoveMember({ actorId, actorRole, targetId, targetRole: target?.role ?? null });
       await this.members.remove(manager, projectId, targetId);
-      await this.projects.accessChanged(manager, projectId, { memberDelta: -1, now: new Date() });
+      const now = new Date();
+      await this.projects.accessChanged(manager, projectId, { memberDelta: -1, now });
+      await this.participants.memberRemoved(manager, { projectId, userId: targetId, actorId, at: now });
     });
     await this.access.afterAccessChange(projectId);
   }

@@ -9,11 +9,12 @@ import {
   PROJECT_MEMBER_LISTENER_KEY,
   ProjectMemberAdded,
   ProjectMemberListenerInstance,
+  ProjectMemberRemoved,
 } from './project-member-listener';
 
 /**
  * The providers of other modules that take part in project writes: @ProjectDeletionParticipant
- * (retire a deleted project's rows) and @ProjectMemberListener (react to a new member), each run
+ * (retire a deleted project's rows) and @ProjectMemberListener (react to a member added or removed), each run
  * inside the caller's transaction.
  */
 @Injectable()
@@ -39,7 +40,11 @@ export class ProjectParticipants implements OnModuleInit {
   }
 
   async memberAdded(manager: EntityManager, event: ProjectMemberAdded): Promise<void> {
-    for (const listener of this.memberListeners) await listener.onMemberAdded(manager, event);
+    for (const listener of this.memberListeners) await listener.onMemberAdded?.(manager, event);
+  }
+
+  async memberRemoved(manager: EntityManager, event: ProjectMemberRemoved): Promise<void> {
+    for (const listener of this.memberListeners) await listener.onMemberRemoved?.(manager, event);
   }
 
   private providersMarked<T>(key: string): T[] {

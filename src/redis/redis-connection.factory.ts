@@ -74,6 +74,45 @@ export class RedisConnectionFactory implements OnApplicationShutdown {
   }
 
   /**
+   * A key-prefixed client for one blocking reader (the real-time stream's `XREAD BLOCK`): its
+   * own connection, since a blocked connection serves no one else, and a command timeout just
+   * above the longest block, so a silently dead connection fails the read instead of hanging it.
+   * On a cluster: a cluster client of its own, whose node connections block for it alone.
+   */
+  createBlockingClient(name: string, longestBlockMs: number): RedisClient {
+    const blocking: RedisOptions = {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      commandTimeout: longestBlockMs + 2000,
+      // A read cut by a lost connection must fail, not be sent again after the reconnect:
+      // its reader has to know it may have missed something while the connection was down.
+      autoResendUnfulfilledCommands: false,
+      connectTimeout: 1000,
+    };
+    const retry = (attempt: number): number => Math.min(attempt * 200, 2000);
+    if (this.isCluster) {
+      return this.track(
+        this.cluster(name, blocking, {
+          keyPrefix: this.config.redis.keyPrefix,
+          enableOfflineQueue: false,
+          clusterRetryStrategy: retry,
+          retryDelayOnClusterDown: 0,
+          retryDelayOnFailover: 0,
+          retryDelayOnTryAgain: 0,
+        }),
+      );
+    }
+    return this.track(
+      new Redis({
+        ...this.baseOptions(name),
+        ...blocking,
+        keyPrefix: this.config.redis.keyPrefix,
+        retryStrategy: retry,
+      }),
+    );
+  }
+
+  /**
    * The connection of BullMQ producers (Queue): like workers' but failing fast, as BullMQ
    * recommends for producers, so that enqueueing from a request never waits on a dead Redis.
    * On a cluster BullMQ needs a connected `Cluster` (it cannot make one from options).

@@ -315,6 +315,20 @@ export class TasksService {
     return ids.filter((id) => !live.has(id));
   }
 
+  /**
+   * Up to `limit` ids of the live tasks of a project that `userId` sees only as a member (not
+   * assigned to it), in the caller's transaction: what a member removed from the project loses
+   * sight of (the real-time `task.hidden`).
+   */
+  idsSeenOnlyAsMember(
+    manager: EntityManager,
+    projectId: number,
+    userId: number,
+    limit: number,
+  ): Promise<number[]> {
+    return this.tasks.liveIdsInProjectNotAssignedTo(manager, projectId, userId, limit);
+  }
+
   /** The live task as clients see it, locked in the caller's transaction (reminders). */
   lockLive(manager: EntityManager, id: number): Promise<TaskResponseDto | null> {
     return this.tasks.lockLiveResponse(manager, id);

@@ -67,6 +67,11 @@ const TAGS: Array<[name: string, description: string]> = [
       'added to a project.',
   ],
   [
+    'realtime',
+    'Real-time updates over a WebSocket (`GET /api/v1/ws`): task events, notifications and ' +
+      '`task.hidden`, in commit order per task, resumable with `last_event_id`.',
+  ],
+  [
     'reports',
     "Aggregates over the caller's visible tasks: tasks created and completed per day, week or " +
       'month in a time zone, and the workload per assignee.',

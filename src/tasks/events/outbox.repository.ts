@@ -83,6 +83,18 @@ export class OutboxRepository {
     return rows[0] ? Number(rows[0].id) : null;
   }
 
+  /** The event of the same task just before this one, with when it was dispatched. */
+  async previousOfTask(
+    manager: EntityManager,
+    event: DispatchedTaskEvent,
+  ): Promise<{ id: number; dispatchedAt: Date | null } | null> {
+    const rows = await manager.query<Array<{ id: string | number; dispatched_at: Date | null }>>(
+      'SELECT id, dispatched_at FROM task_events WHERE task_id = ? AND id < ? ORDER BY id DESC LIMIT 1',
+      [event.taskId, event.id],
+    );
+    return rows[0] ? { id: Number(rows[0].id), dispatchedAt: rows[0].dispatched_at } : null;
+  }
+
   async markDispatched(manager: EntityManager, id: number): Promise<void> {
     await manager.query('UPDATE task_events SET dispatched_at = ? WHERE id = ?', [new Date(), id]);
   }

@@ -2,6 +2,7 @@ import type { DiscoveryService } from '@nestjs/core';
 import type { EntityManager } from 'typeorm';
 import type { TaskEvent } from './task-event';
 import { TaskEventRecorder, TaskEventRecorderInstance } from './task-event-recorder';
+import type { OutboxRepository } from './outbox.repository';
 import { TaskEventsService } from './task-events.service';
 
 @TaskEventRecorder()
@@ -49,7 +50,7 @@ describe(TaskEventsService.name, () => {
         return Promise.resolve();
       },
     } as unknown as EntityManager;
-    const service = new TaskEventsService(discovery);
+    const service = new TaskEventsService(discovery, {} as OutboxRepository);
     service.onModuleInit();
     return { service, marked, unmarked, manager, inserted };
   }

@@ -2,6 +2,8 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { EntityManager } from 'typeorm';
 import { TaskEvent } from './task-event';
+import { OutboxRepository } from './outbox.repository';
+import type { DispatchedTaskEvent } from './task-event-consumer';
 import { TASK_EVENT_RECORDER_KEY, TaskEventRecorderInstance } from './task-event-recorder';
 import { TaskEventRecord } from './task-event-record.entity';
 
@@ -17,7 +19,10 @@ import { TaskEventRecord } from './task-event-record.entity';
 export class TaskEventsService implements OnModuleInit {
   private recorders: TaskEventRecorderInstance[] = [];
 
-  constructor(private readonly discovery: DiscoveryService) {}
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly outbox: OutboxRepository,
+  ) {}
 
   onModuleInit(): void {
     this.recorders = this.discovery
@@ -48,5 +53,17 @@ export class TaskEventsService implements OnModuleInit {
       })),
     );
     for (const recorder of this.recorders) await recorder.onTaskEventsRecorded(manager, events);
+  }
+
+  /**
+   * For a consumer inside a dispatch: the task's previous event and when its dispatch committed
+   * (null: none), so an announcement made after this commit can wait until the previous one's
+   * has gone out (the real-time stream keeps each task's events in commit order).
+   */
+  previousOfTask(
+    manager: EntityManager,
+    event: DispatchedTaskEvent,
+  ): Promise<{ id: number; dispatchedAt: Date | null } | null> {
+    return this.outbox.previousOfTask(manager, event);
   }
 }

@@ -119,6 +119,28 @@ export class TasksRepository {
     return new Set(rows.map((row) => Number(row.id)));
   }
 
+  /**
+   * Up to `limit` ids of the project's live tasks not assigned to `userId`, in the caller's
+   * transaction: the tasks a member removed from the project stops seeing.
+   */
+  async liveIdsInProjectNotAssignedTo(
+    manager: EntityManager,
+    projectId: number,
+    userId: number,
+    limit: number,
+  ): Promise<number[]> {
+    const rows = await manager
+      .createQueryBuilder(Task, 't')
+      .select('t.id', 'id')
+      .where('t.project_id = :projectId', { projectId })
+      .andWhere('t.deleted_at IS NULL')
+      .andWhere('(t.assignee_id IS NULL OR t.assignee_id <> :userId)', { userId })
+      .orderBy('t.id')
+      .limit(limit)
+      .getRawMany<{ id: number }>();
+    return rows.map((row) => Number(row.id));
+  }
+
   /** `lockLiveById`, as clients see the task (for the reminder handler). */
   async lockLiveResponse(manager: EntityManager, id: number): Promise<TaskResponseDto | null> {
     const task = await this.lockLiveById(manager, id);
