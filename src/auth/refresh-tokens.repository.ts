@@ -58,6 +58,11 @@ export class RefreshTokensRepository {
     });
   }
 
+  /** Revokes every live token of the user, every family (its password was reset). */
+  async revokeAllOfUser(manager: EntityManager, userId: number, now: Date): Promise<void> {
+    await manager.update(RefreshToken, { userId, revokedAt: IsNull() }, { revokedAt: now });
+  }
+
   /** Revokes every live token of a family (logout, or a detected replay). */
   async revokeFamily(familyId: string, now: Date): Promise<void> {
     await this.tokens.update({ familyId, revokedAt: IsNull() }, { revokedAt: now });

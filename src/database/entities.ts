@@ -2,6 +2,9 @@ import { Attachment } from '../attachments/attachment.entity';
 import { RefreshToken } from '../auth/refresh-token.entity';
 import { ExportFile, ExportFileChunk } from '../exports/export-file.entity';
 import { IdempotencyKey } from '../idempotency/idempotency-key.entity';
+import { EmailMessage } from '../mail/email-message.entity';
+import { PasswordResetToken } from '../auth/password-reset/password-reset-token.entity';
+import { NotificationSettings } from '../notifications/settings/notification-settings.entity';
 import { Notification } from '../notifications/notification.entity';
 import { ProjectMember } from '../projects/project-member.entity';
 import { Project } from '../projects/project.entity';
@@ -25,4 +28,7 @@ export const ENTITIES = [
   Webhook,
   WebhookDelivery,
   Attachment,
+  EmailMessage,
+  PasswordResetToken,
+  NotificationSettings,
 ];

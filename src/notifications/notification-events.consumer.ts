@@ -7,7 +7,8 @@ import {
 } from '../tasks/events/task-event-consumer';
 import type { NotificationType } from './dto/notification-response.dto';
 import { ProjectAccessService } from '../projects/project-access.service';
-import { NewNotification, NotificationsRepository } from './notifications.repository';
+import type { NewNotification } from './notifications.repository';
+import { NotificationsService } from './notifications.service';
 
 /** Titles are up to 200 characters; the message column holds 500. */
 function quoted(title: string): string {
@@ -23,7 +24,7 @@ function quoted(title: string): string {
 @TaskEventConsumer()
 export class NotificationEventsConsumer implements TaskEventConsumerInstance {
   constructor(
-    private readonly notifications: NotificationsRepository,
+    private readonly notifications: NotificationsService,
     private readonly projects: ProjectAccessService,
   ) {}
 
@@ -35,7 +36,7 @@ export class NotificationEventsConsumer implements TaskEventConsumerInstance {
     const rows = this.notificationsOf(event).filter(
       (row) => members?.has(row.userId) || row.userId === task?.assignee_id,
     );
-    await this.notifications.insertIgnoringDuplicates(manager, rows, new Date());
+    await this.notifications.createForTasks(manager, rows, new Date());
   }
 
   private notificationsOf(event: DispatchedTaskEvent): NewNotification[] {

@@ -6,15 +6,34 @@ import {
   NotificationType,
   toNotificationResponse,
 } from './dto/notification-response.dto';
+import { NotificationCreatedListeners } from './notification-created-listeners';
 import { NotificationNotFoundError } from './notification.errors';
-import { NotificationsRepository } from './notifications.repository';
+import { NewNotification, NotificationsRepository } from './notifications.repository';
 
 /** The newest notifications a listing answers; older ones are kept but not listed. */
 export const NOTIFICATIONS_LIST_LIMIT = 100;
 
 @Injectable()
 export class NotificationsService {
-  constructor(private readonly notifications: NotificationsRepository) {}
+  constructor(
+    private readonly notifications: NotificationsRepository,
+    private readonly listeners: NotificationCreatedListeners,
+  ) {}
+
+  /**
+   * The one way task notifications are created: inserted in the caller's transaction (one per
+   * user, event and type; a repeat is skipped), then handed to every
+   * @NotificationCreatedListener in the same transaction.
+   */
+  async createForTasks(
+    manager: EntityManager,
+    rows: readonly NewNotification[],
+    now: Date,
+  ): Promise<void> {
+    if (rows.length === 0) return;
+    const created = await this.notifications.insertIgnoringDuplicates(manager, rows, now);
+    await this.listeners.created(created, manager);
+  }
 
   async list(userId: number, unreadOnly: boolean): Promise<NotificationResponseDto[]> {
     const rows = await this.notifications.listForUser(userId, unreadOnly, NOTIFICATIONS_LIST_LIMIT);
@@ -30,7 +49,7 @@ export class NotificationsService {
   /** `project_added` for the new member, inside the membership transaction. */
   async notifyProjectAdded(manager: EntityManager, event: ProjectMemberAdded): Promise<void> {
     const type: NotificationType = 'project_added';
-    await this.notifications.insertForProject(
+    const created = await this.notifications.insertForProject(
       manager,
       {
         userId: event.userId,
@@ -40,5 +59,6 @@ export class NotificationsService {
       },
       event.at,
     );
+    await this.listeners.created([created], manager);
   }
 }

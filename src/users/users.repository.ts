@@ -40,6 +40,29 @@ export class UsersRepository {
       .getOne();
   }
 
+  findByEmail(email: string): Promise<User | null> {
+    return this.users.findOneBy({ email });
+  }
+
+  /** The users among `ids`, with what an email to them needs. */
+  findContacts(ids: readonly number[]): Promise<Array<Pick<User, 'id' | 'username' | 'email'>>> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.users.find({
+      select: { id: true, username: true, email: true },
+      where: { id: In([...ids]) },
+    });
+  }
+
+  /** Sets a new password hash inside the caller's transaction. */
+  async updatePasswordHash(
+    manager: EntityManager,
+    id: number,
+    passwordHash: string,
+    now: Date,
+  ): Promise<void> {
+    await manager.update(User, { id }, { passwordHash, updatedAt: now });
+  }
+
   /** Usernames starting with `prefix` (served by the unique index), for assignee pickers. */
   searchByUsernamePrefix(prefix: string, limit: number): Promise<User[]> {
     const query = this.users.createQueryBuilder('u').orderBy('u.username', 'ASC').limit(limit);

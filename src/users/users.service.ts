@@ -48,6 +48,29 @@ export class UsersService {
     return this.users.findWithPasswordByEmail(email);
   }
 
+  /** The user with this (lower-cased) email, without its password hash. */
+  findByEmail(email: string): Promise<User | null> {
+    return this.users.findByEmail(email);
+  }
+
+  /** Id → username and email of the users among `ids` that exist (to write them emails). */
+  async contactsByIds(
+    ids: readonly number[],
+  ): Promise<Map<number, { username: string; email: string }>> {
+    const users = await this.users.findContacts([...new Set(ids)]);
+    return new Map(users.map((u) => [Number(u.id), { username: u.username, email: u.email }]));
+  }
+
+  /** Replaces the user's password hash inside the caller's transaction. */
+  updatePasswordHash(
+    manager: EntityManager,
+    userId: number,
+    passwordHash: string,
+    now: Date,
+  ): Promise<void> {
+    return this.users.updatePasswordHash(manager, userId, passwordHash, now);
+  }
+
   /** The signed-in caller; a token whose user no longer exists is no longer valid. */
   async getMe(userId: number): Promise<User> {
     const user = await this.users.findById(userId);
