@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import { UnsupportedMediaTypeError } from '../errors/domain-errors';
 import { replyWithError } from './framework-errors';
+import { ACCEPTS_MULTIPART } from './multipart';
 
 /** Route config of the routes that take an HTML form POST (whose body they ignore). */
 const ACCEPTS_FORM_POST = 'acceptsFormPost';
@@ -9,11 +10,13 @@ const ACCEPTS_FORM_POST = 'acceptsFormPost';
 const FORM = 'application/x-www-form-urlencoded';
 
 /**
- * Marks a route that accepts `application/x-www-form-urlencoded` (RFC 8058 one-click
- * unsubscribe: mail providers POST `List-Unsubscribe=One-Click` as a form). Its body is not
- * parsed; every other route still answers 415 for a form, as before.
+ * Marks a route that accepts an HTML form POST, `application/x-www-form-urlencoded` or
+ * `multipart/form-data` (RFC 8058 one-click unsubscribe: mail providers POST
+ * `List-Unsubscribe=One-Click` as either). Its body is not read; every other route still
+ * answers 415 for a form, as before. (One RouteConfig: a second one would replace the first.)
  */
-export const AcceptsFormPost = (): MethodDecorator => RouteConfig({ [ACCEPTS_FORM_POST]: true });
+export const AcceptsFormPost = (): MethodDecorator =>
+  RouteConfig({ [ACCEPTS_FORM_POST]: true, [ACCEPTS_MULTIPART]: true });
 
 /**
  * Registers a form "parser" that reads the body (within the body limit) and discards it: no

@@ -3,7 +3,6 @@ import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Endpoint } from '../../common/decorators/endpoint.decorator';
 import { Public } from '../../common/decorators/public.decorator';
 import { AcceptsFormPost } from '../../common/http/form-post';
-import { AcceptsMultipart } from '../../common/http/multipart';
 import { UnsubscribeQuery, UnsubscribeResponseDto } from './notification-settings.dto';
 import { NotificationSettingsService } from './notification-settings.service';
 import { unsubscribePage } from './unsubscribe-page';
@@ -49,7 +48,6 @@ export class UnsubscribeController {
   @Post()
   @HttpCode(HttpStatus.OK)
   @AcceptsFormPost()
-  @AcceptsMultipart()
   @Endpoint({
     operationId: 'unsubscribe',
     summary: 'Turn off one kind of notification email (one click, no sign-in)',
