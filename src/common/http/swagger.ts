@@ -12,7 +12,8 @@ const TAGS: Array<[name: string, description: string]> = [
   [
     'auth',
     'Accounts and sessions: register, log in for an access token (a JWT for ' +
-      '`Authorization: Bearer`) and a single-use refresh token, refresh, log out.',
+      '`Authorization: Bearer`) and a single-use refresh token, refresh, log out, and reset ' +
+      'a forgotten password by email.',
   ],
   ['users', 'The signed-in user, and a username search for assignee pickers.'],
   [
@@ -39,7 +40,12 @@ const TAGS: Array<[name: string, description: string]> = [
   ],
   ['jobs', 'Background jobs (exports): follow their state and download their result.'],
   ['webhooks', 'Signed HTTP callbacks for task events, with a delivery log; retried with backoff.'],
-  ['notifications', 'In-app notifications: assignments and due-date reminders.'],
+  [
+    'notifications',
+    'In-app notifications (assignments, mentions, comments, due-date reminders, project ' +
+      'additions), the email switches of each kind, and the one-click unsubscribe link of ' +
+      'notification emails (RFC 8058, no sign-in).',
+  ],
   [
     'reports',
     "Aggregates over the caller's visible tasks: tasks created and completed per day, week or " +

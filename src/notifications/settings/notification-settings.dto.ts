@@ -60,11 +60,12 @@ export class UnsubscribeQuery {
 export class UnsubscribeResponseDto {
   @ApiProperty({
     enum: EMAIL_SETTINGS,
+    enumName: 'EmailSetting',
     description: 'The switch the link turned off',
     example: 'email_assigned',
   })
   setting!: EmailSetting;
 
-  @ApiProperty({ example: false, enum: [false] })
+  @ApiProperty({ description: 'Always false: the switch is now off', example: false })
   enabled!: false;
 }
