@@ -44,10 +44,13 @@ export class UsersRepository {
     return this.users.findOneBy({ email });
   }
 
-  /** The users among `ids`, with what an email to them needs. */
-  findContacts(ids: readonly number[]): Promise<Array<Pick<User, 'id' | 'username' | 'email'>>> {
+  /** The users among `ids`, with what an email to them needs, read with `manager`. */
+  findContacts(
+    manager: EntityManager,
+    ids: readonly number[],
+  ): Promise<Array<Pick<User, 'id' | 'username' | 'email'>>> {
     if (ids.length === 0) return Promise.resolve([]);
-    return this.users.find({
+    return manager.find(User, {
       select: { id: true, username: true, email: true },
       where: { id: In([...ids]) },
     });

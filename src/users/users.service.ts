@@ -53,11 +53,15 @@ export class UsersService {
     return this.users.findByEmail(email);
   }
 
-  /** Id → username and email of the users among `ids` that exist (to write them emails). */
+  /**
+   * Id → username and email of the users among `ids` that exist (to write them emails), read
+   * in the caller's transaction (no second connection while it holds one).
+   */
   async contactsByIds(
+    manager: EntityManager,
     ids: readonly number[],
   ): Promise<Map<number, { username: string; email: string }>> {
-    const users = await this.users.findContacts([...new Set(ids)]);
+    const users = await this.users.findContacts(manager, [...new Set(ids)]);
     return new Map(users.map((u) => [Number(u.id), { username: u.username, email: u.email }]));
   }
 

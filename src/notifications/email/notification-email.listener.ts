@@ -52,7 +52,10 @@ export class NotificationEmailListener implements NotificationCreatedListenerIns
       return setting !== null && settings.get(n.userId)?.[setting] === true;
     });
     if (wanted.length === 0) return;
-    const contacts = await this.users.contactsByIds(wanted.map((n) => n.userId));
+    const contacts = await this.users.contactsByIds(
+      manager,
+      wanted.map((n) => n.userId),
+    );
     const tasks = await this.tasks.liveByIds(
       manager,
       wanted.map((n) => n.taskId as number),
