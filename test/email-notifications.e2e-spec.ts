@@ -108,6 +108,8 @@ describe('Notification emails (e2e)', () => {
     expect(row.sent_at).not.toBeNull();
     expect(row.content).toBeNull();
     expect(t.smtp.to(owner.email)).toEqual([]);
+    const metrics = await t.http.get('/metrics').expect(200);
+    expect(metrics.text).toMatch(/^email_relay_lag_seconds \d/m);
   });
 
   it('should email the due-date reminder to creator and assignee', async () => {
