@@ -332,6 +332,39 @@ describe('Notification emails (e2e)', () => {
   });
 });
 
+describe('A sender that crashed mid-send (e2e)', () => {
+  it('should send the email once its lease lapses, without spending the attempts', async () => {
+    // As a worker leaves it when it dies after claiming: unsent, leased for 2 more seconds.
+    const recipient = `crashed.${Date.now()}@example.test`;
+    const content = JSON.stringify({
+      subject: 'Left behind',
+      text: 'text part',
+      html: '<p>html</p>',
+    });
+    const inserted = await db().query<{ insertId: number }>(
+      'INSERT INTO email_messages (kind, source_id, recipient, message_id, content, created_at, published_at, lease_until, attempts) ' +
+        "VALUES ('assigned', ?, ?, ?, ?, NOW(3), NULL, NOW(3) + INTERVAL 2 SECOND, 1)",
+      [`crash-${Date.now()}`, recipient, `<crash.${Date.now()}@example.test>`, content],
+    );
+    const id = Number(inserted.insertId);
+    // The relay queues it; the job finds it leased, waits (JOB_ATTEMPTS would pass in well
+    // under 2 s at this backoff), then sends it.
+    const [email] = await emailsTo(t.smtp, recipient);
+    expect(email.mail.subject).toBe('Left behind');
+    expect(await finishedJob(t, 'mail', `email-${id}`)).toEqual({
+      state: 'completed',
+      returnvalue: { outcome: 'sent' },
+    });
+    const [row] = await db().query<Array<{ attempts: number; sent_at: Date | null }>>(
+      'SELECT attempts, sent_at FROM email_messages WHERE id = ?',
+      [id],
+    );
+    expect(row.attempts).toBe(2);
+    expect(row.sent_at).not.toBeNull();
+    expect(t.smtp.to(recipient)).toHaveLength(1);
+  });
+});
+
 describe('Task updates (sanity, e2e)', () => {
   it('should email a reassignment to the new assignee only', async () => {
     const owner = await signUp(t.http);

@@ -4,7 +4,8 @@ import { EntityManager, Repository } from 'typeorm';
 import { EmailMessage } from './email-message.entity';
 import type { EmailContent, EmailKey } from './outgoing-email';
 
-export type ClaimOutcome = 'claimed' | 'sent' | 'busy' | 'missing';
+export type ClaimOutcome =
+  { kind: 'claimed' | 'sent' | 'missing' } | { kind: 'busy'; leaseUntil: Date };
 
 /** The email outbox and sent-log (`email_messages`). Plain SQL where a row count decides. */
 @Injectable()
@@ -72,13 +73,14 @@ export class EmailMessagesRepository {
       'UPDATE email_messages SET lease_until = ?, attempts = attempts + 1 WHERE id = ? AND sent_at IS NULL AND (lease_until IS NULL OR lease_until < ?)',
       [leaseUntil, id, now],
     );
-    if (result.affectedRows === 1) return 'claimed';
+    if (result.affectedRows === 1) return { kind: 'claimed' };
     const row = await this.messages.findOne({
-      select: { id: true, sentAt: true },
+      select: { id: true, sentAt: true, leaseUntil: true },
       where: { id: String(id) },
     });
-    if (!row) return 'missing';
-    return row.sentAt ? 'sent' : 'busy';
+    if (!row) return { kind: 'missing' };
+    if (row.sentAt) return { kind: 'sent' };
+    return { kind: 'busy', leaseUntil: row.leaseUntil ?? leaseUntil };
   }
 
   findById(id: number): Promise<EmailMessage | null> {

@@ -14,10 +14,18 @@ const LEASE_MS = 2 * 60_000;
 
 export type DeliveryOutcome = 'sent' | 'already-sent';
 
-/** Another sender holds the email right now; the job retries later (with backoff). */
+/**
+ * Another sender holds the email until `leaseUntil` (it is sending, or it crashed and its lease
+ * has not lapsed yet). The job should wait until then without spending an attempt: with the
+ * usual backoff all attempts could pass within the lease, and a crashed sender's email would
+ * never go.
+ */
 export class EmailBusyError extends Error {
-  constructor(id: number) {
-    super(`email ${id} is being sent by another worker`);
+  constructor(
+    id: number,
+    readonly leaseUntil: Date,
+  ) {
+    super(`email ${id} is held by another sender until ${leaseUntil.toISOString()}`);
     this.name = 'EmailBusyError';
   }
 }
@@ -96,9 +104,9 @@ export class MailService {
   ): Promise<DeliveryOutcome> {
     const now = new Date();
     const claim = await this.messages.claim(id, now, new Date(now.getTime() + LEASE_MS));
-    if (claim === 'missing') throw new PermanentJobError(`email ${id} does not exist`);
-    if (claim === 'sent') return 'already-sent';
-    if (claim === 'busy') throw new EmailBusyError(id);
+    if (claim.kind === 'missing') throw new PermanentJobError(`email ${id} does not exist`);
+    if (claim.kind === 'sent') return 'already-sent';
+    if (claim.kind === 'busy') throw new EmailBusyError(id, claim.leaseUntil);
     const row = await this.messages.findById(id);
     if (!row) throw new PermanentJobError(`email ${id} does not exist`);
     try {

@@ -3,7 +3,8 @@ import type { Job } from 'bullmq';
 import { deriveKey } from '../../common/crypto/derived-key';
 import { AppConfigType, InjectAppConfig } from '../../config/app-config';
 import { JobHandler, JobHandlerInstance, PermanentJobError } from '../../jobs/job-handler';
-import { MailService } from '../../mail/mail.service';
+import { waitForLease } from '../../mail/mail-send.handler';
+import { EmailBusyError, MailService } from '../../mail/mail.service';
 import { UsersService } from '../../users/users.service';
 import { hashRefreshToken } from '../token-hash';
 import { renderPasswordResetEmail } from './password-reset-email';
@@ -50,12 +51,18 @@ export class PasswordResetMailHandler implements JobHandlerInstance<'mail.passwo
     this.publicAppUrl = config.mail.publicAppUrl;
   }
 
-  async handle(job: Job<PasswordResetMailPayload>): Promise<{ outcome: Outcome }> {
+  async handle(job: Job<PasswordResetMailPayload>, token?: string): Promise<{ outcome: Outcome }> {
     const { requestId, email } = job.data;
     if (typeof requestId !== 'string' || !UUID.test(requestId) || typeof email !== 'string') {
       throw new PermanentJobError('invalid password reset payload');
     }
-    const outcome = await this.run(requestId, email);
+    let outcome: Outcome;
+    try {
+      outcome = await this.run(requestId, email);
+    } catch (error) {
+      if (error instanceof EmailBusyError) await waitForLease(job, error, token);
+      throw error;
+    }
     // The address is personal data and may be anyone's: the log names the request only.
     this.logger.log({ requestId, outcome }, 'Password reset email');
     return { outcome };
