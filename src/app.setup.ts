@@ -6,6 +6,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { apiCacheControl } from './common/http/cache-control';
 import { answerClientError, answerRouterError } from './common/http/framework-errors';
+import { installFormPost } from './common/http/form-post';
 import { installJsonBodyParser } from './common/http/json-body-parser';
 import { installMultipart } from './common/http/multipart';
 import { InFlightLimiter, installLoadShedding } from './common/http/load-shedding';
@@ -131,6 +132,8 @@ function configureApp(app: NestFastifyApplication, config: AppConfig): void {
   // pipe (a confusing 400). The API speaks JSON only, so any other body is a 415.
   fastify.removeContentTypeParser('text/plain');
   installJsonBodyParser(fastify);
+  // Forms only where a route opts in (the one-click unsubscribe of emails).
+  installFormPost(fastify);
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('X-Request-Id', request.id);
     done();

@@ -41,6 +41,11 @@ export const MAX_PASSWORD_BYTES = 72;
  */
 const bcryptSlots = new Semaphore(Math.max(1, availableParallelism() - 1));
 
+/** The bcrypt hash of a new password, through the same slots as every other hash. */
+export function hashPassword(password: string): Promise<string> {
+  return bcryptSlots.run(() => bcrypt.hash(password, BCRYPT_COST));
+}
+
 @Injectable()
 export class AuthService implements OnModuleInit {
   private readonly logger = new Logger(AuthService.name);

@@ -63,7 +63,7 @@ export class RefreshTokensRepository {
     await this.tokens.update({ familyId, revokedAt: IsNull() }, { revokedAt: now });
   }
 
-  /** Revokes every live token of a user, every family (a password change). */
+  /** Revokes every live token of a user, every family (a password change or reset). */
   async revokeAllOfUser(
     userId: number,
     now: Date,

@@ -307,6 +307,58 @@ describe(loadConfig.name, () => {
   });
 });
 
+describe('loadConfig mail', () => {
+  it('should send no email without SMTP_URL, with local links by default', () => {
+    expect(loadConfig({}).mail).toEqual({
+      smtpUrl: null,
+      from: 'Task service <no-reply@localhost>',
+      publicAppUrl: 'http://localhost:8080',
+      publicApiUrl: 'http://localhost:8080',
+    });
+  });
+
+  it('should read SMTP_URL, MAIL_FROM and the public URLs (without trailing slash)', () => {
+    const mail = loadConfig({
+      SMTP_URL: 'smtps://user:pw@mail.example.com:465',
+      MAIL_FROM: 'Tasks <tasks@example.com>',
+      PUBLIC_APP_URL: 'https://app.example.com/',
+      PUBLIC_API_URL: 'https://api.example.com',
+    }).mail;
+    expect(mail).toEqual({
+      smtpUrl: 'smtps://user:pw@mail.example.com:465',
+      from: 'Tasks <tasks@example.com>',
+      publicAppUrl: 'https://app.example.com',
+      publicApiUrl: 'https://api.example.com',
+    });
+    expect(loadConfig({ PUBLIC_APP_URL: 'https://tasks.example.org' }).mail).toMatchObject({
+      from: 'Task service <no-reply@tasks.example.org>',
+      publicApiUrl: 'https://tasks.example.org',
+    });
+  });
+
+  it('should refuse bad values by name, never printing the SMTP password', () => {
+    const problems = problemsOf({
+      SMTP_URL: 'http://user:hunter2-password@mail.example.com',
+      MAIL_FROM: 'a@b.c\r\nBcc: x@y.z',
+      PUBLIC_APP_URL: 'ftp://app.example.com',
+      PUBLIC_API_URL: 'https://api.example.com/?x=1',
+    });
+    expect(problems.map((p) => p.split(' ')[0]).sort()).toEqual([
+      'MAIL_FROM',
+      'PUBLIC_API_URL',
+      'PUBLIC_APP_URL',
+      'SMTP_URL',
+    ]);
+    expect(problems.join(' ')).not.toContain('hunter2');
+  });
+
+  it('should require PUBLIC_APP_URL with SMTP_URL in production', () => {
+    expect(
+      problemsOf({ NODE_ENV: 'production', JWT_SECRET: SECRET, SMTP_URL: 'smtp://mail:25' }),
+    ).toEqual(['PUBLIC_APP_URL is required when SMTP_URL is set and NODE_ENV=production']);
+  });
+});
+
 describe(isSecretVariable.name, () => {
   it.each([
     'JWT_SECRET',
@@ -315,6 +367,7 @@ describe(isSecretVariable.name, () => {
     'OIDC_CLIENT_SECRET',
     'API_TOKEN',
     'S3_SECRET_ACCESS_KEY',
+    'SMTP_URL',
   ])('should treat %s as a secret', (name) => expect(isSecretVariable(name)).toBe(true));
 
   it.each(['PORT', 'DB_USER', 'REDIS_KEY_PREFIX', 'JWT_EXPIRES_IN', 'SECRETARY'])(

@@ -76,6 +76,19 @@ export interface AppConfig {
     /** The S3-compatible store; set when `storage` is `s3`. */
     s3: S3Config | null;
   };
+  mail: MailConfig;
+}
+
+/** Email over SMTP; `smtpUrl` null: no email is sent (and forgot-password answers 503). */
+export interface MailConfig {
+  /** `smtp(s)://user:pass@host:port` (SMTP_URL): holds a password, never printed. */
+  smtpUrl: string | null;
+  /** The From address (MAIL_FROM), `Name <addr>` or `addr`. */
+  from: string;
+  /** Where the front end lives (PUBLIC_APP_URL, no trailing slash): reset and task links. */
+  publicAppUrl: string;
+  /** Where this API is reached from outside (PUBLIC_API_URL, default PUBLIC_APP_URL): unsubscribe links. */
+  publicApiUrl: string;
 }
 
 export interface HostPort {
@@ -107,7 +120,9 @@ type Env = Record<string, string | undefined>;
  * `*_SECRET`, `*_PASSWORD`, `*_TOKEN` or `*_KEY`.
  */
 export function isSecretVariable(name: string): boolean {
-  return /(?:^|_)(?:SECRET|PASSWORD|TOKEN|KEY)$/.test(name.toUpperCase());
+  const upper = name.toUpperCase();
+  // SMTP_URL carries the SMTP password in its user-info part.
+  return /(?:^|_)(?:SECRET|PASSWORD|TOKEN|KEY)$/.test(upper) || upper === 'SMTP_URL';
 }
 
 const DURATION_UNITS_MS: Record<string, number> = {
@@ -246,6 +261,52 @@ export function loadConfig(env: Env): AppConfig {
     };
   };
 
+  // A public base URL: http(s), no query or fragment; kept without its trailing slash so links
+  // are built as `${base}/path`.
+  const publicUrl = (name: string, fallback: string): string => {
+    const value = raw(name);
+    if (value === undefined) return fallback;
+    let url: URL | undefined;
+    try {
+      url = new URL(value);
+    } catch {
+      url = undefined;
+    }
+    if (!url || !/^https?:$/.test(url.protocol) || url.search || url.hash || url.username) {
+      return fail(name, 'an http(s) URL without query, fragment or credentials', fallback);
+    }
+    return value.replace(/\/+$/, '');
+  };
+  const mailConfig = (): MailConfig => {
+    const smtpRaw = raw('SMTP_URL');
+    let smtpUrl: string | null = null;
+    if (smtpRaw !== undefined) {
+      let url: URL | undefined;
+      try {
+        url = new URL(smtpRaw);
+      } catch {
+        url = undefined;
+      }
+      smtpUrl =
+        url && /^smtps?:$/.test(url.protocol) && url.hostname !== ''
+          ? smtpRaw
+          : fail('SMTP_URL', 'an smtp:// or smtps:// URL like smtp://user:pass@host:587', null);
+    }
+    if (smtpUrl !== null && nodeEnv === 'production' && raw('PUBLIC_APP_URL') === undefined) {
+      // Emails would link to localhost.
+      problems.push('PUBLIC_APP_URL is required when SMTP_URL is set and NODE_ENV=production');
+    }
+    const publicAppUrl = publicUrl('PUBLIC_APP_URL', 'http://localhost:8080');
+    const publicApiUrl = publicUrl('PUBLIC_API_URL', publicAppUrl);
+    const host = /^https?:\/\/([^/:]+)/.exec(publicAppUrl)?.[1] ?? 'localhost';
+    const from = raw('MAIL_FROM') ?? `Task service <no-reply@${host}>`;
+    // One address, optionally with a display name; no CR/LF (header injection).
+    if (!/^(?:[^\r\n<>@]*<[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+)$/.test(from)) {
+      fail('MAIL_FROM', 'an address like "Task service <no-reply@example.com>"', '');
+    }
+    return { smtpUrl, from, publicAppUrl, publicApiUrl };
+  };
+
   const corsRaw = raw('CORS_ORIGINS');
   let corsOrigins: string[] | true = [];
   if (corsRaw === '*') corsOrigins = true;
@@ -339,6 +400,7 @@ export function loadConfig(env: Env): AppConfig {
       dir: str('ATTACHMENT_DIR', './data/attachments'),
       s3: null,
     },
+    mail: mailConfig(),
   };
   config.attachments.s3 = config.attachments.storage === 's3' ? s3Config() : null;
   if (config.jwt.expiresInSec < 1) fail('JWT_EXPIRES_IN', 'at least 1s', 0);

@@ -5,6 +5,9 @@ import { TaskComment } from '../comments/comment.entity';
 import { RefreshToken } from '../auth/refresh-token.entity';
 import { ExportFile, ExportFileChunk } from '../exports/export-file.entity';
 import { IdempotencyKey } from '../idempotency/idempotency-key.entity';
+import { EmailMessage } from '../mail/email-message.entity';
+import { PasswordResetToken } from '../auth/password-reset/password-reset-token.entity';
+import { NotificationSettings } from '../notifications/settings/notification-settings.entity';
 import { Notification } from '../notifications/notification.entity';
 import { ProjectMember } from '../projects/project-member.entity';
 import { Project } from '../projects/project.entity';
@@ -31,4 +34,7 @@ export const ENTITIES = [
   TaskComment,
   TaskActivity,
   PersonalAccessToken,
+  EmailMessage,
+  PasswordResetToken,
+  NotificationSettings,
 ];

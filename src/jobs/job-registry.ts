@@ -5,7 +5,14 @@ import type { AppConfig } from '../config/env';
  * The one registry of queues, job names and retry policies. A job name is `<queue>.<action>`;
  * every name here must have exactly one @JobHandler, or workers refuse to start.
  */
-export const QUEUE_NAMES = ['events', 'exports', 'reminders', 'webhooks', 'attachments'] as const;
+export const QUEUE_NAMES = [
+  'events',
+  'exports',
+  'reminders',
+  'webhooks',
+  'attachments',
+  'mail',
+] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 /**
@@ -64,6 +71,18 @@ export const JOB_DEFINITIONS: { readonly [N in JobName]: JobDefinition } = {
     queue: 'attachments',
     keepCompletedSeconds: HOUR,
     keepFailedSeconds: 7 * 24 * HOUR,
+  },
+  // Handled by MailSendHandler. The sent-log is email_messages, not the job.
+  'mail.send': {
+    queue: 'mail',
+    keepCompletedSeconds: HOUR,
+    keepFailedSeconds: 7 * 24 * HOUR,
+  },
+  // Handled by PasswordResetMailHandler. Its payload names an email address: kept briefly.
+  'mail.password-reset': {
+    queue: 'mail',
+    keepCompletedSeconds: 60,
+    keepFailedSeconds: 24 * HOUR,
   },
 };
 

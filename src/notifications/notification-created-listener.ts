@@ -1,52 +1,41 @@
-import { Injectable, OnModuleInit, SetMetadata } from '@nestjs/common';
-import { DiscoveryService } from '@nestjs/core';
+import { SetMetadata } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { Notification } from './notification.entity';
+import type { NotificationType } from './dto/notification-response.dto';
 
 export const NOTIFICATION_CREATED_LISTENER_KEY = 'notifications:created-listener';
 
+/** A notification just inserted (not one a redelivered event found already there). */
+export interface CreatedNotification {
+  id: number;
+  userId: number;
+  type: NotificationType;
+  /** The task it is about; null for a notification about a project. */
+  taskId: number | null;
+  /** The project of a `project_added` notification; null otherwise. */
+  projectId: number | null;
+  /** The task event it came from, if any. */
+  eventId: number | null;
+  message: string;
+  createdAt: Date;
+}
+
 /**
- * Marks a provider of another module that reacts to new notifications (the realtime module:
- * `notification.created` to the user's sockets). Found with Nest's DiscoveryService, so this
- * module imports none of its listeners.
+ * Marks a provider that reacts to new notifications inside the transaction that creates them
+ * (the task event dispatch, a membership change): the notification email, the WebSocket push.
+ * Found with Nest's DiscoveryService (NotificationCreatedListeners), so the notifications
+ * module needs to know none of them.
  */
 export const NotificationCreatedListener = (): ClassDecorator =>
   SetMetadata(NOTIFICATION_CREATED_LISTENER_KEY, true);
 
 export interface NotificationCreatedListenerInstance {
   /**
-   * Runs inside the transaction that created the notifications (a task event's dispatch, or a
-   * membership change): a throw rolls it back. Anything a listener announces outside the
-   * database must wait for the commit (see afterCommit).
+   * Runs inside the creating transaction (a throw rolls the notifications back, and the event
+   * is retried). Whatever must happen only once the notifications are committed belongs in an
+   * outbox row written with `manager` (as the notification email does).
    */
   onNotificationsCreated(
+    notifications: readonly CreatedNotification[],
     manager: EntityManager,
-    notifications: readonly Notification[],
   ): Promise<void>;
-}
-
-/** Hands every batch of created notifications to the marked listeners, in the caller's transaction. */
-@Injectable()
-export class NotificationCreatedListeners implements OnModuleInit {
-  private listeners: NotificationCreatedListenerInstance[] = [];
-
-  constructor(private readonly discovery: DiscoveryService) {}
-
-  onModuleInit(): void {
-    this.listeners = this.discovery
-      .getProviders()
-      .filter(
-        (wrapper) =>
-          wrapper.metatype &&
-          Reflect.getMetadata(NOTIFICATION_CREATED_LISTENER_KEY, wrapper.metatype),
-      )
-      .map((wrapper) => wrapper.instance as NotificationCreatedListenerInstance);
-  }
-
-  async created(manager: EntityManager, notifications: readonly Notification[]): Promise<void> {
-    if (notifications.length === 0) return;
-    for (const listener of this.listeners) {
-      await listener.onNotificationsCreated(manager, notifications);
-    }
-  }
 }

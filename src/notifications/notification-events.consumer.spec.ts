@@ -3,9 +3,9 @@ import type { ProjectAccessService } from '../projects/project-access.service';
 import type { TaskEventComment } from '../tasks/events/task-event';
 import type { DispatchedTaskEvent } from '../tasks/events/task-event-consumer';
 import type { TaskResponseDto } from '../tasks/dto/task-response.dto';
-import type { NotificationCreatedListeners } from './notification-created-listener';
 import { NotificationEventsConsumer } from './notification-events.consumer';
-import type { NewNotification, NotificationsRepository } from './notifications.repository';
+import type { NewNotification } from './notifications.repository';
+import type { NotificationsService } from './notifications.service';
 
 const task: TaskResponseDto = {
   id: 5,
@@ -43,21 +43,18 @@ describe(NotificationEventsConsumer.name, () => {
 
   beforeEach(() => {
     inserted = [];
-    const repository = {
-      insertIgnoringDuplicates: (_m: EntityManager, rows: readonly NewNotification[]) => {
+    const service = {
+      createForTasks: (_m: EntityManager, rows: readonly NewNotification[]) => {
         inserted.push([...rows]);
         return Promise.resolve([]);
       },
-    } as unknown as NotificationsRepository;
+    } as unknown as NotificationsService;
     // Project 1's members: the creator (1) only; the assignee (2) sees the task as assignee.
     const projects = {
       memberIds: () => Promise.resolve(members),
     } as unknown as ProjectAccessService;
     members = [1];
-    const listeners = {
-      created: () => Promise.resolve(),
-    } as unknown as NotificationCreatedListeners;
-    consumer = new NotificationEventsConsumer(repository, projects, listeners);
+    consumer = new NotificationEventsConsumer(service, projects);
   });
 
   it('should notify the new assignee of an assignment, keyed on the event', async () => {

@@ -8,8 +8,8 @@ import {
 import type { NotificationType } from './dto/notification-response.dto';
 import { ProjectAccessService } from '../projects/project-access.service';
 import { notificationMessages } from './notification-messages';
-import { NotificationCreatedListeners } from './notification-created-listener';
-import { NewNotification, NotificationsRepository } from './notifications.repository';
+import type { NewNotification } from './notifications.repository';
+import { NotificationsService } from './notifications.service';
 
 /**
  * Turns task events into notifications: `task.assigned` notifies the new assignee (unless it
@@ -22,9 +22,8 @@ import { NewNotification, NotificationsRepository } from './notifications.reposi
 @TaskEventConsumer()
 export class NotificationEventsConsumer implements TaskEventConsumerInstance {
   constructor(
-    private readonly notifications: NotificationsRepository,
+    private readonly notifications: NotificationsService,
     private readonly projects: ProjectAccessService,
-    private readonly createdListeners: NotificationCreatedListeners,
   ) {}
 
   async onTaskEvent(event: DispatchedTaskEvent, manager: EntityManager): Promise<void> {
@@ -35,8 +34,7 @@ export class NotificationEventsConsumer implements TaskEventConsumerInstance {
     const rows = this.notificationsOf(event).filter(
       (row) => members?.has(row.userId) || row.userId === task?.assignee_id,
     );
-    const created = await this.notifications.insertIgnoringDuplicates(manager, rows, new Date());
-    await this.createdListeners.created(manager, created);
+    await this.notifications.createForTasks(manager, rows, new Date());
   }
 
   private notificationsOf(event: DispatchedTaskEvent): NewNotification[] {

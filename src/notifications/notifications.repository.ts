@@ -1,12 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, IsNull, Repository } from 'typeorm';
+import type { NotificationType } from './dto/notification-response.dto';
+import type { CreatedNotification } from './notification-created-listener';
 import { Notification } from './notification.entity';
 
 /** A notification to write: one per user, event and type. */
 export interface NewNotification {
   userId: number;
-  type: string;
+  type: NotificationType;
   taskId: number;
   eventId: number;
   message: string;
@@ -15,7 +17,7 @@ export interface NewNotification {
 /** A notification about a project rather than a task (no task, no event). */
 export interface NewProjectNotification {
   userId: number;
-  type: string;
+  type: NotificationType;
   projectId: number;
   message: string;
 }
@@ -53,25 +55,34 @@ export class NotificationsRepository {
 
   /**
    * Inserts inside the caller's transaction; a row that exists already (same user, event and
-   * type: a redelivered event) is skipped by the unique key instead of failing. Answers the
-   * rows (read back in the same transaction: INSERT IGNORE reports no ids).
+   * type: a redelivered event) is skipped by the unique key instead of failing. Answers the rows
+   * it inserted: one statement per row (an event notifies a handful of users), so each insert's
+   * id is known and a skipped row is told apart from a new one.
    */
   async insertIgnoringDuplicates(
     manager: EntityManager,
     rows: readonly NewNotification[],
     now: Date,
-  ): Promise<Notification[]> {
-    if (rows.length === 0) return [];
-    await manager.query(
-      'INSERT IGNORE INTO notifications (user_id, type, task_id, event_id, message, read_at, created_at) VALUES ?',
-      [rows.map((row) => [row.userId, row.type, row.taskId, row.eventId, row.message, null, now])],
-    );
-    // A row of an earlier run exists only if that run committed, and then its event is marked
-    // dispatched and never handed to the consumers again: what is found here was written now.
-    return manager.find(Notification, {
-      where: rows.map((row) => ({ userId: row.userId, eventId: row.eventId, type: row.type })),
-      order: { id: 'ASC' },
-    });
+  ): Promise<CreatedNotification[]> {
+    const created: CreatedNotification[] = [];
+    for (const row of rows) {
+      const result = await manager.query<{ affectedRows: number; insertId: number }>(
+        'INSERT IGNORE INTO notifications (user_id, type, task_id, event_id, message, read_at, created_at) VALUES (?, ?, ?, ?, ?, NULL, ?)',
+        [row.userId, row.type, row.taskId, row.eventId, row.message, now],
+      );
+      if (result.affectedRows !== 1) continue;
+      created.push({
+        id: Number(result.insertId),
+        userId: row.userId,
+        type: row.type,
+        taskId: row.taskId,
+        projectId: null,
+        eventId: row.eventId,
+        message: row.message,
+        createdAt: now,
+      });
+    }
+    return created;
   }
 
   /**
@@ -82,23 +93,31 @@ export class NotificationsRepository {
     manager: EntityManager,
     rows: ReadonlyArray<Omit<NewNotification, 'eventId'>>,
     now: Date,
-  ): Promise<Notification[]> {
-    if (rows.length === 0) return [];
-    return manager.save(
-      Notification,
-      rows.map((row) =>
-        manager.create(Notification, {
-          userId: row.userId,
-          type: row.type,
-          taskId: row.taskId,
-          projectId: null,
-          eventId: null,
-          message: row.message,
-          readAt: null,
-          createdAt: now,
-        }),
-      ),
-    );
+  ): Promise<CreatedNotification[]> {
+    const created: CreatedNotification[] = [];
+    for (const row of rows) {
+      const result = await manager.insert(Notification, {
+        userId: row.userId,
+        type: row.type,
+        taskId: row.taskId,
+        projectId: null,
+        eventId: null,
+        message: row.message,
+        readAt: null,
+        createdAt: now,
+      });
+      created.push({
+        id: Number(result.identifiers[0].id),
+        userId: row.userId,
+        type: row.type,
+        taskId: row.taskId,
+        projectId: null,
+        eventId: null,
+        message: row.message,
+        createdAt: now,
+      });
+    }
+    return created;
   }
 
   /** Inserts inside the caller's transaction (the change it tells about commits with it). */
@@ -106,8 +125,8 @@ export class NotificationsRepository {
     manager: EntityManager,
     row: NewProjectNotification,
     now: Date,
-  ): Promise<Notification> {
-    const notification = manager.create(Notification, {
+  ): Promise<CreatedNotification> {
+    const result = await manager.insert(Notification, {
       userId: row.userId,
       type: row.type,
       taskId: null,
@@ -117,7 +136,15 @@ export class NotificationsRepository {
       readAt: null,
       createdAt: now,
     });
-    await manager.insert(Notification, notification);
-    return notification;
+    return {
+      id: Number(result.identifiers[0].id),
+      userId: row.userId,
+      type: row.type,
+      taskId: null,
+      projectId: row.projectId,
+      eventId: null,
+      message: row.message,
+      createdAt: now,
+    };
   }
 }

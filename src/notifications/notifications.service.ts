@@ -8,9 +8,9 @@ import {
   toNotificationResponse,
 } from './dto/notification-response.dto';
 import { notificationMessages } from './notification-messages';
-import { NotificationCreatedListeners } from './notification-created-listener';
+import { NotificationCreatedListeners } from './notification-created-listeners';
 import { NotificationNotFoundError } from './notification.errors';
-import { NotificationsRepository } from './notifications.repository';
+import { NewNotification, NotificationsRepository } from './notifications.repository';
 
 /** The newest notifications a listing answers; older ones are kept but not listed. */
 export const NOTIFICATIONS_LIST_LIMIT = 100;
@@ -19,8 +19,23 @@ export const NOTIFICATIONS_LIST_LIMIT = 100;
 export class NotificationsService {
   constructor(
     private readonly notifications: NotificationsRepository,
-    private readonly createdListeners: NotificationCreatedListeners,
+    private readonly listeners: NotificationCreatedListeners,
   ) {}
+
+  /**
+   * The one way task notifications are created: inserted in the caller's transaction (one per
+   * user, event and type; a repeat is skipped), then handed to every
+   * @NotificationCreatedListener in the same transaction.
+   */
+  async createForTasks(
+    manager: EntityManager,
+    rows: readonly NewNotification[],
+    now: Date,
+  ): Promise<void> {
+    if (rows.length === 0) return;
+    const created = await this.notifications.insertIgnoringDuplicates(manager, rows, now);
+    await this.listeners.created(created, manager);
+  }
 
   async list(userId: number, unreadOnly: boolean): Promise<NotificationResponseDto[]> {
     const rows = await this.notifications.listForUser(userId, unreadOnly, NOTIFICATIONS_LIST_LIMIT);
@@ -49,7 +64,7 @@ export class NotificationsService {
       mention.userIds.map((userId) => ({ userId, type, taskId: mention.task.id, message })),
       mention.at,
     );
-    await this.createdListeners.created(manager, created);
+    await this.listeners.created(created, manager);
   }
 
   /** `project_added` for the new member, inside the membership transaction. */
@@ -65,6 +80,6 @@ export class NotificationsService {
       },
       event.at,
     );
-    await this.createdListeners.created(manager, [created]);
+    await this.listeners.created([created], manager);
   }
 }

@@ -4,10 +4,10 @@ import type { EntityManager } from 'typeorm';
 import { afterCommit } from '../common/database/after-commit';
 import { toNotificationResponse } from '../notifications/dto/notification-response.dto';
 import {
+  CreatedNotification,
   NotificationCreatedListener,
   NotificationCreatedListenerInstance,
 } from '../notifications/notification-created-listener';
-import type { Notification } from '../notifications/notification.entity';
 import {
   ProjectMemberListener,
   ProjectMemberListenerInstance,
@@ -72,8 +72,8 @@ export class RealtimeNotificationFeed implements NotificationCreatedListenerInst
   constructor(private readonly publisher: RealtimePublisher) {}
 
   onNotificationsCreated(
+    notifications: readonly CreatedNotification[],
     manager: EntityManager,
-    notifications: readonly Notification[],
   ): Promise<void> {
     const items = notifications.map(
       (row): StreamItem => ({
@@ -82,7 +82,7 @@ export class RealtimeNotificationFeed implements NotificationCreatedListenerInst
           kind: 'notification',
           user_id: row.userId,
           at: row.createdAt.getTime(),
-          notification: toNotificationResponse(row),
+          notification: toNotificationResponse({ ...row, readAt: null }),
         },
       }),
     );

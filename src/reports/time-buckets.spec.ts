@@ -185,7 +185,7 @@ describe('time buckets', () => {
       ]);
     });
 
-    it('should number each bucket\'s first local date as TO_DAYS does', () => {
+    it("should number each bucket's first local date as TO_DAYS does", () => {
       const plan = bucketPlan(
         d('2026-03-25T12:00:00Z'),
         d('2026-04-01T12:00:00Z'),

@@ -329,6 +329,18 @@ export class TasksService {
     return this.tasks.liveIdsInProjectNotAssignedTo(manager, projectId, userId, limit);
   }
 
+  /**
+   * The live tasks among `ids` as clients see them, read (not locked) in the caller's
+   * transaction: for emails about them. No access check: the caller decided who is told.
+   */
+  async liveByIds(
+    manager: EntityManager,
+    ids: readonly number[],
+  ): Promise<Map<number, TaskResponseDto>> {
+    const tasks = await this.tasks.findLiveByIds(manager, [...new Set(ids)]);
+    return new Map(tasks.map((task) => [task.id, toTaskResponse(task)]));
+  }
+
   /** The live task as clients see it, locked in the caller's transaction (reminders). */
   lockLive(manager: EntityManager, id: number): Promise<TaskResponseDto | null> {
     return this.tasks.lockLiveResponse(manager, id);

@@ -49,6 +49,23 @@ export class UsersRepository {
       .getOne();
   }
 
+  findByEmail(email: string): Promise<User | null> {
+    return this.users.findOneBy({ email });
+  }
+
+  /** The users among `ids`, with what an email to them needs, read with `manager`. */
+  findContacts(
+    manager: EntityManager,
+    ids: readonly number[],
+  ): Promise<Array<Pick<User, 'id' | 'username' | 'email'>>> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return manager.find(User, {
+      select: { id: true, username: true, email: true },
+      where: { id: In([...ids]) },
+    });
+  }
+
+  /** Sets a new password hash inside the caller's transaction. */
   async updatePasswordHash(
     manager: EntityManager,
     id: number,

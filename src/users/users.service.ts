@@ -52,7 +52,24 @@ export class UsersService {
     return this.users.findWithPasswordById(userId);
   }
 
-  /** Inside the caller's transaction: the password change also revokes the user's sessions. */
+  /** The user with this (lower-cased) email, without its password hash. */
+  findByEmail(email: string): Promise<User | null> {
+    return this.users.findByEmail(email);
+  }
+
+  /**
+   * Id → username and email of the users among `ids` that exist (to write them emails), read
+   * in the caller's transaction (no second connection while it holds one).
+   */
+  async contactsByIds(
+    manager: EntityManager,
+    ids: readonly number[],
+  ): Promise<Map<number, { username: string; email: string }>> {
+    const users = await this.users.findContacts(manager, [...new Set(ids)]);
+    return new Map(users.map((u) => [Number(u.id), { username: u.username, email: u.email }]));
+  }
+
+  /** Replaces the user's password hash inside the caller's transaction. */
   updatePasswordHash(
     manager: EntityManager,
     userId: number,

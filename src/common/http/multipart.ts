@@ -5,7 +5,7 @@ import { UnsupportedMediaTypeError } from '../errors/domain-errors';
 import { replyWithError } from './framework-errors';
 
 /** Route config of the routes that take `multipart/form-data` (uploads). */
-const ACCEPTS_MULTIPART = 'acceptsMultipart';
+export const ACCEPTS_MULTIPART = 'acceptsMultipart';
 
 /** Marks a route that reads its body with `request.file()`; every other route refuses multipart. */
 export const AcceptsMultipart = (): MethodDecorator => RouteConfig({ [ACCEPTS_MULTIPART]: true });

@@ -12,7 +12,8 @@ const TAGS: Array<[name: string, description: string]> = [
   [
     'auth',
     'Accounts and sessions: register, log in for an access token (a JWT for ' +
-      '`Authorization: Bearer`) and a single-use refresh token, refresh, log out.',
+      '`Authorization: Bearer`) and a single-use refresh token, refresh, log out, and reset ' +
+      'a forgotten password by email.',
   ],
   ['users', 'The signed-in user, and a username search for assignee pickers.'],
   [
@@ -63,8 +64,9 @@ const TAGS: Array<[name: string, description: string]> = [
   ['webhooks', 'Signed HTTP callbacks for task events, with a delivery log; retried with backoff.'],
   [
     'notifications',
-    'In-app notifications: assignments, due-date reminders, mentions and comments, being ' +
-      'added to a project.',
+    'In-app notifications (assignments, mentions, comments, due-date reminders, project ' +
+      'additions), the email switches of each kind, and the one-click unsubscribe link of ' +
+      'notification emails (RFC 8058, no sign-in).',
   ],
   [
     'realtime',

@@ -14,6 +14,7 @@ import { AddTaskCompletedIndex1764700000500 } from './1764700000500-AddTaskCompl
 import { CreateComments1764800000100 } from './1764800000100-CreateComments';
 import { CreateActivity1764800000200 } from './1764800000200-CreateActivity';
 import { CreatePersonalAccessTokens1764900000000 } from './1764900000000-CreatePersonalAccessTokens';
+import { CreateEmail1764900000100 } from './1764900000100-CreateEmail';
 
 /** Every migration in order; new ones are appended here. */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   CreateComments1764800000100,
   CreateActivity1764800000200,
   CreatePersonalAccessTokens1764900000000,
+  CreateEmail1764900000100,
 ];

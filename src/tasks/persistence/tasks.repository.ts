@@ -107,6 +107,16 @@ export class TasksRepository {
       .getOne();
   }
 
+  /** The live tasks among `ids`, read in the caller's transaction (no lock). */
+  findLiveByIds(manager: EntityManager, ids: readonly number[]): Promise<Task[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return manager
+      .createQueryBuilder(Task, 't')
+      .where('t.id IN (:...ids)', { ids })
+      .andWhere('t.deleted_at IS NULL')
+      .getMany();
+  }
+
   /** Those of `ids` that are live tasks. */
   async liveIdsAmong(ids: readonly number[]): Promise<Set<number>> {
     if (ids.length === 0) return new Set();
