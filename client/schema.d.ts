@@ -62,7 +62,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The signed-in user */
+        /**
+         * The signed-in user
+         * @description Personal access tokens: any scope.
+         */
         get: operations["getMe"];
         put?: never;
         post?: never;
@@ -79,7 +82,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Find users by username prefix (for assignee pickers) */
+        /**
+         * Find users by username prefix (for assignee pickers)
+         * @description Personal access tokens need the `projects:read` scope.
+         */
         get: operations["listUsers"];
         put?: never;
         post?: never;
@@ -163,6 +169,68 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/password/forgot": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Email a password reset link
+         * @description Answers 202 whether or not an account uses the email, in the same time: the lookup and the email happen in a background job. When one does, it gets a link to `${PUBLIC_APP_URL}/reset-password?token=…`, valid 30 minutes and once; the front end posts the token to `resetPassword`. Rate limited per IP like login. 503 when the server sends no email (no `SMTP_URL`).
+         */
+        post: operations["forgotPassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/password/reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set a new password with a reset token
+         * @description The token of a reset link works once, for 30 minutes. A reset spends every open reset token of the user and revokes every refresh token (all sessions end; access tokens expire on their own). A used, expired or unknown token is 400 naming `token`.
+         */
+        post: operations["resetPassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/me/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change the caller's password
+         * @description Checks `current_password`, sets `new_password` (the rules of registration) and revokes every refresh token of the user, this session's included: every device must log in again once its access token expires. Access tokens already issued keep working until they expire (`JWT_EXPIRES_IN`, 15 minutes by default); personal access tokens are not affected (delete them one by one).
+         *
+         *     Needs a login session: a personal access token is refused (403).
+         */
+        post: operations["changePassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/projects": {
         parameters: {
             query?: never;
@@ -173,12 +241,16 @@ export interface paths {
         /**
          * The caller's projects: the inbox first, then by name
          * @description Live projects (or, with `archived=true`, the archived ones) the caller is a member of, ordered inbox first, then by name, then by id; paged like tasks: a JSON array of one page, `X-Total-Count` and `Link`. A page past the last answers an empty array.
+         *
+         *     Personal access tokens need the `projects:read` scope.
          */
         get: operations["listProjects"];
         put?: never;
         /**
          * Create a project owned by the caller
          * @description The caller becomes its `owner` and only member.
+         *
+         *     Personal access tokens need the `projects:write` scope.
          */
         post: operations["createProject"];
         delete?: never;
@@ -194,13 +266,18 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One project the caller is a member of */
+        /**
+         * One project the caller is a member of
+         * @description Personal access tokens need the `projects:read` scope.
+         */
         get: operations["getProject"];
         put?: never;
         post?: never;
         /**
          * Delete a project and its tasks (owner; soft)
          * @description Afterwards the project and every task of it answer 404 everywhere, for every member (assignees included), and leave every list and count. A member other than the owner gets 403. The inbox cannot be deleted (409).
+         *
+         *     Personal access tokens need the `projects:write` scope.
          */
         delete: operations["deleteProject"];
         options?: never;
@@ -208,6 +285,8 @@ export interface paths {
         /**
          * Rename, describe, archive or unarchive a project (admin)
          * @description Partial: only the fields sent change, at least one (an empty body is 400). `archived: true` archives the project: its tasks stay readable, but creating, changing or deleting them answers 409 until `archived: false`; archiving an archived project keeps its `archived_at`. A member below admin gets 403. The inbox cannot be renamed or archived (409); its description may change.
+         *
+         *     Personal access tokens need the `projects:write` scope.
          */
         patch: operations["updateProject"];
         trace?: never;
@@ -222,6 +301,8 @@ export interface paths {
         /**
          * The members of a project (any member may list them)
          * @description Every member, highest role first, then by username. Not paged.
+         *
+         *     Personal access tokens need the `projects:read` scope.
          */
         get: operations["listProjectMembers"];
         put?: never;
@@ -243,14 +324,68 @@ export interface paths {
         /**
          * Add a user to a project, change its role, or transfer ownership (admin)
          * @description Adds the user (201, and the user gets a `project_added` notification) or changes its role (200; the same role again changes nothing). An admin manages editors and viewers; only the owner makes or unmakes an admin (403). `{"role": "owner"}` by the owner transfers ownership to a member (the old owner becomes `admin`); to a user who is no member it answers 409. The owner keeps its role until it transfers ownership (409). An inbox cannot be shared (409). An unknown project, or one the caller is no member of, answers 404, and so does an unknown user. The change applies on every instance before the answer.
+         *
+         *     Personal access tokens need the `projects:write` scope.
          */
         put: operations["setProjectMember"];
         post?: never;
         /**
          * Remove a member (admin), or leave a project (the member itself)
          * @description An admin removes editors and viewers, the owner anyone else; any member may leave (others get 403). The owner can neither leave nor be removed (409): it transfers ownership first. A user who is no member answers 404. The removed user loses access to the project's tasks at once (except tasks assigned to it), on every instance.
+         *
+         *     Personal access tokens need the `projects:write` scope.
          */
         delete: operations["removeProjectMember"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/me/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's personal access tokens (without the secrets), newest first
+         * @description Expired tokens are listed (their `expires_at` is past) until deleted.
+         *
+         *     Needs a login session: a personal access token is refused (403).
+         */
+        get: operations["listPersonalAccessTokens"];
+        put?: never;
+        /**
+         * Create a personal access token
+         * @description The token (`tms_…`) is in this response only; the service stores its hash. Send it as `Authorization: Bearer tms_…`: it acts as its user within its scopes until it expires or is deleted. A user holds at most 50 tokens (expired ones count until deleted).
+         *
+         *     Needs a login session: a personal access token is refused (403).
+         */
+        post: operations["createPersonalAccessToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/me/tokens/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete a personal access token
+         * @description The token answers 401 from the next request on, on every instance.
+         *
+         *     Needs a login session: a personal access token is refused (403).
+         */
+        delete: operations["deletePersonalAccessToken"];
         options?: never;
         head?: never;
         patch?: never;
@@ -266,12 +401,16 @@ export interface paths {
         /**
          * List the tasks the caller can see: its projects' tasks and those assigned to it
          * @description A JSON array of one page. `X-Total-Count` is the number of matches of the filters; `Link` has `first` and `last` always and `prev`/`next` where they exist, each URL keeping the other query parameters. A page past the last answers an empty array. Invalid values of known parameters answer 400 naming the field; unknown parameters are ignored. Lists are never cached: they always come from MySQL, so they reflect every committed write at once.
+         *
+         *     Personal access tokens need the `tasks:read` scope.
          */
         get: operations["listTasks"];
         put?: never;
         /**
          * Create a task in a project (by default the caller's inbox)
          * @description Defaults: `description` "", `status` pending, `priority` medium, `due_date` and `assignee_id` null, `project_id` the caller's inbox. The project needs the editor role: one the caller cannot see answers 404, one where it is a viewer 403, an archived one 409. The caller becomes the task's creator (`user_id`). With an `Idempotency-Key` (kept 24 hours per user), a retry with the same body answers the original 201, body and headers again (with `Idempotent-Replayed: true`) without creating anything; the same key with another body answers 422; a retry while the first request is still running answers 409. A request that fails forgets its key.
+         *
+         *     Personal access tokens need the `tasks:write` scope.
          */
         post: operations["createTask"];
         delete?: never;
@@ -290,6 +429,8 @@ export interface paths {
         /**
          * Counts over the tasks the caller can see (not deleted), optionally of some projects
          * @description Every key is present, 0 when empty. `overdue`: due in the past and not completed. `completion_rate` = completed / total as a number from 0 to 1, and 0 when total is 0. `project_id` (one id or a comma list) counts only the tasks of those projects; projects the caller cannot see count nothing. Never cached: always counted in MySQL.
+         *
+         *     Personal access tokens need the `tasks:read` scope.
          */
         get: operations["getTaskStats"];
         put?: never;
@@ -310,17 +451,23 @@ export interface paths {
         /**
          * One task the caller can see (of one of its projects, or assigned to it)
          * @description Served from a Redis cache when possible (`X-Cache: HIT`), else from MySQL (`MISS`). Every write updates or retires the cached task before it answers, so a read on any instance right after a write sees it, including a change of assignee or a delete.
+         *
+         *     Personal access tokens need the `tasks:read` scope.
          */
         get: operations["getTask"];
         /**
          * Update a task (partial, the same as PATCH)
          * @description Kept for clients of the original design: only the fields sent change, as with PATCH. Editors (and above) of the task's project may change every field; an assignee who is no editor only `status`; a viewer nothing (403). A task the caller cannot see answers 404. `project_id` moves the task to another project, which needs the editor role in both: a target the caller cannot see answers 404, one where it is a viewer 403, its own project 400. A task of an archived project, or a move into one, answers 409.
+         *
+         *     Personal access tokens need the `tasks:write` scope.
          */
         put: operations["putTask"];
         post?: never;
         /**
          * Delete a task (soft; editors of the task's project)
          * @description Afterwards the task answers 404 everywhere and leaves every list and count. A viewer of the project, or an assignee who is no editor, gets 403; a task of an archived project 409.
+         *
+         *     Personal access tokens need the `tasks:write` scope.
          */
         delete: operations["deleteTask"];
         options?: never;
@@ -328,6 +475,8 @@ export interface paths {
         /**
          * Update a task (partial)
          * @description Editors (and above) of the task's project may change every field; an assignee who is no editor only `status`; a viewer nothing (403). A task the caller cannot see answers 404. `project_id` moves the task to another project, which needs the editor role in both: a target the caller cannot see answers 404, one where it is a viewer 403, its own project 400. A task of an archived project, or a move into one, answers 409.
+         *
+         *     Personal access tokens need the `tasks:write` scope.
          */
         patch: operations["updateTask"];
         trace?: never;
@@ -344,6 +493,8 @@ export interface paths {
         /**
          * Export the tasks the caller can see (its projects' tasks and tasks assigned to it), as CSV or JSON (background job)
          * @description Queues an export job and answers 202 at once; follow the job at `Location` (`GET /jobs/{id}`) and download the file from `GET /jobs/{id}/result` once it has completed. The body takes `format` plus any filter of `GET /tasks` (same names and rules; no paging: every match is exported, in the requested sort). CSV is RFC 4180 with a UTF-8 BOM; a text cell starting with `=`, `+`, `-`, `@`, tab or CR (or the full-width `＝＋－＠`) is prefixed with `'` so that spreadsheets show it as text instead of running it as a formula (OWASP CSV injection); JSON keeps the text as stored. Unknown fields answer 400. With an `Idempotency-Key` (kept 24 hours per user) a retry with the same body answers the original 202 and job id again (with `Idempotent-Replayed: true`) without queuing another job; the same key with another body answers 422; a retry while the first request is still running answers 409. While the job queue (Redis) is unavailable the answer is 503.
+         *
+         *     Personal access tokens need the `tasks:read` scope.
          */
         post: operations["exportTasks"];
         delete?: never;
@@ -362,6 +513,8 @@ export interface paths {
         /**
          * One of the caller's background jobs
          * @description Only the caller's own jobs: another user's job and an unknown id both answer 404. Finished jobs stay visible for 24 hours. `progress` goes from 0 to 100.
+         *
+         *     Personal access tokens need the `tasks:read` scope.
          */
         get: operations["getJob"];
         put?: never;
@@ -382,6 +535,8 @@ export interface paths {
         /**
          * Download the file an export job produced
          * @description The file is streamed as an attachment: CSV (RFC 4180: a UTF-8 byte order mark, a header row of the Task field names, CRLF line ends, fields with quotes, commas or line breaks quoted with inner quotes doubled, null as an empty field) or JSON (an array of Task objects). 409 while the job has not completed (waiting, delayed, active or failed); 404 for another user's job, an unknown id, or a result past its 24 hours.
+         *
+         *     Personal access tokens need the `tasks:read` scope.
          */
         get: operations["getJobResult"];
         put?: never;
@@ -402,6 +557,8 @@ export interface paths {
         /**
          * The caller's notifications, newest first
          * @description The latest 100 notifications of the caller (`unread=true`: the latest unread ones). Being assigned a task by someone else notifies the assignee (`assigned`); a task due within REMINDER_LEAD notifies its creator and assignee (those who can still see it) (`due_soon`); being added to a project notifies the new member (`project_added`, with `project_id` and no `task_id`). Each event notifies a user at most once.
+         *
+         *     Personal access tokens need the `notifications` scope.
          */
         get: operations["listNotifications"];
         put?: never;
@@ -424,8 +581,62 @@ export interface paths {
         /**
          * Mark one of the caller's notifications read
          * @description Idempotent: marking a read notification again answers 204 and keeps its first `read_at`. Another user's notification and an unknown id both answer 404.
+         *
+         *     Personal access tokens need the `notifications` scope.
          */
         post: operations["markNotificationRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/me/notification-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's email switches
+         * @description Which notifications also reach the caller by email: being assigned a task, being mentioned, comments on tasks it created or is assigned, due-date reminders. All on by default. In-app notifications are not affected. No email is sent at all when the server has no `SMTP_URL`.
+         *
+         *     Personal access tokens need the `notifications` scope.
+         */
+        get: operations["getNotificationSettings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change some of the caller's email switches
+         * @description Only the switches sent change (booleans; at least one). Answers all of them. Each notification email's one-click unsubscribe link turns its own switch off too.
+         *
+         *     Personal access tokens need the `notifications` scope.
+         */
+        patch: operations["updateNotificationSettings"];
+        trace?: never;
+    };
+    "/api/v1/unsubscribe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Confirm an unsubscribe link (HTML page)
+         * @description The page a person sees when opening the link: it names the email kind and offers a button that POSTs to the same URL. Changes nothing. A tampered token is 400.
+         */
+        get: operations["getUnsubscribePage"];
+        put?: never;
+        /**
+         * Turn off one kind of notification email (one click, no sign-in)
+         * @description RFC 8058 one-click unsubscribe: the URL of a notification email's `List-Unsubscribe` header (with `List-Unsubscribe-Post: List-Unsubscribe=One-Click`). The signed token names the user and the kind; the body is ignored (mail providers send `List-Unsubscribe=One-Click` as `application/x-www-form-urlencoded` or `multipart/form-data`, which this route accepts). Idempotent. A tampered token is 400.
+         */
+        post: operations["unsubscribe"];
         delete?: never;
         options?: never;
         head?: never;
@@ -442,12 +653,16 @@ export interface paths {
         /**
          * The caller's webhooks (without secrets)
          * @description Oldest first.
+         *
+         *     Personal access tokens need the `webhooks` scope.
          */
         get: operations["listWebhooks"];
         put?: never;
         /**
          * Register a webhook for task events
-         * @description Each event of a task the webhook's owner can see when the event is dispatched (a member of the task's project, or its assignee; for `task.deleted`, the assignee it had) is POSTed to the URL as `{"id": "<delivery id>", "event", "created_at", "data": {"task": Task}}` with `Content-Type: application/json`, `X-Webhook-Event`, `X-Webhook-Delivery` (the delivery id, the same on every retry, for de-duplication: delivery is at least once) and `X-Webhook-Signature: sha256=<hex HMAC-SHA256 of the raw body keyed with the secret>`, plus the Standard Webhooks headers `webhook-id` (the delivery id), `webhook-timestamp` (Unix seconds of this attempt) and `webhook-signature: v1,<base64 HMAC-SHA256 of "<webhook-id>.<webhook-timestamp>.<raw body>">`. The HMAC key of both signatures is the secret's UTF-8 bytes exactly as returned at creation (a `whsec_` prefix included; it is not base64-decoded, so give Standard Webhooks libraries the secret in their raw format, e.g. `new Webhook(secret, { format: 'raw' })`). To refuse a replayed old delivery a receiver: (1) rejects the request when `webhook-timestamp` is more than 5 minutes (the Standard Webhooks tolerance) from its own clock; (2) recomputes the `webhook-signature` HMAC over the raw body bytes as received (before JSON parsing) and accepts only if a space-separated `v1,` entry equals it (constant-time comparison); (3) drops a `webhook-id` it has already processed. Each retry has a new timestamp and `webhook-signature`; its id, body and `X-Webhook-Signature` stay the same, and `X-Webhook-Signature` alone, not covering the time, cannot tell a replay. A 2xx answer within 5 seconds is success; anything else (including redirects, which are not followed) is retried with exponential backoff (JOB_ATTEMPTS, JOB_BACKOFF_MS); the body is byte-identical on every attempt. The events of one task reach one webhook in order. A target that resolves to a non-public address at delivery time fails at once. After 5 consecutive deliveries failed for good the webhook is disabled (`active: false`, with `disabled_reason`); re-enable it with `PATCH /webhooks/{id}`. The secret is returned only here. At most 20 webhooks per user (409 beyond).
+         * @description Each event of a task the webhook's owner can see when the event is dispatched (a member of the task's project, or its assignee; for `task.deleted`, the assignee it had) is POSTed to the URL as `{"id": "<delivery id>", "event", "created_at", "data": {"task": Task}}` (for `comment.created`, `"data": {"task": Task, "comment": Comment}`) with `Content-Type: application/json`, `X-Webhook-Event`, `X-Webhook-Delivery` (the delivery id, the same on every retry, for de-duplication: delivery is at least once) and `X-Webhook-Signature: sha256=<hex HMAC-SHA256 of the raw body keyed with the secret>`, plus the Standard Webhooks headers `webhook-id` (the delivery id), `webhook-timestamp` (Unix seconds of this attempt) and `webhook-signature: v1,<base64 HMAC-SHA256 of "<webhook-id>.<webhook-timestamp>.<raw body>">`. The HMAC key of both signatures is the secret's UTF-8 bytes exactly as returned at creation (a `whsec_` prefix included; it is not base64-decoded, so give Standard Webhooks libraries the secret in their raw format, e.g. `new Webhook(secret, { format: 'raw' })`). To refuse a replayed old delivery a receiver: (1) rejects the request when `webhook-timestamp` is more than 5 minutes (the Standard Webhooks tolerance) from its own clock; (2) recomputes the `webhook-signature` HMAC over the raw body bytes as received (before JSON parsing) and accepts only if a space-separated `v1,` entry equals it (constant-time comparison); (3) drops a `webhook-id` it has already processed. Each retry has a new timestamp and `webhook-signature`; its id, body and `X-Webhook-Signature` stay the same, and `X-Webhook-Signature` alone, not covering the time, cannot tell a replay. A 2xx answer within 5 seconds is success; anything else (including redirects, which are not followed) is retried with exponential backoff (JOB_ATTEMPTS, JOB_BACKOFF_MS); the body is byte-identical on every attempt. The events of one task reach one webhook in order. A target that resolves to a non-public address at delivery time fails at once. After 5 consecutive deliveries failed for good the webhook is disabled (`active: false`, with `disabled_reason`); re-enable it with `PATCH /webhooks/{id}`. The secret is returned only here. At most 20 webhooks per user (409 beyond).
+         *
+         *     Personal access tokens need the `webhooks` scope.
          */
         post: operations["createWebhook"];
         delete?: never;
@@ -469,6 +684,8 @@ export interface paths {
         /**
          * Delete a webhook and its delivery log
          * @description Queued deliveries are dropped. Another user's webhook answers 404.
+         *
+         *     Personal access tokens need the `webhooks` scope.
          */
         delete: operations["deleteWebhook"];
         options?: never;
@@ -476,6 +693,8 @@ export interface paths {
         /**
          * Enable or disable a webhook
          * @description `{"active": true}` re-enables a webhook (for instance one disabled after failed deliveries) and resets its failure count; `{"active": false}` disables it. Deliveries of a disabled webhook that are still queued are skipped; events that happened while it was disabled are not sent later. Another user's webhook answers 404.
+         *
+         *     Personal access tokens need the `webhooks` scope.
          */
         patch: operations["updateWebhook"];
         trace?: never;
@@ -490,6 +709,8 @@ export interface paths {
         /**
          * The delivery log of a webhook
          * @description The 100 newest deliveries, newest first. Another user's webhook answers 404.
+         *
+         *     Personal access tokens need the `webhooks` scope.
          */
         get: operations["listWebhookDeliveries"];
         put?: never;
@@ -510,6 +731,8 @@ export interface paths {
         /**
          * Tasks created and completed per day, week or month
          * @description Over the caller's visible tasks (those of its projects and those assigned to it; `project_id` narrows to some projects). Buckets are cut in `tz` (weeks start on Monday), from the one holding `from` to the one holding the last instant before `to`; each counts its whole interval, and every bucket is listed, zeros included. At most 366 buckets (400 beyond, e.g. 400 days by day).
+         *
+         *     Personal access tokens need the `tasks:read` scope.
          */
         get: operations["getCompletionReport"];
         put?: never;
@@ -530,6 +753,8 @@ export interface paths {
         /**
          * Visible tasks per assignee, by status
          * @description One row per assignee of the caller's visible tasks (`project_id` narrows to some projects), with their pending, in-progress, completed and overdue (due in the past, not completed) counts; sorted by username, the unassigned tasks (`assignee: null`) last. Deleted tasks are not counted.
+         *
+         *     Personal access tokens need the `tasks:read` scope.
          */
         get: operations["getWorkloadReport"];
         put?: never;
@@ -550,12 +775,16 @@ export interface paths {
         /**
          * A task's attachments, oldest first
          * @description Anyone who sees the task.
+         *
+         *     Personal access tokens need the `tasks:read` scope.
          */
         get: operations["listAttachments"];
         put?: never;
         /**
          * Attach a file to a task
          * @description A `multipart/form-data` body with the file in a part named `file` (other text parts are ignored; the first file part counts). Editors of the task's project and its assignee may upload. The file is streamed to storage, its SHA-256 computed on the way; one larger than `ATTACHMENT_MAX_BYTES` (default 10 MiB) is refused with 413 and nothing is kept. The file name is stored without any directory part. Any other body type answers 415.
+         *
+         *     Personal access tokens need the `tasks:write` scope.
          */
         post: operations["uploadAttachment"];
         delete?: never;
@@ -574,6 +803,8 @@ export interface paths {
         /**
          * An attachment's bytes
          * @description Anyone who sees the task. Sent with its stored `Content-Type` as a download (`Content-Disposition: attachment`, `X-Content-Type-Options: nosniff`), never rendered inline. `Range: bytes=<first>-<last>` (or `<first>-`, `-<suffix>`) answers 206 with `Content-Range`; several ranges, or a malformed one, answer the whole file; a range starting past the end answers 416 (`VALIDATION_FAILED`, `Content-Range: bytes *\/<size>`). `If-Range` with another ETag answers the whole file; `If-None-Match` with the ETag 304.
+         *
+         *     Personal access tokens need the `tasks:read` scope.
          */
         get: operations["downloadAttachment"];
         put?: never;
@@ -597,8 +828,162 @@ export interface paths {
         /**
          * Delete an attachment and its bytes
          * @description Its uploader, or an admin (or the owner) of the task's project.
+         *
+         *     Personal access tokens need the `tasks:write` scope.
          */
         delete: operations["deleteAttachment"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tasks/{id}/activity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A task's activity history, oldest first
+         * @description Anyone who sees the task (its project members and its assignee). One entry per change: `created`, `updated`, `moved`, `commented`, `attachment_added`, `attachment_removed`, each with who made it and, in `changes`, every field the write changed with its old and new value. Written in the same transaction as the change: never lost, never twice, none for a write that failed or changed nothing. Paged like tasks (`page`, `page_size` up to 100, default 20): a JSON array of one page, `X-Total-Count` and `Link`; a page past the last answers an empty array.
+         *
+         *     Personal access tokens need the `tasks:read` scope.
+         */
+        get: operations["listTaskActivity"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{id}/activity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The activity of a project's tasks, newest first (members)
+         * @description The same entries as the tasks' feeds, for every live task of the project, each filed under the project the task was in when it happened (a move is filed under the new project; earlier entries stay with the old one). Entries of deleted tasks leave the feed. Members only: anyone else (an assignee outside the project included) gets 404. Paged like tasks (`page`, `page_size` up to 100, default 20): a JSON array of one page, `X-Total-Count` and `Link`; a page past the last answers an empty array.
+         *
+         *     Personal access tokens need the `projects:read` scope.
+         */
+        get: operations["listProjectActivity"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tasks/{id}/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A task's comments, oldest first
+         * @description Anyone who sees the task. Paged like tasks: a JSON array of one page, `X-Total-Count` and `Link`. A page past the last answers an empty array. Comments of an archived project's tasks stay readable.
+         *
+         *     Personal access tokens need the `tasks:read` scope.
+         */
+        get: operations["listTaskComments"];
+        put?: never;
+        /**
+         * Comment on a task
+         * @description Anyone who sees the task, viewers and an assignee outside the project included. `@username` (case-insensitive) mentions a user who can see the task (a member of its project, or its assignee): it is listed in `mentions`; anyone else is neither listed nor told. At most 50 distinct names of a body are looked at. Each mentioned user but the author gets one `mentioned` notification; the task's creator and assignee (but the author, and those mentioned) get `commented`; webhooks subscribed to `comment.created` receive it. In an archived project: 409.
+         *
+         *     Personal access tokens need the `tasks:write` scope.
+         */
+        post: operations["createComment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tasks/{id}/comments/{comment_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One comment of a task
+         * @description Anyone who sees the task (the `Location` of a new comment).
+         *
+         *     Personal access tokens need the `tasks:read` scope.
+         */
+        get: operations["getComment"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a comment (its author, or an admin of the project)
+         * @description Its author, or an admin (or the owner) of the task's project; anyone else who sees the task gets 403. The comment is removed for good. In an archived project: 409.
+         *
+         *     Personal access tokens need the `tasks:write` scope.
+         */
+        delete: operations["deleteComment"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a comment's text (its author)
+         * @description Its author only; anyone else who sees the task gets 403. Sets `edited_at`. `@username` (case-insensitive) mentions a user who can see the task (a member of its project, or its assignee): it is listed in `mentions`; anyone else is neither listed nor told. At most 50 distinct names of a body are looked at. Mentions are resolved again: users mentioned for the first time by this edit get a `mentioned` notification, users the comment mentioned before are not told again. In an archived project: 409.
+         *
+         *     Personal access tokens need the `tasks:write` scope.
+         */
+        patch: operations["updateComment"];
+        trace?: never;
+    };
+    "/api/v1/ws": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Real-time updates: a WebSocket of task events and notifications
+         * @description Upgrades to a WebSocket (JSON text frames); a plain GET without `Upgrade: websocket` answers 400.
+         *
+         *     **Handshake.** The first message must be `{"type": "auth", "token": "<access token>", "last_event_id"?: "<id>"}`, within `WS_AUTH_TIMEOUT` (10 s). The server answers `{"type": "ready", "user_id"}`, or closes with **4401** (bad, missing or expired token, or another first message) or **4408** (too slow). A browser `Origin` outside `CORS_ORIGINS` is refused with 403 at the upgrade (when CORS is configured).
+         *
+         *     **Events.** `{"type": "event", "id", "event", "created_at", "data"}` for every committed event the user may see when it is delivered: the webhook events (`task.created`, `task.updated`, `task.assigned`, `task.completed`, `task.deleted`, `task.due_soon`, `comment.created`) with the webhooks' `data` (`{"task"}`); `notification.created` (`{"notification"}`) for the user's own notifications; and `task.hidden` (`{"task_id"}`) when the user could see a task before a change and no longer does (reassigned away, moved to a project it is not in, removed from the project; past 500 tasks of one removal, `resync` instead). Events of one task arrive in commit order, once each, whichever instance made the change. Ids increase.
+         *
+         *     **Resume.** Reconnect with `last_event_id` (the last `id` received): the events missed during the last 10 minutes are replayed, in order, before live ones. When that is not possible (older, unknown) the server sends `{"type": "resync"}`: reload what is on screen. `resync` also comes when this instance lost Redis and may have missed events.
+         *
+         *     **Client messages.** `{"type": "subscribe", "project_ids": [1, 2]}` narrows task events to those projects (ids the user is no member of are ignored; `[]` subscribes to everything again); notifications always come. `{"type": "ping"}` is answered `{"type": "pong"}`. Send a fresh `auth` message (same user) before the token expires, or the server closes with 4401 at its expiry.
+         *
+         *     **Liveness.** The server pings every `WS_HEARTBEAT_INTERVAL` (30 s; browsers answer by themselves) and drops a connection that did not answer the previous ping. A client that does not read its events is closed with **1008** once `WS_MAX_BUFFERED_BYTES` wait for it. On shutdown the server closes with **1001**: reconnect (to any instance) with `last_event_id`.
+         *
+         *     ```js
+         *     let lastId = null;
+         *     function connect(getToken) {
+         *       const ws = new WebSocket('wss://api.example.com/api/v1/ws');
+         *       ws.onopen = () => ws.send(JSON.stringify({ type: 'auth', token: getToken(), last_event_id: lastId }));
+         *       ws.onmessage = ({ data }) => {
+         *         const msg = JSON.parse(data);
+         *         if (msg.type === 'event') { lastId = msg.id; render(msg.event, msg.data); }
+         *         else if (msg.type === 'resync') reloadEverything();
+         *       };
+         *       ws.onclose = ({ code }) => setTimeout(() => connect(getToken), code === 4401 ? 0 : 1000);
+         *       // Re-authenticate before the access token expires (after refreshing it).
+         *       return ws;
+         *     }
+         *     ```
+         */
+        get: operations["openEventStream"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -712,6 +1097,38 @@ export interface components {
              */
             refresh_token: string;
         };
+        ForgotPasswordDto: {
+            /** @example alice@example.com */
+            email: string;
+        };
+        ForgotPasswordResponseDto: {
+            /** @example If an account uses this email, a reset link is on its way */
+            message: string;
+        };
+        ResetPasswordDto: {
+            /**
+             * @description The token from the reset link (`/reset-password?token=…`)
+             * @example Jk3v9Qx2…
+             */
+            token: string;
+            /**
+             * @description 8 to 72 bytes (UTF-8); no control characters (NUL included) or lone surrogates
+             * @example new-password-123
+             */
+            new_password: string;
+        };
+        ChangePasswordDto: {
+            /**
+             * @description The password in use now
+             * @example password123
+             */
+            current_password: string;
+            /**
+             * @description As at registration: 8 to 72 bytes (UTF-8); no control characters (NUL included) or lone surrogates
+             * @example correct horse battery staple
+             */
+            new_password: string;
+        };
         CreateProjectDto: {
             /**
              * @description Trimmed; 1 to 100 characters after trimming
@@ -811,6 +1228,94 @@ export interface components {
              * @example editor
              */
             role: components["schemas"]["ProjectRole"];
+        };
+        /**
+         * @description What a personal access token may do; each operation names the scope it needs in `x-required-scope`
+         * @enum {string}
+         */
+        TokenScope: "tasks:read" | "tasks:write" | "projects:read" | "projects:write" | "webhooks" | "notifications";
+        CreateAccessTokenDto: {
+            /**
+             * @description What the token is for, to recognise it in the list (1 to 100 characters)
+             * @example nightly export script
+             */
+            name: string;
+            /**
+             * @description What the token may do: at least one scope, no repeats. Each scope is independent (`tasks:write` does not include `tasks:read`).
+             * @example [
+             *       "tasks:read",
+             *       "tasks:write"
+             *     ]
+             */
+            scopes: components["schemas"]["TokenScope"][];
+            /**
+             * @description Days until the token expires (1 to 365)
+             * @example 90
+             */
+            expires_in_days: number;
+        };
+        CreatedAccessTokenResponseDto: {
+            /** @example 1 */
+            id: number;
+            /** @example nightly export script */
+            name: string;
+            /**
+             * @example [
+             *       "tasks:read"
+             *     ]
+             */
+            scopes: components["schemas"]["TokenScope"][];
+            /**
+             * Format: date-time
+             * @description After this the token answers 401
+             * @example 2026-05-01T00:00:00.000Z
+             */
+            expires_at: string;
+            /**
+             * Format: date-time
+             * @description Last request made with the token, to the minute (null: never used)
+             * @example null
+             */
+            last_used_at: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-02-01T00:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * @description The token, for `Authorization: Bearer`. Shown only in this response: the service keeps its hash alone.
+             * @example tms_3q2-7w9Zk0bT1yP4mXc8nV5sD6fG7hJ8kL9zQ0wE1rT
+             */
+            token: string;
+        };
+        AccessTokenResponseDto: {
+            /** @example 1 */
+            id: number;
+            /** @example nightly export script */
+            name: string;
+            /**
+             * @example [
+             *       "tasks:read"
+             *     ]
+             */
+            scopes: components["schemas"]["TokenScope"][];
+            /**
+             * Format: date-time
+             * @description After this the token answers 401
+             * @example 2026-05-01T00:00:00.000Z
+             */
+            expires_at: string;
+            /**
+             * Format: date-time
+             * @description Last request made with the token, to the minute (null: never used)
+             * @example null
+             */
+            last_used_at: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-02-01T00:00:00.000Z
+             */
+            created_at: string;
         };
         /** @enum {string} */
         TaskStatus: "pending" | "in_progress" | "completed";
@@ -1076,7 +1581,7 @@ export interface components {
             finished_at: string | null;
         };
         /**
-         * @description `assigned`: the caller was assigned the task; `due_soon`: the task (created by or assigned to the caller) is due within REMINDER_LEAD; `project_added`: the caller was added to the project `project_id`; `mentioned` and `commented` are about comments
+         * @description `assigned`: the caller was assigned the task; `due_soon`: the task (created by or assigned to the caller) is due within REMINDER_LEAD; `project_added`: the caller was added to the project `project_id`; `mentioned`: a comment on the task mentions the caller (`@username`); `commented`: someone else commented on a task the caller created or is assigned (and the comment does not mention it)
          * @enum {string}
          */
         NotificationType: "assigned" | "due_soon" | "mentioned" | "commented" | "project_added";
@@ -1084,7 +1589,7 @@ export interface components {
             /** @example 17 */
             id: number;
             /**
-             * @description `assigned`: the caller was assigned the task; `due_soon`: the task (created by or assigned to the caller) is due within REMINDER_LEAD; `project_added`: the caller was added to the project `project_id`; `mentioned` and `commented` are about comments
+             * @description `assigned`: the caller was assigned the task; `due_soon`: the task (created by or assigned to the caller) is due within REMINDER_LEAD; `project_added`: the caller was added to the project `project_id`; `mentioned`: a comment on the task mentions the caller (`@username`); `commented`: someone else commented on a task the caller created or is assigned (and the comment does not mention it)
              * @example assigned
              */
             type: components["schemas"]["NotificationType"];
@@ -1112,11 +1617,63 @@ export interface components {
              */
             created_at: string;
         };
+        NotificationSettingsResponseDto: {
+            /**
+             * @description Email me when I am assigned a task
+             * @example true
+             */
+            email_assigned: boolean;
+            /**
+             * @description Email me when someone mentions me (`@username`) in a comment
+             * @example true
+             */
+            email_mentioned: boolean;
+            /**
+             * @description Email me about comments on tasks I created or am assigned
+             * @example false
+             */
+            email_commented: boolean;
+            /**
+             * @description Email me the due-date reminder of tasks I created or am assigned
+             * @example true
+             */
+            email_due_soon: boolean;
+        };
+        UpdateNotificationSettingsDto: {
+            /**
+             * @description Email me when I am assigned a task
+             * @example false
+             */
+            email_assigned?: boolean;
+            /** @description Email me when someone mentions me (`@username`) in a comment */
+            email_mentioned?: boolean;
+            /** @description Email me about comments on tasks I created or am assigned */
+            email_commented?: boolean;
+            /** @description Email me the due-date reminder of tasks I created or am assigned */
+            email_due_soon?: boolean;
+        };
+        /**
+         * @description The switch the link turned off
+         * @enum {string}
+         */
+        EmailSetting: "email_assigned" | "email_mentioned" | "email_commented" | "email_due_soon";
+        UnsubscribeResponseDto: {
+            /**
+             * @description The switch the link turned off
+             * @example email_assigned
+             */
+            setting: components["schemas"]["EmailSetting"];
+            /**
+             * @description Always false: the switch is now off
+             * @example false
+             */
+            enabled: boolean;
+        };
         /**
          * @description Event types to receive: at least one, no repeats
          * @enum {string}
          */
-        WebhookEvent: "task.created" | "task.updated" | "task.deleted" | "task.assigned" | "task.completed" | "task.due_soon";
+        WebhookEvent: "task.created" | "task.updated" | "task.deleted" | "task.assigned" | "task.completed" | "task.due_soon" | "comment.created";
         CreateWebhookDto: {
             /**
              * @description Absolute `http` or `https` URL without credentials. Refused (400) when its host resolves to a private, loopback, link-local, unique-local, carrier-grade NAT, multicast, unspecified or cloud metadata address (IPv4 or IPv6), unless the service runs with `WEBHOOK_ALLOW_PRIVATE=true`.
@@ -1329,6 +1886,97 @@ export interface components {
              * @example 2026-02-01T09:30:00.000Z
              */
             created_at: string;
+        };
+        /**
+         * @description `created` (no changes), `updated`, `moved` (`project_id` changed, with any other field of the same write), `commented` (`comment`: null → the comment id), `attachment_added` (`attachment`: null → the file name), `attachment_removed` (`attachment`: the file name → null)
+         * @enum {string}
+         */
+        ActivityType: "created" | "updated" | "moved" | "commented" | "attachment_added" | "attachment_removed";
+        ActivityActorDto: {
+            /** @example 7 */
+            id: number;
+            /** @example zhang_wei */
+            username: string;
+        };
+        ActivityChangeDto: {
+            /**
+             * @description A field of the task (`title`, `description`, `status`, `priority`, `due_date`, `assignee_id`, `project_id`, `labels`), or `comment` / `attachment`
+             * @example status
+             */
+            field: string;
+            /**
+             * @description The value before (as the task shows it; `labels`: the names, sorted; null: none)
+             * @example pending
+             */
+            from: (string | null) | number | string[];
+            /**
+             * @description The value after
+             * @example completed
+             */
+            to: (string | null) | number | string[];
+        };
+        ActivityEntryResponseDto: {
+            /**
+             * @description Increases with time
+             * @example 1042
+             */
+            id: number;
+            /** @example 42 */
+            task_id: number;
+            /**
+             * @description `created` (no changes), `updated`, `moved` (`project_id` changed, with any other field of the same write), `commented` (`comment`: null → the comment id), `attachment_added` (`attachment`: null → the file name), `attachment_removed` (`attachment`: the file name → null)
+             * @example updated
+             */
+            type: components["schemas"]["ActivityType"];
+            /** @description Who made the change */
+            actor: components["schemas"]["ActivityActorDto"];
+            /** @description Each field the write changed, in the order of the task fields */
+            changes: components["schemas"]["ActivityChangeDto"][];
+            /**
+             * Format: date-time
+             * @example 2026-02-01T09:30:00.000Z
+             */
+            created_at: string;
+        };
+        CommentAuthorDto: {
+            /** @example 7 */
+            id: number;
+            /** @example alice */
+            username: string;
+        };
+        CommentResponseDto: {
+            /** @example 31 */
+            id: number;
+            /** @example 42 */
+            task_id: number;
+            author: components["schemas"]["CommentAuthorDto"];
+            /** @example @alice 请看一下登录页的修复 */
+            body: string;
+            /**
+             * @description Ids of the users the body mentions (`@username`) who could see the task when the comment was written or last edited, in the order the body names them. A mentioned user who cannot see the task is left out (and not told).
+             * @example [
+             *       7
+             *     ]
+             */
+            mentions: number[];
+            /**
+             * Format: date-time
+             * @example 2026-02-01T09:30:00.000Z
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description When its author last changed it; null if never
+             * @example null
+             */
+            edited_at: string | null;
+        };
+        CommentBodyDto: {
+            /**
+             * @description Trimmed; 1 to 10,000 characters after trimming. `@username` (3–20 letters, digits, `_` or `-`, case-insensitive) mentions that user when it can see the task.
+             * @example @alice 请看一下登录页的修复
+             */
+            body: string;
         };
     };
     responses: never;
@@ -1604,6 +2252,30 @@ export interface operations {
                      * @example {
                      *       "error": "missing or invalid access token",
                      *       "code": "UNAUTHORIZED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for the caller (`FORBIDDEN`) */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "this personal access token lacks the scope projects:read",
+                     *       "code": "FORBIDDEN",
                      *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
                      *     }
                      */
@@ -2403,6 +3075,535 @@ export interface operations {
             };
         };
     };
+    forgotPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ForgotPasswordDto"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForgotPasswordResponseDto"];
+                };
+            };
+            /** @description Validation failed (`VALIDATION_FAILED`), with `details` per field */
+            400: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Validation failed: email",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10",
+                     *       "details": [
+                     *         {
+                     *           "field": "email",
+                     *           "message": "email must be a valid email address"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Body larger than the limit (`PAYLOAD_TOO_LARGE`) */
+            413: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Request body is too large",
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Body is not application/json (`UNSUPPORTED_MEDIA_TYPE`) */
+            415: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unsupported Content-Type: send application/json",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); see Retry-After */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Rate limit exceeded; retry in 42 s",
+                     *       "code": "RATE_LIMITED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A dependency is unavailable or the service is overloaded (`SERVICE_UNAVAILABLE`) */
+            503: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Password reset is unavailable: this server sends no email (SMTP_URL is not set)",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    resetPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResetPasswordDto"];
+            };
+        };
+        responses: {
+            /** @description The password is changed; every session is revoked */
+            204: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation failed (`VALIDATION_FAILED`), with `details` per field */
+            400: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "token: the reset token is invalid, expired or already used",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10",
+                     *       "details": [
+                     *         {
+                     *           "field": "token",
+                     *           "message": "the reset token is invalid, expired or already used"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Body larger than the limit (`PAYLOAD_TOO_LARGE`) */
+            413: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Request body is too large",
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Body is not application/json (`UNSUPPORTED_MEDIA_TYPE`) */
+            415: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unsupported Content-Type: send application/json",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); see Retry-After */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Rate limit exceeded; retry in 42 s",
+                     *       "code": "RATE_LIMITED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A dependency is unavailable or the service is overloaded (`SERVICE_UNAVAILABLE`) */
+            503: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "The database is unavailable; try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    changePassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangePasswordDto"];
+            };
+        };
+        responses: {
+            /** @description Changed; every refresh token of the user is revoked */
+            204: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation failed (`VALIDATION_FAILED`), with `details` per field */
+            400: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Validation failed: new_password",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10",
+                     *       "details": [
+                     *         {
+                     *           "field": "new_password",
+                     *           "message": "new_password must be 8 to 72 bytes long (UTF-8)"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials (`UNAUTHORIZED`) */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "current_password is wrong",
+                     *       "code": "UNAUTHORIZED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for the caller (`FORBIDDEN`) */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "this route needs a login session; personal access tokens are not accepted",
+                     *       "code": "FORBIDDEN",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Body larger than the limit (`PAYLOAD_TOO_LARGE`) */
+            413: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Request body is too large",
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Body is not application/json (`UNSUPPORTED_MEDIA_TYPE`) */
+            415: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unsupported Content-Type: send application/json",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); see Retry-After */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Rate limit exceeded; retry in 42 s",
+                     *       "code": "RATE_LIMITED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A dependency is unavailable or the service is overloaded (`SERVICE_UNAVAILABLE`) */
+            503: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "The database is unavailable; try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
     listProjects: {
         parameters: {
             query?: {
@@ -2486,6 +3687,30 @@ export interface operations {
                      * @example {
                      *       "error": "missing or invalid access token",
                      *       "code": "UNAUTHORIZED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for the caller (`FORBIDDEN`) */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "this personal access token lacks the scope projects:read",
+                     *       "code": "FORBIDDEN",
                      *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
                      *     }
                      */
@@ -2625,6 +3850,30 @@ export interface operations {
                      * @example {
                      *       "error": "missing or invalid access token",
                      *       "code": "UNAUTHORIZED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for the caller (`FORBIDDEN`) */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "this personal access token lacks the scope projects:write",
+                     *       "code": "FORBIDDEN",
                      *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
                      *     }
                      */
@@ -2809,6 +4058,30 @@ export interface operations {
                      * @example {
                      *       "error": "missing or invalid access token",
                      *       "code": "UNAUTHORIZED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for the caller (`FORBIDDEN`) */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "this personal access token lacks the scope projects:read",
+                     *       "code": "FORBIDDEN",
                      *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
                      *     }
                      */
@@ -3442,6 +4715,30 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description Not allowed for the caller (`FORBIDDEN`) */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "this personal access token lacks the scope projects:read",
+                     *       "code": "FORBIDDEN",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Not found, or not visible to the caller (`NOT_FOUND`) */
             404: {
                 headers: {
@@ -4009,6 +5306,549 @@ export interface operations {
             };
         };
     };
+    listPersonalAccessTokens: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccessTokenResponseDto"][];
+                };
+            };
+            /** @description Missing, expired or invalid credentials (`UNAUTHORIZED`) */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "missing or invalid access token",
+                     *       "code": "UNAUTHORIZED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for the caller (`FORBIDDEN`) */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "this route needs a login session; personal access tokens are not accepted",
+                     *       "code": "FORBIDDEN",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); see Retry-After */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Rate limit exceeded; retry in 42 s",
+                     *       "code": "RATE_LIMITED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A dependency is unavailable or the service is overloaded (`SERVICE_UNAVAILABLE`) */
+            503: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "The database is unavailable; try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    createPersonalAccessToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateAccessTokenDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedAccessTokenResponseDto"];
+                };
+            };
+            /** @description Validation failed (`VALIDATION_FAILED`), with `details` per field */
+            400: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Validation failed: scopes",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10",
+                     *       "details": [
+                     *         {
+                     *           "field": "scopes",
+                     *           "message": "each scope must be one of tasks:read, tasks:write, …"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials (`UNAUTHORIZED`) */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "missing or invalid access token",
+                     *       "code": "UNAUTHORIZED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for the caller (`FORBIDDEN`) */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "this route needs a login session; personal access tokens are not accepted",
+                     *       "code": "FORBIDDEN",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflict with the current state (`CONFLICT`) */
+            409: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "a user can have at most 50 personal access tokens; delete one first",
+                     *       "code": "CONFLICT",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Body larger than the limit (`PAYLOAD_TOO_LARGE`) */
+            413: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Request body is too large",
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Body is not application/json (`UNSUPPORTED_MEDIA_TYPE`) */
+            415: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unsupported Content-Type: send application/json",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); see Retry-After */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Rate limit exceeded; retry in 42 s",
+                     *       "code": "RATE_LIMITED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A dependency is unavailable or the service is overloaded (`SERVICE_UNAVAILABLE`) */
+            503: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "The database is unavailable; try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    deletePersonalAccessToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Token id (positive integer) */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation failed (`VALIDATION_FAILED`), with `details` per field */
+            400: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "id: id must be a positive integer in canonical decimal form (1, not 01, +1 or 1e0)",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10",
+                     *       "details": [
+                     *         {
+                     *           "field": "id",
+                     *           "message": "id must be a positive integer in canonical decimal form (1, not 01, +1 or 1e0)"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials (`UNAUTHORIZED`) */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "missing or invalid access token",
+                     *       "code": "UNAUTHORIZED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for the caller (`FORBIDDEN`) */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "this route needs a login session; personal access tokens are not accepted",
+                     *       "code": "FORBIDDEN",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found, or not visible to the caller (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "personal access token not found",
+                     *       "code": "NOT_FOUND",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); see Retry-After */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Rate limit exceeded; retry in 42 s",
+                     *       "code": "RATE_LIMITED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A dependency is unavailable or the service is overloaded (`SERVICE_UNAVAILABLE`) */
+            503: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "The database is unavailable; try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
     listTasks: {
         parameters: {
             query?: {
@@ -4111,6 +5951,30 @@ export interface operations {
                      * @example {
                      *       "error": "missing or invalid access token",
                      *       "code": "UNAUTHORIZED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for the caller (`FORBIDDEN`) */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "this personal access token lacks the scope tasks:read",
+                     *       "code": "FORBIDDEN",
                      *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
                      *     }
                      */
@@ -4543,6 +6407,30 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description Not allowed for the caller (`FORBIDDEN`) */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "this personal access token lacks the scope tasks:read",
+                     *       "code": "FORBIDDEN",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Rate limit exceeded (`RATE_LIMITED`); see Retry-After */
             429: {
                 headers: {
@@ -4677,6 +6565,30 @@ export interface operations {
                      * @example {
                      *       "error": "missing or invalid access token",
                      *       "code": "UNAUTHORIZED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for the caller (`FORBIDDEN`) */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "this personal access token lacks the scope tasks:read",
+                     *       "code": "FORBIDDEN",
                      *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
                      *     }
                      */
@@ -5666,6 +7578,30 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description Not allowed for the caller (`FORBIDDEN`) */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "this personal access token lacks the scope tasks:read",
+                     *       "code": "FORBIDDEN",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Conflict with the current state (`CONFLICT`) */
             409: {
                 headers: {
@@ -5868,6 +7804,30 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description Not allowed for the caller (`FORBIDDEN`) */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "this personal access token lacks the scope tasks:read",
+                     *       "code": "FORBIDDEN",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Not found, or not visible to the caller (`NOT_FOUND`) */
             404: {
                 headers: {
@@ -5998,6 +7958,30 @@ export interface operations {
                      * @example {
                      *       "error": "missing or invalid access token",
                      *       "code": "UNAUTHORIZED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for the caller (`FORBIDDEN`) */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "this personal access token lacks the scope tasks:read",
+                     *       "code": "FORBIDDEN",
                      *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
                      *     }
                      */
@@ -6188,6 +8172,30 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description Not allowed for the caller (`FORBIDDEN`) */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "this personal access token lacks the scope notifications",
+                     *       "code": "FORBIDDEN",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Rate limit exceeded (`RATE_LIMITED`); see Retry-After */
             429: {
                 headers: {
@@ -6323,6 +8331,30 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description Not allowed for the caller (`FORBIDDEN`) */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "this personal access token lacks the scope notifications",
+                     *       "code": "FORBIDDEN",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Not found, or not visible to the caller (`NOT_FOUND`) */
             404: {
                 headers: {
@@ -6341,6 +8373,591 @@ export interface operations {
                      * @example {
                      *       "error": "Notification not found",
                      *       "code": "NOT_FOUND",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); see Retry-After */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Rate limit exceeded; retry in 42 s",
+                     *       "code": "RATE_LIMITED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A dependency is unavailable or the service is overloaded (`SERVICE_UNAVAILABLE`) */
+            503: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "The database is unavailable; try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    getNotificationSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationSettingsResponseDto"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials (`UNAUTHORIZED`) */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "missing or invalid access token",
+                     *       "code": "UNAUTHORIZED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for the caller (`FORBIDDEN`) */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "this personal access token lacks the scope notifications",
+                     *       "code": "FORBIDDEN",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); see Retry-After */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Rate limit exceeded; retry in 42 s",
+                     *       "code": "RATE_LIMITED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A dependency is unavailable or the service is overloaded (`SERVICE_UNAVAILABLE`) */
+            503: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "The database is unavailable; try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    updateNotificationSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateNotificationSettingsDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationSettingsResponseDto"];
+                };
+            };
+            /** @description Validation failed (`VALIDATION_FAILED`), with `details` per field */
+            400: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "body: send at least one setting to change",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10",
+                     *       "details": [
+                     *         {
+                     *           "field": "body",
+                     *           "message": "send at least one of email_assigned, email_mentioned, email_commented, email_due_soon"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials (`UNAUTHORIZED`) */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "missing or invalid access token",
+                     *       "code": "UNAUTHORIZED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for the caller (`FORBIDDEN`) */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "this personal access token lacks the scope notifications",
+                     *       "code": "FORBIDDEN",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Body larger than the limit (`PAYLOAD_TOO_LARGE`) */
+            413: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Request body is too large",
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Body is not application/json (`UNSUPPORTED_MEDIA_TYPE`) */
+            415: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unsupported Content-Type: send application/json",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); see Retry-After */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Rate limit exceeded; retry in 42 s",
+                     *       "code": "RATE_LIMITED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A dependency is unavailable or the service is overloaded (`SERVICE_UNAVAILABLE`) */
+            503: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "The database is unavailable; try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    getUnsubscribePage: {
+        parameters: {
+            query: {
+                /** @description The signed token of the email's `List-Unsubscribe` link */
+                token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An HTML confirmation page */
+            200: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Validation failed (`VALIDATION_FAILED`), with `details` per field */
+            400: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "token: the unsubscribe link is invalid",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10",
+                     *       "details": [
+                     *         {
+                     *           "field": "token",
+                     *           "message": "the unsubscribe link is invalid (altered or incomplete)"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); see Retry-After */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Rate limit exceeded; retry in 42 s",
+                     *       "code": "RATE_LIMITED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A dependency is unavailable or the service is overloaded (`SERVICE_UNAVAILABLE`) */
+            503: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "The database is unavailable; try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    unsubscribe: {
+        parameters: {
+            query: {
+                /** @description The signed token of the email's `List-Unsubscribe` link */
+                token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnsubscribeResponseDto"];
+                };
+            };
+            /** @description Validation failed (`VALIDATION_FAILED`), with `details` per field */
+            400: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "token: the unsubscribe link is invalid",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10",
+                     *       "details": [
+                     *         {
+                     *           "field": "token",
+                     *           "message": "the unsubscribe link is invalid (altered or incomplete)"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Body larger than the limit (`PAYLOAD_TOO_LARGE`) */
+            413: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Request body is too large",
+                     *       "code": "PAYLOAD_TOO_LARGE",
                      *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
                      *     }
                      */
@@ -6444,6 +9061,30 @@ export interface operations {
                      * @example {
                      *       "error": "missing or invalid access token",
                      *       "code": "UNAUTHORIZED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for the caller (`FORBIDDEN`) */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "this personal access token lacks the scope webhooks",
+                     *       "code": "FORBIDDEN",
                      *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
                      *     }
                      */
@@ -6581,6 +9222,30 @@ export interface operations {
                      * @example {
                      *       "error": "missing or invalid access token",
                      *       "code": "UNAUTHORIZED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for the caller (`FORBIDDEN`) */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "this personal access token lacks the scope webhooks",
+                     *       "code": "FORBIDDEN",
                      *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
                      *     }
                      */
@@ -6794,6 +9459,30 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description Not allowed for the caller (`FORBIDDEN`) */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "this personal access token lacks the scope webhooks",
+                     *       "code": "FORBIDDEN",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Not found, or not visible to the caller (`NOT_FOUND`) */
             404: {
                 headers: {
@@ -6952,6 +9641,30 @@ export interface operations {
                      * @example {
                      *       "error": "missing or invalid access token",
                      *       "code": "UNAUTHORIZED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for the caller (`FORBIDDEN`) */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "this personal access token lacks the scope webhooks",
+                     *       "code": "FORBIDDEN",
                      *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
                      *     }
                      */
@@ -7166,6 +9879,30 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description Not allowed for the caller (`FORBIDDEN`) */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "this personal access token lacks the scope webhooks",
+                     *       "code": "FORBIDDEN",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Not found, or not visible to the caller (`NOT_FOUND`) */
             404: {
                 headers: {
@@ -7334,6 +10071,30 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description Not allowed for the caller (`FORBIDDEN`) */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "this personal access token lacks the scope tasks:read",
+                     *       "code": "FORBIDDEN",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Rate limit exceeded (`RATE_LIMITED`); see Retry-After */
             429: {
                 headers: {
@@ -7470,6 +10231,30 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description Not allowed for the caller (`FORBIDDEN`) */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "this personal access token lacks the scope tasks:read",
+                     *       "code": "FORBIDDEN",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Rate limit exceeded (`RATE_LIMITED`); see Retry-After */
             429: {
                 headers: {
@@ -7600,6 +10385,30 @@ export interface operations {
                      * @example {
                      *       "error": "missing or invalid access token",
                      *       "code": "UNAUTHORIZED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for the caller (`FORBIDDEN`) */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "this personal access token lacks the scope tasks:read",
+                     *       "code": "FORBIDDEN",
                      *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
                      *     }
                      */
@@ -8098,6 +10907,30 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description Not allowed for the caller (`FORBIDDEN`) */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "this personal access token lacks the scope tasks:read",
+                     *       "code": "FORBIDDEN",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Not found, or not visible to the caller (`NOT_FOUND`) */
             404: {
                 headers: {
@@ -8373,6 +11206,1607 @@ export interface operations {
                      * @example {
                      *       "error": "Rate limit exceeded; retry in 42 s",
                      *       "code": "RATE_LIMITED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A dependency is unavailable or the service is overloaded (`SERVICE_UNAVAILABLE`) */
+            503: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "The database is unavailable; try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    listTaskActivity: {
+        parameters: {
+            query?: {
+                /** @description 1-based page */
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Task id (positive integer) */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Number of entries of the task, over all pages */
+                    "X-Total-Count"?: number;
+                    /** @description RFC 8288 paging links (rel first, last, and prev/next where they exist) */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActivityEntryResponseDto"][];
+                };
+            };
+            /** @description Validation failed (`VALIDATION_FAILED`), with `details` per field */
+            400: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Validation failed: page_size",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10",
+                     *       "details": [
+                     *         {
+                     *           "field": "page_size",
+                     *           "message": "page_size must not be greater than 100"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials (`UNAUTHORIZED`) */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "missing or invalid access token",
+                     *       "code": "UNAUTHORIZED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for the caller (`FORBIDDEN`) */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "this personal access token lacks the scope tasks:read",
+                     *       "code": "FORBIDDEN",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found, or not visible to the caller (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "task not found",
+                     *       "code": "NOT_FOUND",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); see Retry-After */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Rate limit exceeded; retry in 42 s",
+                     *       "code": "RATE_LIMITED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A dependency is unavailable or the service is overloaded (`SERVICE_UNAVAILABLE`) */
+            503: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "The database is unavailable; try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    listProjectActivity: {
+        parameters: {
+            query?: {
+                /** @description 1-based page */
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Project id (positive integer) */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Number of entries of the project, over all pages */
+                    "X-Total-Count"?: number;
+                    /** @description RFC 8288 paging links (rel first, last, and prev/next where they exist) */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActivityEntryResponseDto"][];
+                };
+            };
+            /** @description Validation failed (`VALIDATION_FAILED`), with `details` per field */
+            400: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "id: id must be a positive integer in canonical decimal form (1, not 01, +1 or 1e0)",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10",
+                     *       "details": [
+                     *         {
+                     *           "field": "id",
+                     *           "message": "id must be a positive integer in canonical decimal form (1, not 01, +1 or 1e0)"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials (`UNAUTHORIZED`) */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "missing or invalid access token",
+                     *       "code": "UNAUTHORIZED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for the caller (`FORBIDDEN`) */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "this personal access token lacks the scope projects:read",
+                     *       "code": "FORBIDDEN",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found, or not visible to the caller (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "project not found",
+                     *       "code": "NOT_FOUND",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); see Retry-After */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Rate limit exceeded; retry in 42 s",
+                     *       "code": "RATE_LIMITED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A dependency is unavailable or the service is overloaded (`SERVICE_UNAVAILABLE`) */
+            503: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "The database is unavailable; try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    listTaskComments: {
+        parameters: {
+            query?: {
+                /** @description 1-based page */
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Task id (positive integer) */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Number of the task's comments, over all pages */
+                    "X-Total-Count"?: number;
+                    /** @description RFC 8288 paging links (rel first, last, and prev/next where they exist) */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommentResponseDto"][];
+                };
+            };
+            /** @description Validation failed (`VALIDATION_FAILED`), with `details` per field */
+            400: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Validation failed: page_size",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10",
+                     *       "details": [
+                     *         {
+                     *           "field": "page_size",
+                     *           "message": "page_size must not be greater than 100"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials (`UNAUTHORIZED`) */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "missing or invalid access token",
+                     *       "code": "UNAUTHORIZED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for the caller (`FORBIDDEN`) */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "this personal access token lacks the scope tasks:read",
+                     *       "code": "FORBIDDEN",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found, or not visible to the caller (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "task not found",
+                     *       "code": "NOT_FOUND",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); see Retry-After */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Rate limit exceeded; retry in 42 s",
+                     *       "code": "RATE_LIMITED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A dependency is unavailable or the service is overloaded (`SERVICE_UNAVAILABLE`) */
+            503: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "The database is unavailable; try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    createComment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Task id (positive integer) */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommentBodyDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description URL of the new comment */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommentResponseDto"];
+                };
+            };
+            /** @description Validation failed (`VALIDATION_FAILED`), with `details` per field */
+            400: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Validation failed: body",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10",
+                     *       "details": [
+                     *         {
+                     *           "field": "body",
+                     *           "message": "body must be longer than or equal to 1 characters"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials (`UNAUTHORIZED`) */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "missing or invalid access token",
+                     *       "code": "UNAUTHORIZED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for the caller (`FORBIDDEN`) */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "this personal access token lacks the scope tasks:write",
+                     *       "code": "FORBIDDEN",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found, or not visible to the caller (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "task not found",
+                     *       "code": "NOT_FOUND",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflict with the current state (`CONFLICT`) */
+            409: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "the project is archived: its tasks cannot be created or changed until it is unarchived",
+                     *       "code": "CONFLICT",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Body larger than the limit (`PAYLOAD_TOO_LARGE`) */
+            413: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Request body is too large",
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Body is not application/json (`UNSUPPORTED_MEDIA_TYPE`) */
+            415: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unsupported Content-Type: send application/json",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); see Retry-After */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Rate limit exceeded; retry in 42 s",
+                     *       "code": "RATE_LIMITED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A dependency is unavailable or the service is overloaded (`SERVICE_UNAVAILABLE`) */
+            503: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "The database is unavailable; try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    getComment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Task id (positive integer) */
+                id: number;
+                /** @description Comment id (positive integer); a comment of another task answers 404 */
+                comment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommentResponseDto"];
+                };
+            };
+            /** @description Validation failed (`VALIDATION_FAILED`), with `details` per field */
+            400: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "comment_id: comment_id must be a positive integer in canonical decimal form (1, not 01, +1 or 1e0)",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10",
+                     *       "details": [
+                     *         {
+                     *           "field": "comment_id",
+                     *           "message": "comment_id must be a positive integer in canonical decimal form (1, not 01, +1 or 1e0)"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials (`UNAUTHORIZED`) */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "missing or invalid access token",
+                     *       "code": "UNAUTHORIZED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for the caller (`FORBIDDEN`) */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "this personal access token lacks the scope tasks:read",
+                     *       "code": "FORBIDDEN",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found, or not visible to the caller (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "comment not found",
+                     *       "code": "NOT_FOUND",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); see Retry-After */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Rate limit exceeded; retry in 42 s",
+                     *       "code": "RATE_LIMITED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A dependency is unavailable or the service is overloaded (`SERVICE_UNAVAILABLE`) */
+            503: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "The database is unavailable; try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    deleteComment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Task id (positive integer) */
+                id: number;
+                /** @description Comment id (positive integer); a comment of another task answers 404 */
+                comment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation failed (`VALIDATION_FAILED`), with `details` per field */
+            400: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "comment_id: comment_id must be a positive integer in canonical decimal form (1, not 01, +1 or 1e0)",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10",
+                     *       "details": [
+                     *         {
+                     *           "field": "comment_id",
+                     *           "message": "comment_id must be a positive integer in canonical decimal form (1, not 01, +1 or 1e0)"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials (`UNAUTHORIZED`) */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "missing or invalid access token",
+                     *       "code": "UNAUTHORIZED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for the caller (`FORBIDDEN`) */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "only its author or an admin of the project may delete a comment",
+                     *       "code": "FORBIDDEN",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found, or not visible to the caller (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "comment not found",
+                     *       "code": "NOT_FOUND",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflict with the current state (`CONFLICT`) */
+            409: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "the project is archived: its tasks cannot be created or changed until it is unarchived",
+                     *       "code": "CONFLICT",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); see Retry-After */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Rate limit exceeded; retry in 42 s",
+                     *       "code": "RATE_LIMITED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A dependency is unavailable or the service is overloaded (`SERVICE_UNAVAILABLE`) */
+            503: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "The database is unavailable; try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    updateComment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Task id (positive integer) */
+                id: number;
+                /** @description Comment id (positive integer); a comment of another task answers 404 */
+                comment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommentBodyDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommentResponseDto"];
+                };
+            };
+            /** @description Validation failed (`VALIDATION_FAILED`), with `details` per field */
+            400: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "id: id must be a positive integer in canonical decimal form (1, not 01, +1 or 1e0)",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10",
+                     *       "details": [
+                     *         {
+                     *           "field": "id",
+                     *           "message": "id must be a positive integer in canonical decimal form (1, not 01, +1 or 1e0)"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials (`UNAUTHORIZED`) */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "missing or invalid access token",
+                     *       "code": "UNAUTHORIZED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for the caller (`FORBIDDEN`) */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "only its author may edit a comment",
+                     *       "code": "FORBIDDEN",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found, or not visible to the caller (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "comment not found",
+                     *       "code": "NOT_FOUND",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflict with the current state (`CONFLICT`) */
+            409: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "the project is archived: its tasks cannot be created or changed until it is unarchived",
+                     *       "code": "CONFLICT",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Body larger than the limit (`PAYLOAD_TOO_LARGE`) */
+            413: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Request body is too large",
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Body is not application/json (`UNSUPPORTED_MEDIA_TYPE`) */
+            415: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unsupported Content-Type: send application/json",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); see Retry-After */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Rate limit exceeded; retry in 42 s",
+                     *       "code": "RATE_LIMITED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A dependency is unavailable or the service is overloaded (`SERVICE_UNAVAILABLE`) */
+            503: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "The database is unavailable; try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    openEventStream: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Switching Protocols: the WebSocket is open */
+            101: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation failed (`VALIDATION_FAILED`), with `details` per field */
+            400: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Upgrade: this endpoint only speaks WebSocket",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10",
+                     *       "details": [
+                     *         {
+                     *           "field": "Upgrade",
+                     *           "message": "this endpoint only speaks WebSocket"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for the caller (`FORBIDDEN`) */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Origin not allowed",
+                     *       "code": "FORBIDDEN",
                      *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
                      *     }
                      */
