@@ -13,6 +13,8 @@ import { projectsOf, StreamEntry, taskDeliveryFor } from './stream-entry';
 import { isStreamId } from './stream-id';
 
 /** Longest wait of one XREAD; a shutdown cuts it short by closing the connection. */
+/** How long the first read of the stream, and sockets authenticating meanwhile, wait for Redis. */
+const FIRST_CONNECT_WAIT_MS = 5000;
 const BLOCK_MS = 5000;
 const READ_COUNT = 500;
 const REPLAY_BATCH = 500;
@@ -49,6 +51,9 @@ export class RealtimeHub implements BeforeApplicationShutdown {
   private lastLogAt = 0;
   /** The feed's connection closed since the last check: what followed may have been missed. */
   private connectionLost = false;
+  /** Resolves once the feed has read the stream's tail for the first time (see authenticate). */
+  private feedStarted: Promise<void> = Promise.resolve();
+  private markFeedStarted: () => void = () => undefined;
 
   constructor(
     @InjectAppConfig() private readonly config: AppConfigType,
@@ -63,6 +68,7 @@ export class RealtimeHub implements BeforeApplicationShutdown {
   start(): void {
     if (this.started) return;
     this.started = true;
+    this.feedStarted = new Promise((resolve) => (this.markFeedStarted = resolve));
     this.blocking = this.redis.createBlockingClient('realtime-feed', BLOCK_MS);
     this.blocking.on('close', () => (this.connectionLost = true));
     this.loop = this.readLoop();
@@ -161,6 +167,10 @@ export class RealtimeHub implements BeforeApplicationShutdown {
       connection.sendJson({ type: 'ready', user_id: identity.userId });
       return;
     }
+    // Before the feed's first read of the stream a socket could miss what came meanwhile (and be
+    // told to resync): an instance that has just started answers `ready` once it reads.
+    await Promise.race([this.feedStarted, delay(FIRST_CONNECT_WAIT_MS)]);
+    if (!connection.open) return;
     const resumeFrom = message.last_event_id;
     const resuming = resumeFrom !== undefined && resumeFrom !== null;
     // Registered, `ready` sent and the replay started in one tick: no live event can come first.
@@ -237,7 +247,10 @@ export class RealtimeHub implements BeforeApplicationShutdown {
         failed ||= this.connectionLost;
         this.connectionLost = false;
         if (this.lastId === undefined) {
+          // The first read waits for the connection (an early command would only fail).
+          if (this.blocking?.status !== 'ready') await this.whenFeedConnected();
           this.lastId = await this.stream.tailId(this.blocking);
+          this.markFeedStarted();
           // Sockets that connected while the stream was unreachable may have missed events.
           if (failed) this.resyncAll();
         } else if (failed && (await this.stream.canResumeAfter(this.lastId)) === 'gone') {
@@ -262,6 +275,18 @@ export class RealtimeHub implements BeforeApplicationShutdown {
         await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
       }
     }
+  }
+
+  /** Waits (at most FIRST_CONNECT_WAIT_MS) until the feed's connection is ready. */
+  private whenFeedConnected(): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, FIRST_CONNECT_WAIT_MS);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.blocking?.once('ready', done);
+    });
   }
 
   private resyncAll(): void {
@@ -377,4 +402,8 @@ function renderUserEntry(id: string, entry: Exclude<StreamEntry, TaskEntry>): st
     case 'resync':
       return JSON.stringify({ type: 'resync' });
   }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
