@@ -29,5 +29,7 @@ import { RefreshTokensRepository } from './refresh-tokens.repository';
   ],
   controllers: [AuthController],
   providers: [AuthService, RefreshTokensRepository, JwtStrategy],
+  // Single sign-on (oidc/) makes accounts and sessions the same way registration and login do.
+  exports: [AuthService],
 })
 export class AuthModule {}

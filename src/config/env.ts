@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { OidcConfig, parseOidcConfig } from './oidc-env';
 
 /** Parsed, validated configuration. Nothing outside `src/config/` reads `process.env`. */
 export interface AppConfig {
@@ -50,6 +51,8 @@ export interface AppConfig {
     /** The S3-compatible store; set when `storage` is `s3`. */
     s3: S3Config | null;
   };
+  /** Single sign-on with OpenID Connect providers (OIDC_*). */
+  oidc: OidcConfig;
 }
 
 export interface S3Config {
@@ -284,6 +287,7 @@ export function loadConfig(env: Env): AppConfig {
       dir: str('ATTACHMENT_DIR', './data/attachments'),
       s3: null,
     },
+    oidc: parseOidcConfig(raw, (name, expected) => fail(name, expected, undefined)),
   };
   config.attachments.s3 = config.attachments.storage === 's3' ? s3Config() : null;
   if (config.jwt.expiresInSec < 1) fail('JWT_EXPIRES_IN', 'at least 1s', 0);

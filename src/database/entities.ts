@@ -3,6 +3,7 @@ import { RefreshToken } from '../auth/refresh-token.entity';
 import { ExportFile, ExportFileChunk } from '../exports/export-file.entity';
 import { IdempotencyKey } from '../idempotency/idempotency-key.entity';
 import { Notification } from '../notifications/notification.entity';
+import { UserIdentity } from '../oidc/user-identity.entity';
 import { ProjectMember } from '../projects/project-member.entity';
 import { Project } from '../projects/project.entity';
 import { TaskEventRecord } from '../tasks/events/task-event-record.entity';
@@ -25,4 +26,5 @@ export const ENTITIES = [
   Webhook,
   WebhookDelivery,
   Attachment,
+  UserIdentity,
 ];

@@ -31,6 +31,10 @@ export class UsersRepository {
     return this.users.findOneBy({ id });
   }
 
+  findByEmail(email: string): Promise<User | null> {
+    return this.users.findOneBy({ email });
+  }
+
   /** The user with its password hash, for the login check only. */
   findWithPasswordByEmail(email: string): Promise<User | null> {
     return this.users

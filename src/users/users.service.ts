@@ -48,6 +48,11 @@ export class UsersService {
     return this.users.findWithPasswordByEmail(email);
   }
 
+  /** The user with this (lower-cased) email, without its password hash. */
+  findByEmail(email: string): Promise<User | null> {
+    return this.users.findByEmail(email);
+  }
+
   /** The signed-in caller; a token whose user no longer exists is no longer valid. */
   async getMe(userId: number): Promise<User> {
     const user = await this.users.findById(userId);
