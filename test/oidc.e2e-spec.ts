@@ -66,18 +66,28 @@ describe('Single sign-on with OpenID Connect (e2e)', () => {
     await Promise.all([idp?.stop(), staleIdp?.stop()]);
   });
 
-  /** `authorize` for `provider`: the provider's authorization URL it redirects to. */
-  async function authorize(provider = 'acme', redirectUri = FRONT): Promise<URL> {
+  /** A login started by `authorize`: the provider URL and the browser's login cookie. */
+  interface Started {
+    url: URL;
+    /** `oidc_login=<value>`, as the browser sends it back. */
+    cookie: string;
+    setCookie: string;
+  }
+
+  async function authorize(provider = 'acme', redirectUri = FRONT): Promise<Started> {
     const res = await t.http
       .get(`${BASE}/${provider}/authorize`)
       .query({ redirect_uri: redirectUri })
       .expect(302);
-    return new URL(res.headers.location);
+    const setCookie = (res.headers['set-cookie'] as unknown as string[])[0];
+    return { url: new URL(res.headers.location), cookie: setCookie.split(';')[0], setCookie };
   }
 
   /** The service's callback with the provider's answer: where it sends the browser next. */
-  async function callback(url: URL): Promise<URL> {
-    const res = await t.http.get(`${url.pathname}${url.search}`).expect(302);
+  async function callback(url: URL, cookie?: string): Promise<URL> {
+    const request = t.http.get(`${url.pathname}${url.search}`);
+    if (cookie !== undefined) void request.set('Cookie', cookie);
+    const res = await request.expect(302);
     return new URL(res.headers.location);
   }
 
@@ -87,8 +97,9 @@ describe('Single sign-on with OpenID Connect (e2e)', () => {
     { provider = 'acme', server = idp, redirectUri = FRONT } = {},
   ): Promise<URL> {
     await server.addAccount(account);
-    const authorizationUrl = await authorize(provider, redirectUri);
-    return callback(await server.signIn(authorizationUrl.href, account.sub, callbackUrl(provider)));
+    const login = await authorize(provider, redirectUri);
+    const back = await server.signIn(login.url.href, account.sub, callbackUrl(provider));
+    return callback(back, login.cookie);
   }
 
   interface SignedIn {
@@ -129,7 +140,11 @@ describe('Single sign-on with OpenID Connect (e2e)', () => {
 
   describe('the whole login', () => {
     it('should send the browser to the provider with state, nonce and an S256 challenge', async () => {
-      const url = await authorize();
+      const { url, setCookie } = await authorize();
+      // The cookie that ties the login to this browser (Secure only for an https API).
+      expect(setCookie).toMatch(
+        /^oidc_login=[\w-]{43}; Path=\/api\/v1\/auth\/oidc; Max-Age=600; HttpOnly; SameSite=Lax$/,
+      );
       expect(url.origin).toBe(idp.issuer);
       expect(Object.fromEntries(url.searchParams)).toMatchObject({
         client_id: CLIENT.clientId,
@@ -271,9 +286,10 @@ describe('Single sign-on with OpenID Connect (e2e)', () => {
     it('should pass on a refusal at the provider as error=access_denied', async () => {
       const claims = account();
       await idp.addAccount(claims);
-      const back = await idp.abort((await authorize()).href, callbackUrl('acme'));
+      const login = await authorize();
+      const back = await idp.abort(login.url.href, callbackUrl('acme'));
       expect(back.searchParams.get('error')).toBe('access_denied');
-      const front = await callback(back);
+      const front = await callback(back, login.cookie);
       expect(front.origin + front.pathname).toBe(FRONT);
       expect(front.searchParams.get('error')).toBe('access_denied');
       expect(front.searchParams.get('login_code')).toBeNull();
@@ -284,26 +300,34 @@ describe('Single sign-on with OpenID Connect (e2e)', () => {
     it('should refuse a tampered state with 400, and still accept the real one once', async () => {
       const claims = account();
       await idp.addAccount(claims);
-      const back = await idp.signIn((await authorize()).href, claims.sub, callbackUrl('acme'));
+      const login = await authorize();
+      const back = await idp.signIn(login.url.href, claims.sub, callbackUrl('acme'));
       const tampered = new URL(back);
       tampered.searchParams.set('state', `${back.searchParams.get('state')!.slice(0, -2)}xx`);
-      const res = await t.http.get(`${tampered.pathname}${tampered.search}`).expect(400);
+      const res = await t.http
+        .get(`${tampered.pathname}${tampered.search}`)
+        .set('Cookie', login.cookie)
+        .expect(400);
       expect(res.body).toEqual({
         ...errorBody('VALIDATION_FAILED'),
         details: [expect.objectContaining({ field: 'state' })],
       });
 
-      const front = await callback(back);
+      const front = await callback(back, login.cookie);
       expect(front.searchParams.get('login_code')).toMatch(/^[\w-]{43}$/);
       // A state works once: the same answer again has no login to return to.
-      const replay = await t.http.get(`${back.pathname}${back.search}`).expect(400);
+      const replay = await t.http
+        .get(`${back.pathname}${back.search}`)
+        .set('Cookie', login.cookie)
+        .expect(400);
       expect(replay.body.details).toEqual([expect.objectContaining({ field: 'state' })]);
     });
 
     it('should refuse an ID token whose nonce is not the one of the login', async () => {
       const claims = account();
       await idp.addAccount(claims);
-      const authorizationUrl = await authorize();
+      const login = await authorize();
+      const authorizationUrl = login.url;
       // The provider signs the nonce it was sent; the service now expects another one.
       const key = oidcStateKey(authorizationUrl.searchParams.get('state')!);
       const pending = JSON.parse((await redis.get(key))!) as { nonce: string };
@@ -312,10 +336,29 @@ describe('Single sign-on with OpenID Connect (e2e)', () => {
 
       const front = await callback(
         await idp.signIn(authorizationUrl.href, claims.sub, callbackUrl('acme')),
+        login.cookie,
       );
       expect(front.origin + front.pathname).toBe(FRONT);
       expect(front.searchParams.get('error')).toBe('token_rejected');
       expect(front.searchParams.get('login_code')).toBeNull();
+    });
+
+    it("should refuse a provider's answer that reaches another browser (login CSRF)", async () => {
+      // The attacker signs in at the provider with its own account and sends the answer to a
+      // victim, whose browser has no login cookie, or the cookie of a login of its own.
+      const attacker = account();
+      await idp.addAccount(attacker);
+      const victimLogin = await authorize();
+      for (const victimCookie of [undefined, victimLogin.cookie]) {
+        const login = await authorize();
+        const back = await idp.signIn(login.url.href, attacker.sub, callbackUrl('acme'));
+        const front = await callback(back, victimCookie);
+        expect(front.origin + front.pathname).toBe(FRONT);
+        expect(front.searchParams.get('error')).toBe('browser_mismatch');
+        expect(front.searchParams.get('login_code')).toBeNull();
+        // The state is spent: the attacker's own browser cannot finish it afterwards either.
+        await t.http.get(`${back.pathname}${back.search}`).set('Cookie', login.cookie).expect(400);
+      }
     });
 
     it('should refuse an expired ID token', async () => {
@@ -376,7 +419,7 @@ describe('Single sign-on with OpenID Connect (e2e)', () => {
     });
 
     it('should refuse a state issued for another provider', async () => {
-      const state = (await authorize('acme')).searchParams.get('state')!;
+      const state = (await authorize('acme')).url.searchParams.get('state')!;
       const res = await t.http
         .get(`${BASE}/stale/callback`)
         .query({ code: 'abc', state })

@@ -10,14 +10,16 @@ export interface PendingLogin {
   codeVerifier: string;
   nonce: string;
   redirectUri: string;
+  /** SHA-256 of the value of the browser's login cookie (see OidcLoginCookie). */
+  browserBindingHash: string;
 }
 
 /** A login started must come back within this time (the user may have to sign in at the IdP). */
-export const STATE_TTL_SEC = 600;
+export const LOGIN_STATE_TTL_SEC = 600;
 /** The front end exchanges its `login_code` at once; API.md gives it 60 seconds. */
 export const LOGIN_CODE_TTL_SEC = 60;
 
-const sha256 = (value: string): string => createHash('sha256').update(value).digest('hex');
+export const sha256 = (value: string): string => createHash('sha256').update(value).digest('hex');
 
 /**
  * Redis keys (under REDIS_KEY_PREFIX) of a pending login and of a login code. Only hashes of
@@ -44,7 +46,7 @@ export class OidcLoginStore {
   async begin(pending: PendingLogin): Promise<string> {
     const state = randomBytes(32).toString('base64url');
     await this.call(() =>
-      this.redis.set(oidcStateKey(state), JSON.stringify(pending), 'EX', STATE_TTL_SEC),
+      this.redis.set(oidcStateKey(state), JSON.stringify(pending), 'EX', LOGIN_STATE_TTL_SEC),
     );
     return state;
   }

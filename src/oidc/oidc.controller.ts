@@ -9,9 +9,10 @@ import {
   Query,
   Redirect,
   Req,
+  Res,
 } from '@nestjs/common';
 import { ApiFoundResponse, ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SessionResponseDto } from '../auth/dto/auth.dto';
 import { Endpoint } from '../common/decorators/endpoint.decorator';
 import { Public } from '../common/decorators/public.decorator';
@@ -23,6 +24,7 @@ import {
   OidcProviderDto,
   StartOidcLoginQuery,
 } from './dto/oidc.dto';
+import { OidcLoginCookie } from './oidc-login-cookie';
 import { OidcService } from './oidc.service';
 
 const PROVIDER_PARAM = {
@@ -38,7 +40,10 @@ const REDIRECT_HEADERS = {
 @Public()
 @Controller('auth/oidc')
 export class OidcController {
-  constructor(private readonly oidc: OidcService) {}
+  constructor(
+    private readonly oidc: OidcService,
+    private readonly cookie: OidcLoginCookie,
+  ) {}
 
   @Get('providers')
   @Endpoint({
@@ -60,7 +65,8 @@ export class OidcController {
     summary: 'Start a single sign-on (redirects to the provider)',
     description:
       'Open in the browser (not with fetch): answers 302 to the provider with `state`, `nonce` and ' +
-      'an S256 PKCE challenge. After the login the browser comes back to `redirect_uri` with ' +
+      'an S256 PKCE challenge, setting the `oidc_login` cookie (HttpOnly) that ties the login to ' +
+      'this browser. After the login the browser comes back to `redirect_uri` with ' +
       '`login_code` (exchange it with `exchangeOidcLoginCode` within 60 seconds) or `error`.',
     errors: [
       [400, { field: 'redirect_uri', message: 'redirect_uri is not an allowed front-end URL' }],
@@ -77,11 +83,11 @@ export class OidcController {
   async startLogin(
     @Param('name') name: string,
     @Query() query: StartOidcLoginQuery,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<{ url: string; statusCode: number }> {
-    return {
-      url: await this.oidc.startLogin(name, query.redirect_uri),
-      statusCode: HttpStatus.FOUND,
-    };
+    const login = await this.oidc.startLogin(name, query.redirect_uri);
+    void reply.header('Set-Cookie', this.cookie.set(login.browserBinding));
+    return { url: login.url, statusCode: HttpStatus.FOUND };
   }
 
   @Get(':name/callback')
@@ -94,8 +100,9 @@ export class OidcController {
       'Answers 302 to the login’s `redirect_uri` with `login_code`, or with `error`: ' +
       '`access_denied` (refused at the provider), `provider_error`, `provider_unavailable`, ' +
       '`token_rejected` (the code or the ID token failed a check: signature, issuer, audience, ' +
-      'nonce, expiry), `email_missing`, or `email_in_use` (the email belongs to an account and ' +
-      'the provider does not say it is verified, so it is not linked). A `state` that is ' +
+      'nonce, expiry), `email_missing`, `email_in_use` (the email belongs to an account and ' +
+      'the provider does not say it is verified, so it is not linked), or `browser_mismatch` ' +
+      '(the browser lacks the `oidc_login` cookie that `startOidcLogin` set). A `state` that is ' +
       'missing, unknown, expired or already used names no front end to return to: 400.',
     errors: [
       [400, { field: 'state', message: 'state is unknown, expired or already used' }],
@@ -112,8 +119,15 @@ export class OidcController {
     @Param('name') name: string,
     @Query() query: OidcCallbackQuery,
     @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<{ url: string; statusCode: number }> {
-    const url = await this.oidc.finishLogin(name, query, queryStringOf(request.url));
+    const url = await this.oidc.finishLogin(
+      name,
+      query,
+      queryStringOf(request.url),
+      this.cookie.read(request.headers.cookie),
+    );
+    void reply.header('Set-Cookie', this.cookie.clear());
     return { url, statusCode: HttpStatus.FOUND };
   }
 

@@ -55,7 +55,8 @@ export class OidcStoreUnavailableError extends ServiceUnavailableError {
  * `token_rejected`: the code exchange failed or the ID token did not pass its checks
  * (signature, issuer, audience, nonce, expiry); `email_missing`: the provider gave no usable
  * email; `email_in_use`: the email belongs to an account this identity may not be linked to
- * (the provider does not say it is verified).
+ * (the provider does not say it is verified); `browser_mismatch`: the answer reached a browser
+ * other than the one that started the login (its login cookie is missing or different).
  */
 export type OidcLoginFailure =
   | 'access_denied'
@@ -63,7 +64,8 @@ export type OidcLoginFailure =
   | 'provider_unavailable'
   | 'token_rejected'
   | 'email_missing'
-  | 'email_in_use';
+  | 'email_in_use'
+  | 'browser_mismatch';
 
 export class OidcLoginFailedError extends Error {
   constructor(

@@ -4,6 +4,7 @@ import { AuthModule } from '../auth/auth.module';
 import { UsersModule } from '../users/users.module';
 import { OidcAccountsService } from './oidc-accounts.service';
 import { OidcController } from './oidc.controller';
+import { OidcLoginCookie } from './oidc-login-cookie';
 import { OidcLoginStore } from './oidc-login-store';
 import { OidcProviders } from './oidc-providers';
 import { OidcService } from './oidc.service';
@@ -18,6 +19,7 @@ import { UserIdentitiesRepository } from './user-identities.repository';
     OidcService,
     OidcProviders,
     OidcLoginStore,
+    OidcLoginCookie,
     OidcAccountsService,
     UserIdentitiesRepository,
   ],

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import * as client from 'openid-client';
 import type { SessionResponseDto } from '../auth/dto/auth.dto';
 import { AuthService } from '../auth/auth.service';
@@ -12,7 +13,7 @@ import {
   UnknownOidcStateError,
 } from './oidc.errors';
 import { OidcAccountsService } from './oidc-accounts.service';
-import { OidcLoginStore } from './oidc-login-store';
+import { OidcLoginStore, sha256 } from './oidc-login-store';
 import { OidcProviders } from './oidc-providers';
 import { isAllowedRedirect, withQuery } from './redirect-allowlist';
 
@@ -39,17 +40,31 @@ export class OidcService {
     return this.providers.list().map((p) => ({ name: p.name, display_name: p.displayName }));
   }
 
-  /** The provider's authorization URL for a new login that will return to `redirectUri`. */
-  async startLogin(name: string, redirectUri: string): Promise<string> {
+  /**
+   * A new login that will return to `redirectUri`: the provider's authorization URL, and the
+   * value of the cookie that binds the login to this browser.
+   */
+  async startLogin(
+    name: string,
+    redirectUri: string,
+  ): Promise<{ url: string; browserBinding: string }> {
     const provider = this.providers.get(name);
     if (!isAllowedRedirect(redirectUri, this.config.oidc.redirectAllowlist)) {
       throw new RedirectNotAllowedError();
     }
     const codeVerifier = client.randomPKCECodeVerifier();
     const nonce = client.randomNonce();
+    const browserBinding = randomBytes(32).toString('base64url');
     const codeChallenge = await client.calculatePKCECodeChallenge(codeVerifier);
-    const state = await this.store.begin({ provider: name, codeVerifier, nonce, redirectUri });
-    return this.providers.authorizationUrl(provider, { state, nonce, codeChallenge });
+    const state = await this.store.begin({
+      provider: name,
+      codeVerifier,
+      nonce,
+      redirectUri,
+      browserBindingHash: sha256(browserBinding),
+    });
+    const url = await this.providers.authorizationUrl(provider, { state, nonce, codeChallenge });
+    return { url, browserBinding };
   }
 
   /**
@@ -61,11 +76,18 @@ export class OidcService {
     name: string,
     params: { state: string; code?: string; error?: string },
     rawQuery: string,
+    browserBinding: string | undefined,
   ): Promise<string> {
     const provider = this.providers.get(name);
     const pending = await this.store.take(params.state);
     if (!pending || pending.provider !== provider.name) throw new UnknownOidcStateError();
     try {
+      if (!sameBrowser(browserBinding, pending.browserBindingHash)) {
+        throw new OidcLoginFailedError(
+          'browser_mismatch',
+          'the answer came to a browser without the cookie of the login',
+        );
+      }
       if (params.error !== undefined) {
         throw new OidcLoginFailedError(
           params.error === 'access_denied' ? 'access_denied' : 'provider_error',
@@ -93,4 +115,10 @@ export class OidcService {
     if (userId === null) throw new InvalidLoginCodeError();
     return this.auth.signIn(await this.users.getMe(userId));
   }
+}
+
+/** Whether the login cookie's value hashes to the one stored with the login (constant time). */
+function sameBrowser(browserBinding: string | undefined, expectedHash: string): boolean {
+  if (browserBinding === undefined) return false;
+  return timingSafeEqual(Buffer.from(sha256(browserBinding)), Buffer.from(expectedHash));
 }
