@@ -19,6 +19,7 @@ import { LoggingModule } from './logging/logging.module';
 import { MailModule } from './mail/mail.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { NotificationsModule } from './notifications/notifications.module';
+import { OidcModule } from './oidc/oidc.module';
 import { ProjectsModule } from './projects/projects.module';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { RealtimeModule } from './realtime/realtime.module';
@@ -42,6 +43,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
     UsersModule,
     AuthModule,
     AccessTokensModule,
+    OidcModule,
     ProjectsModule,
     TasksModule,
     JobsModule,

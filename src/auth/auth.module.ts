@@ -46,6 +46,7 @@ import { RefreshTokensRepository } from './refresh-tokens.repository';
     PasswordResetMailHandler,
   ],
   // The global authentication guard, the WebSocket gateway and GraphQL resolve callers with it.
-  exports: [AuthenticationService],
+  // Single sign-on (oidc/) makes accounts and sessions the same way registration and login do.
+  exports: [AuthenticationService, AuthService],
 })
 export class AuthModule {}

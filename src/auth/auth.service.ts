@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import * as bcrypt from 'bcrypt';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import {
   InvalidCredentialsError,
   InvalidRefreshTokenError,
@@ -77,17 +77,39 @@ export class AuthService implements OnModuleInit {
     const now = new Date();
     // One transaction: a user without an inbox could create no task (the inbox is where tasks
     // without project_id go), and a taken email or username rolls both back (409).
-    const user = await this.dataSource.transaction(async (manager) => {
-      const created = await this.users.create(
-        manager,
-        { username: dto.username, email: dto.email, passwordHash },
-        now,
-      );
-      await this.projects.createInbox(manager, created.id, now);
-      return created;
-    });
+    const user = await this.dataSource.transaction((manager) =>
+      this.createAccount(manager, { username: dto.username, email: dto.email, passwordHash }, now),
+    );
     this.logger.log({ userId: user.id }, 'User registered');
     return toUserResponse(user);
+  }
+
+  /**
+   * A user and its inbox inside the caller's transaction: every way of making an account
+   * (registration, single sign-on) goes through here, so none makes a user without an inbox. A
+   * taken email or username throws EmailTakenError / UsernameTakenError.
+   */
+  async createAccount(
+    manager: EntityManager,
+    fields: { username: string; email: string; passwordHash: string },
+    now: Date,
+  ): Promise<User> {
+    const created = await this.users.create(manager, fields, now);
+    await this.projects.createInbox(manager, created.id, now);
+    return created;
+  }
+
+  /**
+   * The hash of a random password no one is told, for accounts made by single sign-on: a real
+   * bcrypt hash, so a login attempt costs and answers exactly like a wrong password.
+   */
+  unusablePasswordHash(): Promise<string> {
+    return bcryptSlots.run(() => bcrypt.hash(randomBytes(32).toString('base64url'), BCRYPT_COST));
+  }
+
+  /** A new session for a user whose identity was proven another way (single sign-on). */
+  signIn(user: User): Promise<SessionResponseDto> {
+    return this.startSession(user, randomUUID());
   }
 
   async login(dto: LoginDto): Promise<SessionResponseDto> {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { OidcConfig, parseOidcConfig } from './oidc-env';
 
 /** Parsed, validated configuration. Nothing outside `src/config/` reads `process.env`. */
 export interface AppConfig {
@@ -77,6 +78,8 @@ export interface AppConfig {
     s3: S3Config | null;
   };
   mail: MailConfig;
+  /** Single sign-on with OpenID Connect providers (OIDC_*). */
+  oidc: OidcConfig;
 }
 
 /** Email over SMTP; `smtpUrl` null: no email is sent (and forgot-password answers 503). */
@@ -401,6 +404,7 @@ export function loadConfig(env: Env): AppConfig {
       s3: null,
     },
     mail: mailConfig(),
+    oidc: parseOidcConfig(raw, (name, expected) => fail(name, expected, undefined)),
   };
   config.attachments.s3 = config.attachments.storage === 's3' ? s3Config() : null;
   if (config.jwt.expiresInSec < 1) fail('JWT_EXPIRES_IN', 'at least 1s', 0);

@@ -9,6 +9,7 @@ import { EmailMessage } from '../mail/email-message.entity';
 import { PasswordResetToken } from '../auth/password-reset/password-reset-token.entity';
 import { NotificationSettings } from '../notifications/settings/notification-settings.entity';
 import { Notification } from '../notifications/notification.entity';
+import { UserIdentity } from '../oidc/user-identity.entity';
 import { ProjectMember } from '../projects/project-member.entity';
 import { Project } from '../projects/project.entity';
 import { TaskEventRecord } from '../tasks/events/task-event-record.entity';
@@ -37,4 +38,5 @@ export const ENTITIES = [
   EmailMessage,
   PasswordResetToken,
   NotificationSettings,
+  UserIdentity,
 ];

@@ -31,6 +31,10 @@ export class UsersRepository {
     return this.users.findOneBy({ id });
   }
 
+  findByEmail(email: string): Promise<User | null> {
+    return this.users.findOneBy({ email });
+  }
+
   /** The user with its password hash, for the login check only. */
   findWithPasswordByEmail(email: string): Promise<User | null> {
     return this.users
@@ -47,10 +51,6 @@ export class UsersRepository {
       .addSelect('u.passwordHash')
       .where('u.id = :id', { id })
       .getOne();
-  }
-
-  findByEmail(email: string): Promise<User | null> {
-    return this.users.findOneBy({ email });
   }
 
   /** The users among `ids`, with what an email to them needs, read with `manager`. */

@@ -12,8 +12,9 @@ const TAGS: Array<[name: string, description: string]> = [
   [
     'auth',
     'Accounts and sessions: register, log in for an access token (a JWT for ' +
-      '`Authorization: Bearer`) and a single-use refresh token, refresh, log out, and reset ' +
-      'a forgotten password by email.',
+      '`Authorization: Bearer`) and a single-use refresh token, refresh, log out, reset ' +
+      'a forgotten password by email; or sign in with an OpenID Connect provider (single ' +
+      'sign-on) and exchange its one-time login code for the same session.',
   ],
   ['users', 'The signed-in user, and a username search for assignee pickers.'],
   [

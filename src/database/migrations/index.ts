@@ -15,6 +15,7 @@ import { CreateComments1764800000100 } from './1764800000100-CreateComments';
 import { CreateActivity1764800000200 } from './1764800000200-CreateActivity';
 import { CreatePersonalAccessTokens1764900000000 } from './1764900000000-CreatePersonalAccessTokens';
 import { CreateEmail1764900000100 } from './1764900000100-CreateEmail';
+import { CreateUserIdentities1764900000200 } from './1764900000200-CreateUserIdentities';
 
 /** Every migration in order; new ones are appended here. */
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   CreateActivity1764800000200,
   CreatePersonalAccessTokens1764900000000,
   CreateEmail1764900000100,
+  CreateUserIdentities1764900000200,
 ];
