@@ -43,6 +43,7 @@ const TAG_ORDER = [
   'users',
   'projects',
   'tasks',
+  'labels',
   'attachments',
   'jobs',
   'webhooks',

@@ -31,6 +31,12 @@ const TAGS: Array<[name: string, description: string]> = [
       '(`If-Match`), delete, counts, and exports.',
   ],
   [
+    'labels',
+    'Labels of a project (name unique per project case-insensitively, `#rrggbb` colour): ' +
+      'members list them, editors create, rename, recolour and delete them. Tasks carry them ' +
+      'through `label_ids` and show them as `labels`; `GET /tasks?label=` filters by name.',
+  ],
+  [
     'attachments',
     'Files attached to tasks: upload (`multipart/form-data`, up to `ATTACHMENT_MAX_BYTES`), ' +
       'list, download (with `Range`, `ETag` and the original file name), delete. Anyone who ' +

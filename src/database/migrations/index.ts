@@ -11,6 +11,7 @@ import { CreateProjects1764600000000 } from './1764600000000-CreateProjects';
 import { NotificationsForProjects1764600000100 } from './1764600000100-NotificationsForProjects';
 import { CreateAttachments1764700000000 } from './1764700000000-CreateAttachments';
 import { AddTaskCompletedIndex1764700000500 } from './1764700000500-AddTaskCompletedIndex';
+import { CreateLabels1764800000000 } from './1764800000000-CreateLabels';
 
 /** Every migration in order; new ones are appended here. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   NotificationsForProjects1764600000100,
   CreateAttachments1764700000000,
   AddTaskCompletedIndex1764700000500,
+  CreateLabels1764800000000,
 ];

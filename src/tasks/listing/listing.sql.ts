@@ -64,9 +64,60 @@ export function rowSourceOf(part: VisiblePart, filters: TaskListFilters, now: Da
   };
 }
 
-/** The source of one part, for the listing and its count. */
-export function sourceOf(part: VisiblePart, filters: TaskListFilters, now: Date): Source {
+/**
+ * For each name of the `label` filter, the labels that tasks of the part can carry (a task
+ * carries labels of its own project only); null when the filter has no label for some name
+ * there, so the part cannot match.
+ */
+export function partLabelIds(part: VisiblePart, filters: TaskListFilters): number[][] | null {
+  const matches = filters.labelMatches;
+  if (!matches) throw new Error('the label filter was not resolved (resolveLabelFilter)');
+  const inPart = part.projectIds && new Set(part.projectIds);
+  const ids = matches.map((labels) =>
+    labels.filter((label) => !inPart || inPart.has(label.projectId)).map((label) => label.id),
+  );
+  return ids.some((list) => list.length === 0) ? null : ids;
+}
+
+/**
+ * A part under the `label` filter, read from the tasks carrying the first name's label (the
+ * (label_id, task_id) index), each joined to its row by primary key; the other names are
+ * EXISTS probes of task_labels' primary key. The cost follows the number of tasks carrying
+ * that label, not the size of the project, for the count as for a page (sorted after the
+ * read). Search terms are matched on the rows. Null when the part cannot match.
+ */
+export function labelSourceOf(
+  part: VisiblePart,
+  filters: TaskListFilters,
+  now: Date,
+): Source | null {
+  const ids = partLabelIds(part, filters);
+  if (!ids) return null;
+  const [first, ...others] = ids;
+  const carries = others.map((labels, i): Conditions => ({
+    conditions: [
+      `EXISTS (SELECT 1 FROM task_labels tl${i + 1} WHERE tl${i + 1}.task_id = t.id AND ` +
+        `tl${i + 1}.label_id IN (${placeholders(labels.length)}))`,
+    ],
+    params: labels,
+  }));
+  return {
+    from: 'task_labels tl STRAIGHT_JOIN tasks t ON t.id = tl.task_id',
+    where: merge(
+      { conditions: [`tl.label_id IN (${placeholders(first.length)})`], params: first },
+      part.where,
+      allRowConditions(filters, now),
+      ...carries,
+    ),
+    id: 't.id',
+    sort: `t.${SORT_COLUMNS[filters.sort]}`,
+  };
+}
+
+/** The source of one part, for the listing and its count (null: the part cannot match). */
+export function sourceOf(part: VisiblePart, filters: TaskListFilters, now: Date): Source | null {
   const column = `t.${SORT_COLUMNS[filters.sort]}`;
+  if (filters.labels?.length) return labelSourceOf(part, filters, now);
   if (filters.terms.length === 0 || !part.projectIds) return rowSourceOf(part, filters, now);
   // A search over whole projects reads their task_search rows: one primary-key range per
   // project, in created_at order, where `tasks` has no index for a substring.
@@ -95,7 +146,9 @@ export function sourceOf(part: VisiblePart, filters: TaskListFilters, now: Date)
 }
 
 export function listingSources(viewer: Viewer, filters: TaskListFilters, now: Date): Source[] {
-  return visibleParts(viewer, filters).map((part) => sourceOf(part, filters, now));
+  return visibleParts(viewer, filters)
+    .map((part) => sourceOf(part, filters, now))
+    .filter((source): source is Source => source !== null);
 }
 
 const whereOf = (c: Conditions): string => c.conditions.join(' AND ');

@@ -1,12 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
-import {
-  TaskResponseDto,
-  taskRowToResponse,
-  TaskSqlRow,
-  toTaskResponse,
-} from '../dto/task-response.dto';
+import type { TaskSqlRow } from '../dto/task-response.dto';
 import type { TaskListFilters, TaskListRequest, Viewer } from '../listing/task-list-request';
 import { buildCounterCountQuery, buildCounterStatsQuery } from '../read-models/counts-read.sql';
 import { buildPageRowsQuery, buildSourcesCountQuery, listingSources } from '../listing/listing.sql';
@@ -115,12 +110,6 @@ export class TasksRepository {
     return new Set(rows.map((row) => Number(row.id)));
   }
 
-  /** `lockLiveById`, as clients see the task (for the reminder handler). */
-  async lockLiveResponse(manager: EntityManager, id: number): Promise<TaskResponseDto | null> {
-    const task = await this.lockLiveById(manager, id);
-    return task && toTaskResponse(task);
-  }
-
   /**
    * Unscoped, for the cache warm-up only: the `limit` most recently updated live tasks among
    * the newest `window` rows (the primary key bounds the scan). TasksService checks each
@@ -213,11 +202,10 @@ export class TasksRepository {
   }
 
   /** One page of the visible tasks matching the filters, in the requested order. */
-  async listPage(viewer: Viewer, request: TaskListRequest, now: Date): Promise<TaskResponseDto[]> {
+  async listPage(viewer: Viewer, request: TaskListRequest, now: Date): Promise<TaskSqlRow[]> {
     const query = buildPageRowsQuery(viewer, request, now);
     if (!query) return [];
-    const rows = await this.tasks.query<TaskSqlRow[]>(query.sql, query.params);
-    return rows.map(taskRowToResponse);
+    return this.tasks.query<TaskSqlRow[]>(query.sql, query.params);
   }
 
   /** The visible tasks of the filters' projects by status and priority, from the counters. */
