@@ -253,8 +253,9 @@ export class TasksService {
       const now = new Date();
       const deleted = await this.tasks.softDelete(manager, id, current.task.version, now);
       if (!deleted) throw new TaskPreconditionFailedError();
-      // The task keeps its task_labels rows (a soft delete); `before` shows them to events.
       const before = toTaskResponse(current.task, await this.labels.lockCurrent(manager, id));
+      // task_labels holds live tasks only: the label filter counts on its index alone.
+      await this.labels.removeTask(manager, id);
       await this.events.record(manager, this.eventsOf(before, null, userId, now));
       await this.search.apply(manager, before, null);
       await this.counts.apply(manager, before, null);
@@ -271,10 +272,16 @@ export class TasksService {
       filters: await resolveLabelFilter(this.labels, viewer, parsed.filters),
     };
     const now = new Date();
-    const total = await this.tasks.count(viewer, request.filters, now);
+    // Under a label filter each part's count also chooses how its part of the page is read.
+    const labelCounts = request.filters.labels?.length
+      ? await this.tasks.labelPartCounts(viewer, request.filters, now)
+      : undefined;
+    const total = labelCounts
+      ? labelCounts.reduce((a, b) => a + b, 0)
+      : await this.tasks.count(viewer, request.filters, now);
     const offset = (request.page - 1) * request.pageSize;
     // Past the last page there is nothing to read; the count alone answers.
-    const rows = offset < total ? await this.tasks.listPage(viewer, request, now) : [];
+    const rows = offset < total ? await this.tasks.listPage(viewer, request, now, labelCounts) : [];
     return {
       items: await this.labels.rowsToResponses(rows),
       page: request.page,

@@ -56,6 +56,21 @@ export class TaskLabelsRepository {
     );
   }
 
+  /** The rows of one task, or of every task of a project (their deletion). */
+  async removeTasks(
+    manager: EntityManager,
+    of: { taskId: number } | { projectId: number },
+  ): Promise<void> {
+    if ('taskId' in of) {
+      await manager.query('DELETE FROM task_labels WHERE task_id = ?', [of.taskId]);
+      return;
+    }
+    await manager.query(
+      `DELETE tl FROM task_labels tl JOIN tasks t ON t.id = tl.task_id WHERE t.project_id = ?`,
+      [of.projectId],
+    );
+  }
+
   /** Takes a deleted label off every task (through the (label_id, task_id) index). */
   async removeLabel(manager: EntityManager, labelId: number): Promise<number> {
     const result = await manager.query<{ affectedRows?: number }>(

@@ -121,6 +121,16 @@ export class TaskLabelsService {
     );
   }
 
+  /** A deleted task's rows (task_labels holds the labels of live tasks only). */
+  removeTask(manager: EntityManager, taskId: number): Promise<void> {
+    return this.taskLabels.removeTasks(manager, { taskId });
+  }
+
+  /** The rows of a deleted project's tasks. */
+  removeProject(manager: EntityManager, projectId: number): Promise<void> {
+    return this.taskLabels.removeTasks(manager, { projectId });
+  }
+
   /** Takes a deleted label off every task (LabelDeletionParticipant). */
   removeLabel(manager: EntityManager, labelId: number): Promise<number> {
     return this.taskLabels.removeLabel(manager, labelId);

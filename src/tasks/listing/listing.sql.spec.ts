@@ -3,7 +3,6 @@ import {
   buildIdsQuery,
   buildPageRowsQuery,
   buildSourcesCountQuery,
-  labelSourceOf,
   listingSources,
   Source,
 } from './listing.sql';
@@ -145,52 +144,5 @@ describe('listing queries', () => {
     });
     const none = { ...request, filters: { ...base, scope: 'assigned' as const, assignee: 9 } };
     expect(buildPageRowsQuery(member, none, NOW)).toBeNull();
-  });
-});
-
-describe(labelSourceOf.name, () => {
-  // bug is label 11 in project 3 and 21 in project 5; urgent only 12 in project 3.
-  const labelled: TaskListFilters = {
-    ...base,
-    labels: ['bug', 'urgent'],
-    labelMatches: [
-      [
-        { id: 11, projectId: 3 },
-        { id: 21, projectId: 5 },
-      ],
-      [{ id: 12, projectId: 3 }],
-    ],
-  };
-  const EXISTS =
-    'EXISTS (SELECT 1 FROM task_labels tl1 WHERE tl1.task_id = t.id AND tl1.label_id IN (?))';
-
-  it("should read a project part from its first label's tasks, probing the other names", () => {
-    const [project3, assigned] = listingSources(member, labelled, NOW);
-    expect(project3).toEqual({
-      from: 'task_labels tl STRAIGHT_JOIN tasks t ON t.id = tl.task_id',
-      where: {
-        conditions: ['tl.label_id IN (?)', 't.project_id = ?', 't.deleted_at IS NULL', EXISTS],
-        params: [11, 3, 12],
-      },
-      id: 't.id',
-      sort: 't.created_at',
-    });
-    // Project 5 has no urgent: its part cannot match and is left out. The assigned part
-    // (any project) takes the labels of every project.
-    expect(assigned.where.conditions[0]).toBe('tl.label_id IN (?, ?)');
-    expect(assigned.where.params.slice(0, 2)).toEqual([11, 21]);
-    expect(listingSources(member, labelled, NOW)).toHaveLength(2);
-  });
-
-  it('should match nothing when a name found no label, and refuse an unresolved filter', () => {
-    const unknown = { ...labelled, labelMatches: [[{ id: 11, projectId: 3 }], []] };
-    expect(listingSources(member, unknown, NOW)).toEqual([]);
-    expect(() => listingSources(member, { ...base, labels: ['bug'] }, NOW)).toThrow(/not resolved/);
-  });
-
-  it('should match search terms on the rows, not in task_search', () => {
-    const [part] = listingSources(inbox, { ...labelled, terms: ['x'] }, NOW);
-    expect(part.from).toBe('task_labels tl STRAIGHT_JOIN tasks t ON t.id = tl.task_id');
-    expect(part.where.conditions).toContain(`${ROW_DOC} ${TERM}`);
   });
 });

@@ -5,6 +5,7 @@ import type { TaskSqlRow } from '../dto/task-response.dto';
 import type { TaskListFilters, TaskListRequest, Viewer } from '../listing/task-list-request';
 import { buildCounterCountQuery, buildCounterStatsQuery } from '../read-models/counts-read.sql';
 import { buildPageRowsQuery, buildSourcesCountQuery, listingSources } from '../listing/listing.sql';
+import { buildPartCountsQuery, labelCountSources } from '../listing/labels.sql';
 import { Task } from '../domain/task.entity';
 import type { TaskFields } from '../domain/task.rules';
 
@@ -193,6 +194,10 @@ export class TasksRepository {
    * matching rows (task_search's for a search).
    */
   async count(viewer: Viewer, filters: TaskListFilters, now: Date): Promise<number> {
+    if (filters.labels?.length) {
+      const counts = await this.labelPartCounts(viewer, filters, now);
+      return counts.reduce((a, b) => a + b, 0);
+    }
     const query =
       buildCounterCountQuery(viewer, filters) ??
       buildSourcesCountQuery(listingSources(viewer, filters, now));
@@ -201,9 +206,28 @@ export class TasksRepository {
     return Number(rows[0]?.total ?? 0);
   }
 
-  /** One page of the visible tasks matching the filters, in the requested order. */
-  async listPage(viewer: Viewer, request: TaskListRequest, now: Date): Promise<TaskSqlRow[]> {
-    const query = buildPageRowsQuery(viewer, request, now);
+  /**
+   * Under a `label` filter, the matches of each part that can match (labelParts' order): their
+   * sum is the total, and each decides how its part of a page is read.
+   */
+  async labelPartCounts(viewer: Viewer, filters: TaskListFilters, now: Date): Promise<number[]> {
+    const query = buildPartCountsQuery(labelCountSources(viewer, filters, now));
+    if (!query) return [];
+    const rows = await this.tasks.query<Array<Record<string, unknown>>>(query.sql, query.params);
+    return Object.keys(rows[0] ?? {}).map((_, i) => Number(rows[0][`c${i}`]));
+  }
+
+  /**
+   * One page of the visible tasks matching the filters, in the requested order (with a `label`
+   * filter, `labelCounts` from labelPartCounts).
+   */
+  async listPage(
+    viewer: Viewer,
+    request: TaskListRequest,
+    now: Date,
+    labelCounts?: readonly number[],
+  ): Promise<TaskSqlRow[]> {
+    const query = buildPageRowsQuery(viewer, request, now, labelCounts);
     if (!query) return [];
     return this.tasks.query<TaskSqlRow[]>(query.sql, query.params);
   }
