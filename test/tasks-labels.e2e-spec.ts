@@ -306,7 +306,7 @@ describe('Tasks with labels (e2e)', () => {
         .expect(200);
       return {
         titles: (res.body as TaskJson[]).map((x) => x.title.slice(0, 2)),
-        total: res.headers['x-total-count'] as string,
+        total: res.headers['x-total-count'],
       };
     }
 
