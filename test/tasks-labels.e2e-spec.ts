@@ -1,5 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { ProjectAccessService } from '../src/projects/project-access.service';
+import { TaskLabelsService } from '../src/tasks/labels/task-labels.service';
+import { resolveLabelFilter } from '../src/tasks/listing/label-filter';
+import { LABEL_DRIVEN_MAX } from '../src/tasks/listing/labels.sql';
+import { loadViewer, parseListQuery } from '../src/tasks/listing/task-list-request';
+import { TasksRepository } from '../src/tasks/persistence/tasks.repository';
 import { startTestApp, TestApp } from './helpers/app';
 import { errorBody, Session, signUp } from './helpers/factories';
 import { exportFile, exportJson } from './helpers/exports';
@@ -363,6 +369,60 @@ describe('Tasks with labels (e2e)', () => {
         titles: ['b2'],
         total: '1',
       });
+    });
+
+    it('should leave deleted tasks and the tasks of a deleted project out of the counts', async () => {
+      const team = await newTeam(t.http, own);
+      const gone = await label(team, 'gone-soon');
+      const tasks = await Promise.all(
+        [1, 2, 3].map(() =>
+          createTask(t.http, team.owner, { project_id: team.project.id, label_ids: [gone.id] }),
+        ),
+      );
+      await t.http.delete(`${TASKS}/${tasks[0].id}`).set(team.owner.auth).expect(200);
+      await expect(titles(own.viewer, { label: 'gone-soon' })).resolves.toMatchObject({
+        total: '2',
+      });
+      await t.http.delete(`${PROJECTS}/${team.project.id}`).set(team.owner.auth).expect(204);
+      await expect(titles(own.viewer, { label: 'gone-soon' })).resolves.toEqual({
+        titles: [],
+        total: '0',
+      });
+      const rows = await ds.query<unknown[]>('SELECT 1 FROM task_labels WHERE label_id = ?', [
+        gone.id,
+      ]);
+      expect(rows).toEqual([]);
+    });
+
+    it('should read the same page whether a part is read from its labels or in index order', async () => {
+      const repository = t.app.get(TasksRepository);
+      const viewer = await loadViewer(t.app.get(ProjectAccessService), own.viewer.id);
+      const queries: Array<Parameters<typeof parseListQuery>[0]> = [
+        { label: ['bug'], sort: 'title', order: 'asc' },
+        { label: ['urgent', 'bug'], sort: 'created_at', order: 'desc' },
+        { label: ['urgent'], sort: 'due_date', order: 'asc', page_size: 2, page: 2 },
+      ];
+      for (const query of queries) {
+        const parsed = parseListQuery(query);
+        const filters = await resolveLabelFilter(
+          t.app.get(TaskLabelsService),
+          viewer,
+          parsed.filters,
+        );
+        const request = { ...parsed, filters };
+        const now = new Date();
+        const counts = await repository.labelPartCounts(viewer, filters, now);
+        expect(counts.every((n) => n <= LABEL_DRIVEN_MAX)).toBe(true);
+        const driven = await repository.listPage(viewer, request, now, counts);
+        const probed = await repository.listPage(
+          viewer,
+          request,
+          now,
+          counts.map((n) => (n === 0 ? 0 : LABEL_DRIVEN_MAX + 1)),
+        );
+        expect(driven.length).toBeGreaterThan(0);
+        expect(probed.map((row) => Number(row.id))).toEqual(driven.map((row) => Number(row.id)));
+      }
     });
 
     it.each([
