@@ -204,7 +204,7 @@ export class TasksService {
               dto.project_id ?? current.task.projectId,
               dto.label_ids,
             );
-      const labelsBefore = await this.labels.lockCurrent(manager, id);
+      const labelsBefore = await this.labels.current(manager, id);
       const labelsAfter = sent ?? (dto.project_id !== undefined ? [] : labelsBefore);
       const labelsChanged = !sameLabels(labelsBefore, labelsAfter);
       const now = new Date();
@@ -253,9 +253,9 @@ export class TasksService {
       const now = new Date();
       const deleted = await this.tasks.softDelete(manager, id, current.task.version, now);
       if (!deleted) throw new TaskPreconditionFailedError();
-      const before = toTaskResponse(current.task, await this.labels.lockCurrent(manager, id));
+      const before = toTaskResponse(current.task, await this.labels.current(manager, id));
       // task_labels holds live tasks only: the label filter counts on its index alone.
-      await this.labels.removeTask(manager, id);
+      if (before.labels.length > 0) await this.labels.removeTask(manager, id);
       await this.events.record(manager, this.eventsOf(before, null, userId, now));
       await this.search.apply(manager, before, null);
       await this.counts.apply(manager, before, null);

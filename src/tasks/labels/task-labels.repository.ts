@@ -31,10 +31,14 @@ export class TaskLabelsRepository {
     return byTask;
   }
 
-  /** The task's label ids, read locked in a task write (the latest committed, not a snapshot). */
-  async lockLabelIdsOf(manager: EntityManager, taskId: number): Promise<number[]> {
+  /**
+   * The task's label ids in a task write, a plain read: the task row is locked, so no other
+   * task write changes them, and a locking read of a task without labels would gap-lock
+   * task_labels against other tasks' inserts.
+   */
+  async labelIdsIn(manager: EntityManager, taskId: number): Promise<number[]> {
     const rows = await manager.query<Array<{ label_id: number }>>(
-      'SELECT label_id FROM task_labels WHERE task_id = ? LOCK IN SHARE MODE',
+      'SELECT label_id FROM task_labels WHERE task_id = ?',
       [taskId],
     );
     return rows.map((row) => Number(row.label_id));

@@ -95,8 +95,8 @@ export class TaskLabelsService {
   }
 
   /** The task's current labels, in its write transaction (the task row is locked). */
-  async lockCurrent(manager: EntityManager, taskId: number): Promise<TaskLabelDto[]> {
-    const ids = await this.taskLabels.lockLabelIdsOf(manager, taskId);
+  async current(manager: EntityManager, taskId: number): Promise<TaskLabelDto[]> {
+    const ids = await this.taskLabels.labelIdsIn(manager, taskId);
     return (await this.labels.findByIds(ids, manager)).map(toTaskLabel);
   }
 
