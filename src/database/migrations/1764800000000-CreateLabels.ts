@@ -30,8 +30,9 @@ export class CreateLabels1764800000000 implements MigrationInterface {
         PRIMARY KEY (project_id),
         CONSTRAINT fk_label_versions_project FOREIGN KEY (project_id) REFERENCES projects (id) ON DELETE CASCADE
       ) ENGINE=InnoDB`);
-    // The labels a task carries (the tasks module). The primary key reads a page's labels; the
-    // (label_id, task_id) index drives the listing's `label` filter from the label's tasks.
+    // The labels a live task carries (the tasks module; a task's or project's deletion takes its
+    // rows). The primary key reads a page's labels; the (label_id, task_id) index counts and
+    // drives the listing's `label` filter.
     // A label's deletion removes its rows here itself (TaskLabelDeletion, in the label's
     // transaction); the cascades only cover hard deletes (a user's, taking its projects). An
     // insert naming a label share-locks its row, so it waits for a deletion in flight.
