@@ -62,7 +62,8 @@ const iso = (d: Date | null): string | null => (d === null ? null : d.toISOStrin
 function toJson(row: TaskRow): CachedTask {
   return {
     version: row.version,
-    task: { ...taskRowToResponse(row) },
+    // The floor models no labels: every task carries none.
+    task: { ...taskRowToResponse(row, []) },
   };
 }
 

@@ -15,6 +15,7 @@ import { ReadReplicasModule } from './read-replicas/read-replicas.module';
 import { ExportsModule } from './exports/exports.module';
 import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
+import { LabelsModule } from './labels/labels.module';
 import { LoggingModule } from './logging/logging.module';
 import { MailModule } from './mail/mail.module';
 import { MetricsModule } from './metrics/metrics.module';
@@ -45,6 +46,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
     AccessTokensModule,
     OidcModule,
     ProjectsModule,
+    LabelsModule,
     TasksModule,
     JobsModule,
     MailModule,

@@ -104,6 +104,7 @@ const TABLES_WITHOUT_ENTITY: Readonly<Record<string, string>> = {
   task_counts: 'tasks',
   task_search: 'tasks',
   task_reminders: 'notifications',
+  label_versions: 'labels',
 };
 
 /** Table → owning folder, from the `@Entity({ name })` of every entity file. */

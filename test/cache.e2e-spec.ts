@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
 import { TOMBSTONE_VERSION } from '../src/cache/versioned-cache';
-import { TASK_CACHE, TaskCache } from '../src/tasks/cache/task-cache';
+import { CachedTask, TASK_CACHE, TaskCache } from '../src/tasks/cache/task-cache';
 import { TaskCacheWarmup } from '../src/tasks/cache/task-cache.warmup';
 import { startTestApp, TestApp } from './helpers/app';
 import { errorBody, Session, signUp } from './helpers/factories';
@@ -180,7 +180,7 @@ describe('Task cache across instances (e2e)', () => {
     let cache: TaskCache;
     let id = 4_100_000_000 + Math.floor(Math.random() * 1_000_000);
 
-    const value = (title: string): TaskJson => ({
+    const value = (title: string): CachedTask => ({
       id,
       title,
       description: '',
@@ -189,6 +189,7 @@ describe('Task cache across instances (e2e)', () => {
       user_id: 1,
       project_id: 1,
       assignee_id: null,
+      label_ids: [],
       due_date: null,
       completed_at: null,
       created_at: '2026-01-01T00:00:00.000Z',

@@ -29,6 +29,7 @@ const CSV_HEADER = [
   'user_id',
   'project_id',
   'assignee_id',
+  'labels',
   'due_date',
   'completed_at',
   'created_at',
@@ -98,7 +99,8 @@ function parseCsv(text: string): string[][] {
 /** The CSV record of a task as the export must write it (null as empty). */
 function csvRecord(task: TaskJson): string[] {
   return CSV_HEADER.map((key) => {
-    const value = task[key as keyof TaskJson];
+    if (key === 'labels') return task.labels.map((label) => label.name).join(';');
+    const value = task[key as Exclude<keyof TaskJson, 'labels'>];
     return value === null ? '' : String(value);
   });
 }

@@ -44,6 +44,7 @@ const TAG_ORDER = [
   'tokens',
   'projects',
   'tasks',
+  'labels',
   'comments',
   'attachments',
   'activity',
@@ -175,6 +176,10 @@ describe('OpenAPI document for client generators (e2e)', () => {
         'get /api/v1/projects/{id}/members': 'listProjectMembers',
         'put /api/v1/projects/{id}/members/{user_id}': 'setProjectMember',
         'delete /api/v1/projects/{id}/members/{user_id}': 'removeProjectMember',
+        'get /api/v1/projects/{id}/labels': 'listProjectLabels',
+        'post /api/v1/projects/{id}/labels': 'createLabel',
+        'patch /api/v1/labels/{id}': 'updateLabel',
+        'delete /api/v1/labels/{id}': 'deleteLabel',
         'get /api/v1/tasks': 'listTasks',
         'post /api/v1/tasks': 'createTask',
         'get /api/v1/tasks/stats': 'getTaskStats',
@@ -267,12 +272,14 @@ describe('OpenAPI document for client generators (e2e)', () => {
       const statuses = (prefix: string): Record<string, string[]> =>
         Object.fromEntries(
           operations(doc)
-            // Attachments and comments hang under /tasks/{id} but are routes of their own modules.
+            // Attachments and comments hang under /tasks/{id}, labels under /projects/{id}, but
+            // are routes of their own modules (checked below).
             .filter(
               ({ key }) =>
                 key.split(' ')[1].startsWith(prefix) &&
                 !key.includes('/attachments') &&
-                !key.includes('/comments'),
+                !key.includes('/comments') &&
+                !key.includes('/labels'),
             )
             .map(({ key, op }) => [
               key,
@@ -320,6 +327,29 @@ describe('OpenAPI document for client generators (e2e)', () => {
         'patch /api/v1/tasks/{id}': update,
         'delete /api/v1/tasks/{id}': ['400', '401', '403', '404', '409', '412', '429', '503'],
         'post /api/v1/tasks/export': ['400', '401', '403', '409', ...body, '422', '429', '503'],
+      });
+      const labels = Object.fromEntries(
+        operations(doc)
+          .filter(({ key }) => key.includes('/labels'))
+          .map(({ key, op }) => [
+            key,
+            Object.keys(op.responses).filter((status) => Number(status) >= 400),
+          ]),
+      );
+      expect(labels).toEqual({
+        'get /api/v1/projects/{id}/labels': ['400', '401', '404', '429', '503'],
+        'post /api/v1/projects/{id}/labels': [
+          '400',
+          '401',
+          '403',
+          '404',
+          '409',
+          ...body,
+          '429',
+          '503',
+        ],
+        'patch /api/v1/labels/{id}': ['400', '401', '403', '404', '409', ...body, '429', '503'],
+        'delete /api/v1/labels/{id}': ['400', '401', '403', '404', '409', '429', '503'],
       });
     });
 

@@ -26,6 +26,7 @@ const task: TaskResponseDto = {
   completed_at: null,
   created_at: '2026-01-01T00:00:00.000Z',
   updated_at: '2026-01-01T00:00:00.000Z',
+  labels: [],
 };
 
 /** Users 1 (owner), 2 (viewer), 3 (admin) are members; 4 is the assignee; 6 a stranger. */

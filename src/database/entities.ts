@@ -4,6 +4,7 @@ import { Attachment } from '../attachments/attachment.entity';
 import { TaskComment } from '../comments/comment.entity';
 import { RefreshToken } from '../auth/refresh-token.entity';
 import { ExportFile, ExportFileChunk } from '../exports/export-file.entity';
+import { Label } from '../labels/label.entity';
 import { IdempotencyKey } from '../idempotency/idempotency-key.entity';
 import { EmailMessage } from '../mail/email-message.entity';
 import { PasswordResetToken } from '../auth/password-reset/password-reset-token.entity';
@@ -14,6 +15,7 @@ import { ProjectMember } from '../projects/project-member.entity';
 import { Project } from '../projects/project.entity';
 import { TaskEventRecord } from '../tasks/events/task-event-record.entity';
 import { Task } from '../tasks/domain/task.entity';
+import { TaskLabel } from '../tasks/domain/task-label.entity';
 import { User } from '../users/user.entity';
 import { Webhook, WebhookDelivery } from '../webhooks/webhook.entity';
 
@@ -39,4 +41,6 @@ export const ENTITIES = [
   PasswordResetToken,
   NotificationSettings,
   UserIdentity,
+  Label,
+  TaskLabel,
 ];

@@ -12,6 +12,7 @@ const task: TaskResponseDto = {
   user_id: 3,
   project_id: 1,
   assignee_id: null,
+  labels: [],
   due_date: null,
   completed_at: null,
   created_at: '2026-01-20T08:30:00.000Z',
@@ -57,11 +58,24 @@ describe('csv', () => {
   });
 
   it('should neutralise formulas in every text column of a task', () => {
-    const row = taskCsvRow({ ...task, title: '=cmd|" /C calc"!A0', description: '@SUM(1)' });
+    const row = taskCsvRow({
+      ...task,
+      title: '=cmd|" /C calc"!A0',
+      description: '@SUM(1)',
+      labels: [{ id: 1, name: '=1+1', color: '#808080' }],
+    });
     expect(row).toBe(
-      `7,"'=cmd|"" /C calc""!A0",'@SUM(1),pending,high,3,1,,,,` +
+      `7,"'=cmd|"" /C calc""!A0",'@SUM(1),pending,high,3,1,,'=1+1,,,` +
         '2026-01-20T08:30:00.000Z,2026-01-21T08:30:00.000Z\r\n',
     );
+  });
+
+  it('should join the label names with ; in one cell', () => {
+    const labels = [
+      { id: 2, name: 'bug', color: '#d73a4a' },
+      { id: 1, name: '紧急, now', color: '#808080' },
+    ];
+    expect(taskCsvRow({ ...task, labels })).toContain(',3,1,,"bug;紧急, now",,,');
   });
 
   it('should end every row with CRLF', () => {
@@ -70,13 +84,13 @@ describe('csv', () => {
 
   it('should start with a BOM and the Task field names as header', () => {
     expect(taskCsvHeader()).toBe(
-      `${BOM}id,title,description,status,priority,user_id,project_id,assignee_id,due_date,completed_at,created_at,updated_at\r\n`,
+      `${BOM}id,title,description,status,priority,user_id,project_id,assignee_id,labels,due_date,completed_at,created_at,updated_at\r\n`,
     );
   });
 
   it('should write a task in header order with nulls empty and special text quoted', () => {
     expect(taskCsvRow(task)).toBe(
-      '7,完成项目文档,"line 1\nline 2, ""quoted""",pending,high,3,1,,,,' +
+      '7,完成项目文档,"line 1\nline 2, ""quoted""",pending,high,3,1,,,,,' +
         '2026-01-20T08:30:00.000Z,2026-01-21T08:30:00.000Z\r\n',
     );
   });

@@ -37,6 +37,7 @@ export const TASK_CSV_COLUMNS = [
   'user_id',
   'project_id',
   'assignee_id',
+  'labels',
   'due_date',
   'completed_at',
   'created_at',
@@ -48,6 +49,11 @@ export function taskCsvHeader(): string {
   return stringify([TASK_CSV_COLUMNS], { ...CSV_OPTIONS, bom: true });
 }
 
+/** `labels` is one cell: the names joined by `;` (in the task's order, by name). */
 export function taskCsvRow(task: TaskResponseDto): string {
-  return csvRow(TASK_CSV_COLUMNS.map((column) => task[column]));
+  return csvRow(
+    TASK_CSV_COLUMNS.map((column) =>
+      column === 'labels' ? task.labels.map((label) => label.name).join(';') : task[column],
+    ),
+  );
 }

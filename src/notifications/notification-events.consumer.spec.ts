@@ -16,6 +16,7 @@ const task: TaskResponseDto = {
   user_id: 1,
   project_id: 1,
   assignee_id: 2,
+  labels: [],
   due_date: '2026-03-01T12:00:00.000Z',
   completed_at: null,
   created_at: '2026-01-01T00:00:00.000Z',

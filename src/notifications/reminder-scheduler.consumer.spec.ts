@@ -21,6 +21,7 @@ describe(ReminderSchedulerConsumer.name, () => {
     completed_at: null,
     created_at: '2026-01-01T00:00:00.000Z',
     updated_at: '2026-01-01T00:00:00.000Z',
+    labels: [],
   };
   let calls: string[];
   let consumer: ReminderSchedulerConsumer;

@@ -15,6 +15,7 @@ const task: TaskResponseDto = {
   completed_at: null,
   created_at: '2026-01-01T00:00:00.000Z',
   updated_at: '2026-01-01T00:00:00.000Z',
+  labels: [],
 };
 
 function event(overrides: Partial<DispatchedTaskEvent>): DispatchedTaskEvent {

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CacheModule } from '../cache/cache.module';
 import { IdempotencyModule } from '../idempotency/idempotency.module';
+import { LabelsModule } from '../labels/labels.module';
 import { ProjectsModule } from '../projects/projects.module';
 import { UsersModule } from '../users/users.module';
 import { TaskEventsModule } from './events/task-events.module';
@@ -12,6 +13,10 @@ import { TaskSearchService } from './read-models/task-search.service';
 import { TaskExportReader } from './listing/task-export.reader';
 import { TaskProjectDeletion } from './task-project-deletion';
 import { Task } from './domain/task.entity';
+import { TaskLabel } from './domain/task-label.entity';
+import { TaskLabelDeletion } from './labels/task-label-deletion';
+import { TaskLabelsRepository } from './labels/task-labels.repository';
+import { TaskLabelsService } from './labels/task-labels.service';
 import { TasksController } from './http/tasks.controller';
 import { TasksRepository } from './persistence/tasks.repository';
 import { TasksService } from './tasks.service';
@@ -20,9 +25,10 @@ import { TaskReportsService } from './reports/task-reports.service';
 
 @Module({
   imports: [
-    TypeOrmModule.forFeature([Task]),
+    TypeOrmModule.forFeature([Task, TaskLabel]),
     UsersModule,
     ProjectsModule,
+    LabelsModule,
     IdempotencyModule,
     CacheModule,
     TaskEventsModule,
@@ -37,6 +43,9 @@ import { TaskReportsService } from './reports/task-reports.service';
     TaskCacheWarmup,
     TaskExportReader,
     TaskProjectDeletion,
+    TaskLabelsRepository,
+    TaskLabelsService,
+    TaskLabelDeletion,
     TaskReportsRepository,
     TaskReportsService,
   ],

@@ -13,9 +13,11 @@ import { TaskResponseDto, toTaskResponse } from './dto/task-response.dto';
 import { UpdateTaskDto } from './dto/update-task.dto';
 import { TaskEvent, taskEventTypes } from './events/task-event';
 import { TaskEventsService } from './events/task-events.service';
-import { TASK_CACHE, TaskCache } from './cache/task-cache';
+import { CachedTask, TASK_CACHE, TaskCache, toCachedTask } from './cache/task-cache';
+import { TaskLabelsService } from './labels/task-labels.service';
 import { TaskCountsService } from './read-models/task-counts.service';
 import { TaskSearchService } from './read-models/task-search.service';
+import { resolveLabelFilter } from './listing/label-filter';
 import { loadViewer, parseListQuery, TaskListFilters, Viewer } from './listing/task-list-request';
 import { CountCellsRaceError } from './read-models/counts.sql';
 import {
@@ -74,6 +76,12 @@ export interface TaskPage extends PageInfo {
 /** The idempotency operation name of task creation (a key reused elsewhere is a mismatch). */
 const CREATE_OPERATION = 'POST /tasks';
 
+/** The same set of labels (by id). */
+function sameLabels(a: readonly { id: number }[], b: readonly { id: number }[]): boolean {
+  const ids = new Set(a.map((label) => label.id));
+  return a.length === b.length && b.every((label) => ids.has(label.id));
+}
+
 /** MySQL ER_NO_REFERENCED_ROW_2: the assignee was deleted between our check and the write. */
 function isForeignKeyViolation(error: unknown): boolean {
   const e = error as { errno?: unknown; driverError?: { errno?: unknown } } | null;
@@ -92,6 +100,7 @@ export class TasksService {
     private readonly search: TaskSearchService,
     private readonly idempotency: IdempotencyService,
     private readonly projects: ProjectAccessService,
+    private readonly labels: TaskLabelsService,
     @Inject(TASK_CACHE) private readonly cache: TaskCache,
   ) {}
 
@@ -113,9 +122,11 @@ export class TasksService {
       const now = new Date();
       const result = await this.writeTransaction(async (manager) => {
         await this.lockProjectForEditor(manager, projectId, userId);
+        const labels = await this.labels.lockForTask(manager, projectId, dto.label_ids ?? []);
         const fields = newTaskFields(dto, projectId, now);
         const task = await this.tasks.insert(manager, userId, fields, now);
-        const after = toTaskResponse(task);
+        await this.labels.replace(manager, task.id, [], labels);
+        const after = toTaskResponse(task, labels);
         await this.events.record(manager, this.eventsOf(null, after, userId, now));
         await this.search.apply(manager, null, after);
         await this.counts.apply(manager, null, after);
@@ -149,20 +160,13 @@ export class TasksService {
     if (cached.kind === 'hit') return this.visibleRead(userId, cached, 'HIT');
     if (cached.epoch === undefined) {
       // Cache bypassed (Redis unusable): nothing will be stored; MySQL answers.
-      const task = await this.tasks.findLiveById(id);
-      if (!task) throw new TaskNotFoundError();
-      return this.visibleRead(
-        userId,
-        { value: toTaskResponse(task), version: task.version },
-        'MISS',
-      );
+      const entry = await this.loadEntry(id);
+      if (!entry) throw new TaskNotFoundError();
+      return this.visibleRead(userId, entry, 'MISS');
     }
     // The loader is unscoped (one load serves every concurrent caller and fills the shared
     // entry); visibleRead then checks the caller.
-    const loaded = await this.cache.load(id, cached.epoch, async () => {
-      const task = await this.tasks.findLiveById(id);
-      return task && { value: toTaskResponse(task), version: task.version };
-    });
+    const loaded = await this.cache.load(id, cached.epoch, () => this.loadEntry(id));
     if (!loaded) throw new TaskNotFoundError();
     return this.visibleRead(userId, loaded, 'MISS');
   }
@@ -171,7 +175,8 @@ export class TasksService {
    * Partial update (PUT and PATCH alike); `project_id` moves the task. Order of answers: 400
    * empty body, 404 not visible, 403 not allowed for the caller's role, 409 archived project,
    * 412 stale If-Match, then the target project of a move (400 same project, 404, 403, 409),
-   * 400 unknown assignee.
+   * 400 labels not of the (target) project, 400 unknown assignee. Labels: `label_ids` replaces
+   * the set; a move without it drops the old project's labels.
    */
   async update(
     userId: number,
@@ -189,24 +194,42 @@ export class TasksService {
         if (dto.project_id === current.task.projectId) throw new SameProjectMoveError();
         await this.lockProjectForEditor(manager, dto.project_id, userId);
       }
+      // The labels sent first, then the task's: the order of a label's deletion (label row,
+      // then task_labels rows), so the two never wait on each other in a circle.
+      const sent =
+        dto.label_ids === undefined
+          ? undefined
+          : await this.labels.lockForTask(
+              manager,
+              dto.project_id ?? current.task.projectId,
+              dto.label_ids,
+            );
+      const labelsBefore = await this.labels.current(manager, id);
+      const labelsAfter = sent ?? (dto.project_id !== undefined ? [] : labelsBefore);
+      const labelsChanged = !sameLabels(labelsBefore, labelsAfter);
       const now = new Date();
       const { next, changed } = planUpdate(current.task, dto, now);
-      if (changed.length === 0) {
-        return { task: toTaskResponse(current.task), etag: current.etag, written: null };
+      if (changed.length === 0 && !labelsChanged) {
+        return {
+          task: toTaskResponse(current.task, labelsBefore),
+          etag: current.etag,
+          written: null,
+        };
       }
       const changes: Partial<TaskFields> = Object.fromEntries(changed.map((k) => [k, next[k]]));
       // The assignee's existence is left to the foreign key here rather than a second pooled
       // connection while this transaction holds the row lock; a violation is a 400 below.
       const written = await this.tasks.updateLive(manager, id, current.task.version, changes, now);
       if (!written) throw new TaskPreconditionFailedError();
+      if (labelsChanged) await this.labels.replace(manager, id, labelsBefore, labelsAfter);
       const updated: Task = {
         ...current.task,
         ...changes,
         updatedAt: now,
         version: current.task.version + 1,
       };
-      const before = toTaskResponse(current.task);
-      const after = toTaskResponse(updated);
+      const before = toTaskResponse(current.task, labelsBefore);
+      const after = toTaskResponse(updated, labelsAfter);
       await this.events.record(manager, this.eventsOf(before, after, userId, now));
       await this.search.apply(manager, before, after);
       await this.counts.apply(manager, before, after);
@@ -215,7 +238,7 @@ export class TasksService {
     // After the commit and before the answer: every instance's next read sees this version,
     // including a changed assignee or project (access moves at once).
     if (result.written) {
-      await this.cache.afterWrite(id, result.task, result.written.version);
+      await this.cache.afterWrite(id, toCachedTask(result.task), result.written.version);
     }
     return { task: result.task, etag: result.etag };
   }
@@ -230,7 +253,9 @@ export class TasksService {
       const now = new Date();
       const deleted = await this.tasks.softDelete(manager, id, current.task.version, now);
       if (!deleted) throw new TaskPreconditionFailedError();
-      const before = toTaskResponse(current.task);
+      const before = toTaskResponse(current.task, await this.labels.current(manager, id));
+      // task_labels holds live tasks only: the label filter counts on its index alone.
+      if (before.labels.length > 0) await this.labels.removeTask(manager, id);
       await this.events.record(manager, this.eventsOf(before, null, userId, now));
       await this.search.apply(manager, before, null);
       await this.counts.apply(manager, before, null);
@@ -240,15 +265,25 @@ export class TasksService {
   }
 
   async list(userId: number, query: ListTasksQuery): Promise<TaskPage> {
-    const request = parseListQuery(query);
+    const parsed = parseListQuery(query);
     const viewer = await this.viewer(userId);
+    const request = {
+      ...parsed,
+      filters: await resolveLabelFilter(this.labels, viewer, parsed.filters),
+    };
     const now = new Date();
-    const total = await this.tasks.count(viewer, request.filters, now);
+    // Under a label filter each part's count also chooses how its part of the page is read.
+    const labelCounts = request.filters.labels?.length
+      ? await this.tasks.labelPartCounts(viewer, request.filters, now)
+      : undefined;
+    const total = labelCounts
+      ? labelCounts.reduce((a, b) => a + b, 0)
+      : await this.tasks.count(viewer, request.filters, now);
     const offset = (request.page - 1) * request.pageSize;
     // Past the last page there is nothing to read; the count alone answers.
-    const tasks = offset < total ? await this.tasks.listPage(viewer, request, now) : [];
+    const rows = offset < total ? await this.tasks.listPage(viewer, request, now, labelCounts) : [];
     return {
-      items: tasks,
+      items: await this.labels.rowsToResponses(rows),
       page: request.page,
       pageSize: request.pageSize,
       total,
@@ -303,7 +338,7 @@ export class TasksService {
     const access = await this.projects.cachedAccess(task.projectId, userId);
     const permission = access.live ? permissionOf(access.role, task, userId) : null;
     if (!permission) throw new TaskNotFoundError();
-    return { task: toTaskResponse(task), role: access.role, permission };
+    return { task: await this.labels.responseOf(task), role: access.role, permission };
   }
 
   /**
@@ -338,12 +373,14 @@ export class TasksService {
     ids: readonly number[],
   ): Promise<Map<number, TaskResponseDto>> {
     const tasks = await this.tasks.findLiveByIds(manager, [...new Set(ids)]);
-    return new Map(tasks.map((task) => [task.id, toTaskResponse(task)]));
+    const responses = await this.labels.tasksToResponses(tasks, manager);
+    return new Map(responses.map((task) => [task.id, task]));
   }
 
   /** The live task as clients see it, locked in the caller's transaction (reminders). */
-  lockLive(manager: EntityManager, id: number): Promise<TaskResponseDto | null> {
-    return this.tasks.lockLiveResponse(manager, id);
+  async lockLive(manager: EntityManager, id: number): Promise<TaskResponseDto | null> {
+    const task = await this.tasks.lockLiveById(manager, id);
+    return task && this.labels.responseOf(task, manager);
   }
 
   /** The caller and its live projects: what every listing query is built from. */
@@ -351,16 +388,40 @@ export class TasksService {
     return loadViewer(this.projects, userId);
   }
 
+  /** The live task as the cache holds it (labels as ids), whoever asks. */
+  private async loadEntry(id: number): Promise<{ value: CachedTask; version: number } | null> {
+    const task = await this.tasks.findLiveById(id);
+    if (!task) return null;
+    const labelIds = (await this.labels.labelIdsOf([id])).get(id) ?? [];
+    return {
+      value: { ...toCachedTask(toTaskResponse(task, [])), label_ids: labelIds },
+      version: task.version,
+    };
+  }
+
+  /**
+   * The caller's access to a cached (or just loaded) task, and its labels as they are now (from
+   * the per-project label cache), read side by side.
+   */
   private async visibleRead(
     userId: number,
-    entry: { value: TaskResponseDto; version: number },
+    entry: { value: CachedTask; version: number },
     cache: TaskRead['cache'],
   ): Promise<TaskRead> {
-    const access = await this.projects.cachedAccess(entry.value.project_id, userId);
+    const { label_ids: labelIds, ...fields } = entry.value;
+    const [access, labels] = await Promise.all([
+      this.projects.cachedAccess(fields.project_id, userId),
+      // An entry written before labels existed has no label_ids.
+      this.labels.resolveCached(fields.project_id, labelIds ?? []),
+    ]);
     // A deleted project's tasks are deleted with it, even for their assignees.
     if (!access.live) throw new TaskNotFoundError();
-    if (!access.role && entry.value.assignee_id !== userId) throw new TaskNotFoundError();
-    return { task: entry.value, etag: formatEtag(entry.value.id, entry.version), cache };
+    if (!access.role && fields.assignee_id !== userId) throw new TaskNotFoundError();
+    return {
+      task: { ...fields, labels },
+      etag: formatEtag(fields.id, entry.version),
+      cache,
+    };
   }
 
   /**

@@ -12,10 +12,20 @@ export async function exportJson(
   user: Session,
   filters: Record<string, unknown> = {},
 ): Promise<TaskJson[]> {
+  return JSON.parse(await exportFile(http, user, filters, 'json')) as TaskJson[];
+}
+
+/** `exportJson` in either format: the exported file as text. */
+export async function exportFile(
+  http: TestAgent,
+  user: Session,
+  filters: Record<string, unknown>,
+  format: 'csv' | 'json',
+): Promise<string> {
   const started = await http
     .post(`${TASKS}/export`)
     .set(user.auth)
-    .send({ ...filters, format: 'json' })
+    .send({ ...filters, format })
     .expect(202);
   const jobId = started.body.job_id as string;
   await waitFor(
@@ -37,5 +47,5 @@ export async function exportJson(
       stream.on('end', () => callback(null, Buffer.concat(chunks)));
     })
     .expect(200);
-  return JSON.parse((res.body as Buffer).toString('utf8')) as TaskJson[];
+  return (res.body as Buffer).toString('utf8');
 }

@@ -25,6 +25,7 @@ export interface TaskJson {
   user_id: number;
   project_id: number;
   assignee_id: number | null;
+  labels: Array<{ id: number; name: string; color: string }>;
   due_date: string | null;
   completed_at: string | null;
   created_at: string;
@@ -38,6 +39,7 @@ export const TASK_KEYS = [
   'description',
   'due_date',
   'id',
+  'labels',
   'priority',
   'project_id',
   'status',

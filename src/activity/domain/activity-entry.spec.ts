@@ -15,6 +15,7 @@ const task: TaskResponseDto = {
   completed_at: null,
   created_at: '2026-01-01T00:00:00.000Z',
   updated_at: '2026-01-01T00:00:00.000Z',
+  labels: [],
 };
 
 /** A task DTO as it reads once the labels branch adds `labels: [{id, name, color}]`. */
@@ -24,7 +25,7 @@ const labelled = (labels: Array<[number, string]>, extra: Partial<TaskResponseDt
     ...task,
     ...extra,
     labels: labels.map(([id, name]) => ({ id, name, color: '#123456' })),
-  }) as Labelled as TaskResponseDto;
+  }) as Labelled;
 
 const at = new Date('2026-02-01T10:00:00.000Z');
 
@@ -77,7 +78,7 @@ describe(taskChanges.name, () => {
       [1, 'bug'],
       [2, 'urgent'],
     ]);
-    (reordered as unknown as Labelled).labels[0].color = '#ffffff';
+    (reordered).labels[0].color = '#ffffff';
     expect(taskChanges(before, reordered)).toEqual([]);
 
     const after = labelled(

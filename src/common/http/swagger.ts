@@ -42,6 +42,12 @@ const TAGS: Array<[name: string, description: string]> = [
       '(`If-Match`), delete, counts, and exports.',
   ],
   [
+    'labels',
+    'Labels of a project (name unique per project case-insensitively, `#rrggbb` colour): ' +
+      'members list them, editors create, rename, recolour and delete them. Tasks carry them ' +
+      'through `label_ids` and show them as `labels`; `GET /tasks?label=` filters by name.',
+  ],
+  [
     'comments',
     'Comments on tasks, oldest first: anyone who sees a task reads and writes them; the ' +
       'author edits; the author or an admin of the project deletes. `@username` mentions a ' +

@@ -11,6 +11,7 @@ import { CreateProjects1764600000000 } from './1764600000000-CreateProjects';
 import { NotificationsForProjects1764600000100 } from './1764600000100-NotificationsForProjects';
 import { CreateAttachments1764700000000 } from './1764700000000-CreateAttachments';
 import { AddTaskCompletedIndex1764700000500 } from './1764700000500-AddTaskCompletedIndex';
+import { CreateLabels1764800000000 } from './1764800000000-CreateLabels';
 import { CreateComments1764800000100 } from './1764800000100-CreateComments';
 import { CreateActivity1764800000200 } from './1764800000200-CreateActivity';
 import { CreatePersonalAccessTokens1764900000000 } from './1764900000000-CreatePersonalAccessTokens';
@@ -32,6 +33,7 @@ export const MIGRATIONS = [
   NotificationsForProjects1764600000100,
   CreateAttachments1764700000000,
   AddTaskCompletedIndex1764700000500,
+  CreateLabels1764800000000,
   CreateComments1764800000100,
   CreateActivity1764800000200,
   CreatePersonalAccessTokens1764900000000,

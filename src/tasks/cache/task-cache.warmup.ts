@@ -6,7 +6,8 @@ import {
   OnModuleDestroy,
 } from '@nestjs/common';
 import { toTaskResponse } from '../dto/task-response.dto';
-import { TASK_CACHE, TaskCache } from './task-cache';
+import { TaskLabelsService } from '../labels/task-labels.service';
+import { TASK_CACHE, TaskCache, toCachedTask } from './task-cache';
 import { TasksRepository } from '../persistence/tasks.repository';
 
 /** At most this many tasks are preloaded, the most recently updated first. */
@@ -30,6 +31,7 @@ export class TaskCacheWarmup implements OnApplicationBootstrap, OnModuleDestroy 
 
   constructor(
     private readonly tasks: TasksRepository,
+    private readonly labels: TaskLabelsService,
     @Inject(TASK_CACHE) private readonly cache: TaskCache,
   ) {}
 
@@ -64,9 +66,13 @@ export class TaskCacheWarmup implements OnApplicationBootstrap, OnModuleDestroy 
         WARMUP_MAX_TASKS,
         WARMUP_SCAN_WINDOW,
       );
+      const labelIds = await this.labels.labelIdsOf(tasks.map((task) => task.id));
       return tasks.map((task) => ({
         id: task.id,
-        value: toTaskResponse(task),
+        value: {
+          ...toCachedTask(toTaskResponse(task, [])),
+          label_ids: labelIds.get(task.id) ?? [],
+        },
         version: task.version,
       }));
     }, deadline);

@@ -60,3 +60,11 @@ export class SameProjectMoveError extends ValidationFailedError {
     );
   }
 }
+
+/** `label_ids` names labels that are not the task's project's (or no labels at all). */
+export class InvalidTaskLabelsError extends ValidationFailedError {
+  constructor(unknown: readonly number[]) {
+    const message = `label_ids must be ids of labels of the task's project; not: ${unknown.join(', ')}`;
+    super([{ field: 'label_ids', message }], `label_ids: ${message}`);
+  }
+}

@@ -16,6 +16,8 @@ export interface TaskInput {
   due_date?: string | null;
   assignee_id?: number | null;
   project_id?: number;
+  /** The labels the task is to carry (ids of labels of its project). */
+  label_ids?: number[];
 }
 
 /**

@@ -1,6 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
+  ArrayMaxSize,
+  IsArray,
   IsIn,
   IsInt,
   IsOptional,
@@ -11,6 +13,7 @@ import {
   Min,
   ValidateIf,
 } from 'class-validator';
+import { MAX_TASK_LABELS } from '../../labels/label.constants';
 import { IsRfc3339 } from '../../common/validators/is-rfc3339.validator';
 import { IsWellFormedText } from '../../common/validators/text.validator';
 import {
@@ -25,6 +28,10 @@ import {
 
 const trim = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' ? value.trim() : value;
+
+/** A set: repeated ids count once (before the size limit). */
+const distinct = ({ value }: { value: unknown }): unknown =>
+  Array.isArray(value) ? [...new Set(value)] : value;
 
 /** Validates only when the field is present: `null` is an invalid value, not "absent". */
 const IfPresent = (): PropertyDecorator => ValidateIf((_object, value) => value !== undefined);
@@ -114,4 +121,31 @@ export class CreateTaskDto {
   @Min(1)
   @Max(MAX_ID)
   project_id?: number;
+
+  @ApiPropertyOptional({
+    description:
+      `Ids of labels of the task's project (at most ${MAX_TASK_LABELS}; repeated ids count ` +
+      'once). On PUT/PATCH the set replaces the current one (`[]` removes every label); a ' +
+      "move drops the labels of the old project, so send the new project's labels with it. " +
+      'An id that is no label of the project answers 400.',
+    type: 'integer',
+    isArray: true,
+    minimum: 1,
+    maximum: MAX_ID,
+    maxItems: MAX_TASK_LABELS,
+    example: [4, 7],
+  })
+  @IfPresent()
+  @Transform(distinct)
+  @IsArray({ message: 'label_ids must be an array of label ids' })
+  @ArrayMaxSize(MAX_TASK_LABELS, {
+    message: `label_ids must hold at most ${MAX_TASK_LABELS} labels`,
+  })
+  @IsInt({ each: true, message: 'label_ids must be an array of label ids (positive integers)' })
+  @Min(1, { each: true, message: 'label_ids must be an array of label ids (positive integers)' })
+  @Max(MAX_ID, {
+    each: true,
+    message: 'label_ids must be an array of label ids (positive integers)',
+  })
+  label_ids?: number[];
 }

@@ -1,6 +1,16 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  MaxLength,
+} from 'class-validator';
+import { LABEL_NAME_MAX, MAX_LABEL_FILTER } from '../../labels/label.constants';
 import { PageQuery } from '../../common/http/page.query';
 import { IsRfc3339 } from '../../common/validators/is-rfc3339.validator';
 import {
@@ -82,6 +92,27 @@ export class ListTasksQuery extends PageQuery {
     message: 'project_id must be a positive integer or a comma list of them',
   })
   project_id?: string[];
+
+  @ApiPropertyOptional({
+    description:
+      'One label name or a comma list, e.g. `bug,urgent`, compared case-insensitively; a task ' +
+      'must carry every one. Names are per project, so `bug` matches the label named bug in ' +
+      `each project the caller sees (1 to ${LABEL_NAME_MAX} characters each, at most ` +
+      `${MAX_LABEL_FILTER} names)`,
+    type: String,
+  })
+  @IsOptional()
+  @Transform(commaList)
+  @IsArray({ message: 'label must be a label name or a comma list of them' })
+  @ArrayMaxSize(MAX_LABEL_FILTER, {
+    message: `label must name at most ${MAX_LABEL_FILTER} labels`,
+  })
+  @IsString({ each: true, message: 'label must be a label name or a comma list of them' })
+  @Length(1, LABEL_NAME_MAX, {
+    each: true,
+    message: `label names must be 1 to ${LABEL_NAME_MAX} characters long`,
+  })
+  label?: string[];
 
   @ApiPropertyOptional({
     description:

@@ -8,6 +8,7 @@ import {
   TaskStatus,
 } from '../domain/task.constants';
 import type { Task } from '../domain/task.entity';
+import { TaskLabelDto } from '../../labels/http/dto/label-response.dto';
 
 export class TaskResponseDto {
   @ApiProperty({ type: 'integer', example: 1 })
@@ -39,6 +40,12 @@ export class TaskResponseDto {
   assignee_id!: number | null;
 
   @ApiProperty({
+    type: [TaskLabelDto],
+    description: 'The labels the task carries (labels of its project), by name; [] when none',
+  })
+  labels!: TaskLabelDto[];
+
+  @ApiProperty({
     type: String,
     format: 'date-time',
     nullable: true,
@@ -62,8 +69,8 @@ export class TaskResponseDto {
   updated_at!: string;
 }
 
-/** The only way a task leaves the service: an explicit field list. */
-export function toTaskResponse(task: Task): TaskResponseDto {
+/** The only way a task leaves the service: an explicit field list (`labels` by name). */
+export function toTaskResponse(task: Task, labels: TaskLabelDto[]): TaskResponseDto {
   return {
     id: task.id,
     title: task.title,
@@ -73,6 +80,7 @@ export function toTaskResponse(task: Task): TaskResponseDto {
     user_id: task.userId,
     project_id: task.projectId,
     assignee_id: task.assigneeId,
+    labels,
     due_date: task.dueDate ? task.dueDate.toISOString() : null,
     completed_at: task.completedAt ? task.completedAt.toISOString() : null,
     created_at: task.createdAt.toISOString(),
@@ -118,7 +126,7 @@ export interface TaskSqlRow {
 }
 
 /** The same explicit field list as toTaskResponse, for rows read with raw SQL. */
-export function taskRowToResponse(row: TaskSqlRow): TaskResponseDto {
+export function taskRowToResponse(row: TaskSqlRow, labels: TaskLabelDto[]): TaskResponseDto {
   return {
     id: Number(row.id),
     title: row.title,
@@ -128,6 +136,7 @@ export function taskRowToResponse(row: TaskSqlRow): TaskResponseDto {
     user_id: Number(row.user_id),
     project_id: Number(row.project_id),
     assignee_id: row.assignee_id === null ? null : Number(row.assignee_id),
+    labels,
     due_date: row.due_date ? row.due_date.toISOString() : null,
     completed_at: row.completed_at ? row.completed_at.toISOString() : null,
     created_at: row.created_at.toISOString(),

@@ -10,6 +10,7 @@ const base: TaskResponseDto = {
   user_id: 1,
   project_id: 1,
   assignee_id: null,
+  labels: [],
   due_date: null,
   completed_at: null,
   created_at: '2026-01-01T00:00:00.000Z',

@@ -1,7 +1,8 @@
 import type { SqlQuery } from '../../common/database/sql';
 import { TASK_ROW_COLUMNS } from '../dto/task-response.dto';
 import type { TaskListFilters, Viewer } from './task-list-request';
-import { rowSourceOf, SORT_COLUMNS, Source } from './listing.sql';
+import { labelDrivenSource, partLabelIds } from './labels.sql';
+import { rowSourceOf, SORT_COLUMNS, Source } from './source';
 import { visibleParts } from './visibility.sql';
 
 /** The last row of the previous batch: where the next one starts (keyset pagination). */
@@ -59,17 +60,26 @@ export function buildExportBatchQuery(
   const column = SORT_COLUMNS[filters.sort];
   const descending = filters.order !== 'asc';
   const dir = descending ? 'DESC' : 'ASC';
-  const sources = visibleParts(viewer, filters).map((part): Source => {
-    const source = rowSourceOf(part, filters, now);
-    if (!cursor) return source;
+  const sources = visibleParts(viewer, filters).flatMap((part): Source[] => {
+    let source = rowSourceOf(part, filters, now);
+    if (filters.labels?.length) {
+      // The label's tasks, sorted: a batch's cost follows their number (an export reads them
+      // all anyway).
+      const ids = partLabelIds(part, filters);
+      if (!ids) return [];
+      source = labelDrivenSource({ part, ids }, filters, now);
+    }
+    if (!cursor) return [source];
     const keyset = keysetCondition(column, descending, cursor);
-    return {
-      ...source,
-      where: {
-        conditions: [...source.where.conditions, keyset.sql],
-        params: [...source.where.params, ...keyset.params],
+    return [
+      {
+        ...source,
+        where: {
+          conditions: [...source.where.conditions, keyset.sql],
+          params: [...source.where.params, ...keyset.params],
+        },
       },
-    };
+    ];
   });
   if (sources.length === 0) return null;
   const columns = TASK_ROW_COLUMNS.map((name) => `t.${name}`).join(', ');

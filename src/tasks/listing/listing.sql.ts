@@ -1,41 +1,19 @@
 import { placeholders, SqlQuery } from '../../common/database/sql';
 import { TASK_ROW_COLUMNS } from '../dto/task-response.dto';
 import type { TaskListFilters, TaskListRequest, Viewer } from './task-list-request';
-import type { TaskSort } from '../domain/task.constants';
 import {
-  allRowConditions,
   assigneeConditions,
   Conditions,
   merge,
   rowConditions,
   termConditions,
 } from './filters.sql';
+import { labelCountSources, labelPageSources } from './labels.sql';
+import { rowSourceOf, SORT_COLUMNS, Source } from './source';
 import { VisiblePart, visibleParts } from './visibility.sql';
 
-export const SORT_COLUMNS: Readonly<Record<TaskSort, string>> = {
-  created_at: 'created_at',
-  updated_at: 'updated_at',
-  due_date: 'due_date',
-  priority: 'priority',
-  title: 'title',
-};
-
-/**
- * Where one part's matching ids come from: `tasks t` (through the part's indexes), or for a
- * search over whole projects their task_search rows (`s`), joined to `tasks t` only when
- * another filter or the sort needs the row.
- */
-export interface Source {
-  from: string;
-  where: Conditions;
-  /** The id expression, and the sort column's. */
-  id: string;
-  sort: string;
-}
-
-function tasksFrom(part: VisiblePart): string {
-  return part.indexes ? `tasks t FORCE INDEX (${part.indexes.join(', ')})` : 'tasks t';
-}
+export { rowSourceOf, SORT_COLUMNS };
+export type { Source };
 
 /**
  * True when the filters beyond the search terms need nothing task_search lacks: it holds live
@@ -54,17 +32,7 @@ function searchAlone(filters: TaskListFilters): boolean {
   );
 }
 
-/** A part read from `tasks t` alone, every filter (search terms included) on the row. */
-export function rowSourceOf(part: VisiblePart, filters: TaskListFilters, now: Date): Source {
-  return {
-    from: tasksFrom(part),
-    where: merge(part.where, allRowConditions(filters, now)),
-    id: 't.id',
-    sort: `t.${SORT_COLUMNS[filters.sort]}`,
-  };
-}
-
-/** The source of one part, for the listing and its count. */
+/** The source of one part, for the listing and its count (without a label filter). */
 export function sourceOf(part: VisiblePart, filters: TaskListFilters, now: Date): Source {
   const column = `t.${SORT_COLUMNS[filters.sort]}`;
   if (filters.terms.length === 0 || !part.projectIds) return rowSourceOf(part, filters, now);
@@ -94,7 +62,12 @@ export function sourceOf(part: VisiblePart, filters: TaskListFilters, now: Date)
   };
 }
 
+/**
+ * The sources of the matches, disjoint, for counting them (and, without a label filter, for a
+ * page: with one, a page's plan depends on each part's count, see labelPageSources).
+ */
 export function listingSources(viewer: Viewer, filters: TaskListFilters, now: Date): Source[] {
+  if (filters.labels?.length) return labelCountSources(viewer, filters, now);
   return visibleParts(viewer, filters).map((part) => sourceOf(part, filters, now));
 }
 
@@ -150,14 +123,17 @@ export function buildPageRowsQuery(
   viewer: Viewer,
   request: TaskListRequest,
   now: Date,
+  labelCounts?: readonly number[],
 ): SqlQuery | null {
   const { filters, page, pageSize } = request;
-  const ids = buildIdsQuery(
-    listingSources(viewer, filters, now),
-    filters,
-    (page - 1) * pageSize,
-    pageSize,
-  );
+  let sources: Source[];
+  if (filters.labels?.length) {
+    if (!labelCounts) throw new Error("a label filter needs the parts' counts (labelPartCounts)");
+    sources = labelPageSources(viewer, filters, now, labelCounts);
+  } else {
+    sources = listingSources(viewer, filters, now);
+  }
+  const ids = buildIdsQuery(sources, filters, (page - 1) * pageSize, pageSize);
   if (!ids) return null;
   const dir = filters.order === 'asc' ? 'ASC' : 'DESC';
   const columns = TASK_ROW_COLUMNS.map((name) => `t.${name}`).join(', ');

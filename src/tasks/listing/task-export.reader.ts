@@ -2,9 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { ReadReplicas } from '../../read-replicas/read-replicas.service';
 import { ProjectAccessService } from '../../projects/project-access.service';
 import type { ListTasksQuery } from '../dto/list-tasks.query';
-import { TaskResponseDto, taskRowToResponse, TaskSqlRow } from '../dto/task-response.dto';
+import type { TaskResponseDto, TaskSqlRow } from '../dto/task-response.dto';
+import { TaskLabelsService } from '../labels/task-labels.service';
 import { loadViewer, parseListQuery, TaskListFilters, Viewer } from './task-list-request';
 import { buildExportBatchQuery, ExportCursor } from './export.sql';
+import { resolveLabelFilter } from './label-filter';
 import { buildSourcesCountQuery, listingSources } from './listing.sql';
 
 /** The listing filters of an export: the query of `GET /tasks` without paging. */
@@ -24,6 +26,7 @@ export class TaskExportReader {
   constructor(
     private readonly reads: ReadReplicas,
     private readonly projects: ProjectAccessService,
+    private readonly labels: TaskLabelsService,
   ) {}
 
   /** The caller as the export sees it; pass the same one to `count` and `batches`. */
@@ -33,7 +36,8 @@ export class TaskExportReader {
 
   /** The number of rows `batches` will yield (the same viewer, filters and `now`). */
   async count(viewer: Viewer, query: TaskExportFilters, now: Date): Promise<number> {
-    const sql = buildSourcesCountQuery(listingSources(viewer, this.filtersOf(query), now));
+    const filters = await this.filtersOf(viewer, query);
+    const sql = buildSourcesCountQuery(listingSources(viewer, filters, now));
     if (!sql) return 0;
     const rows = await this.reads.query<Array<{ total: unknown }>>(viewer.userId, sql.sql, sql.params);
     return Number(rows[0]?.total ?? 0);
@@ -45,21 +49,22 @@ export class TaskExportReader {
     now: Date,
     batchSize: number,
   ): AsyncGenerator<TaskResponseDto[]> {
-    const filters = this.filtersOf(query);
+    const filters = await this.filtersOf(viewer, query);
     let cursor: ExportCursor | null = null;
     for (;;) {
       const sql = buildExportBatchQuery(viewer, filters, now, cursor, batchSize);
       if (!sql) return;
       const rows = await this.reads.query<ExportRow[]>(viewer.userId, sql.sql, sql.params);
       if (rows.length === 0) return;
-      yield rows.map(taskRowToResponse);
+      yield await this.labels.rowsToResponses(rows);
       if (rows.length < batchSize) return;
       const last = rows[rows.length - 1];
       cursor = { sortValue: last[filters.sort], id: Number(last.id) };
     }
   }
 
-  private filtersOf(query: TaskExportFilters): TaskListFilters {
-    return parseListQuery(query).filters;
+  /** The parsed filters, the `label` filter resolved in the viewer's projects. */
+  private filtersOf(viewer: Viewer, query: TaskExportFilters): Promise<TaskListFilters> {
+    return resolveLabelFilter(this.labels, viewer, parseListQuery(query).filters);
   }
 }

@@ -34,11 +34,25 @@ export interface TaskListFilters {
   projectIds?: number[];
   /** Search terms; each must occur in the title or the description. */
   terms: string[];
+  /** Label names (case-insensitive, distinct); a task must carry every one. */
+  labels?: string[];
+  /**
+   * For each of `labels`, in order, the labels of that name in the projects whose tasks the
+   * caller may see (resolveLabelFilter fills it before any query is built): a task matches a
+   * name when it carries one of them.
+   */
+  labelMatches?: LabelMatch[][];
   dueBefore?: Date;
   dueAfter?: Date;
   overdue?: boolean;
   sort: TaskSort;
   order: SortOrder;
+}
+
+/** A label that a name of the `label` filter found, and its project. */
+export interface LabelMatch {
+  id: number;
+  projectId: number;
 }
 
 export interface TaskListRequest {
@@ -48,6 +62,13 @@ export interface TaskListRequest {
 }
 
 const unique = <T>(values: readonly T[]): T[] => [...new Set(values)];
+
+/** The first spelling of each name, compared case-insensitively (MariaDB decides at the end). */
+function uniqueIgnoringCase(names: readonly string[]): string[] {
+  const seen = new Map<string, string>();
+  for (const name of names) if (!seen.has(name.toLowerCase())) seen.set(name.toLowerCase(), name);
+  return [...seen.values()];
+}
 
 /** Turns the validated query string into filters, applying every documented default. */
 export function parseListQuery(
@@ -72,6 +93,7 @@ export function parseListQuery(
         ? unique(query.project_id.map(Number)).sort((a, b) => a - b)
         : undefined,
       terms,
+      labels: query.label ? uniqueIgnoringCase(query.label) : undefined,
       dueBefore: date(query.due_before),
       dueAfter: date(query.due_after),
       overdue: query.overdue === undefined ? undefined : query.overdue === 'true',

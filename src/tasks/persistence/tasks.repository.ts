@@ -2,15 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { ReadReplicas } from '../../read-replicas/read-replicas.service';
-import {
-  TaskResponseDto,
-  taskRowToResponse,
-  TaskSqlRow,
-  toTaskResponse,
-} from '../dto/task-response.dto';
+import type { TaskSqlRow } from '../dto/task-response.dto';
 import type { TaskListFilters, TaskListRequest, Viewer } from '../listing/task-list-request';
 import { buildCounterCountQuery, buildCounterStatsQuery } from '../read-models/counts-read.sql';
 import { buildPageRowsQuery, buildSourcesCountQuery, listingSources } from '../listing/listing.sql';
+import { buildPartCountsQuery, labelCountSources } from '../listing/labels.sql';
 import { Task } from '../domain/task.entity';
 import type { TaskFields } from '../domain/task.rules';
 
@@ -151,12 +147,6 @@ export class TasksRepository {
     return rows.map((row) => Number(row.id));
   }
 
-  /** `lockLiveById`, as clients see the task (for the reminder handler). */
-  async lockLiveResponse(manager: EntityManager, id: number): Promise<TaskResponseDto | null> {
-    const task = await this.lockLiveById(manager, id);
-    return task && toTaskResponse(task);
-  }
-
   /**
    * Unscoped, for the cache warm-up only: the `limit` most recently updated live tasks among
    * the newest `window` rows (the primary key bounds the scan). TasksService checks each
@@ -240,6 +230,10 @@ export class TasksRepository {
    * matching rows (task_search's for a search).
    */
   async count(viewer: Viewer, filters: TaskListFilters, now: Date): Promise<number> {
+    if (filters.labels?.length) {
+      const counts = await this.labelPartCounts(viewer, filters, now);
+      return counts.reduce((a, b) => a + b, 0);
+    }
     const query =
       buildCounterCountQuery(viewer, filters) ??
       buildSourcesCountQuery(listingSources(viewer, filters, now));
@@ -252,12 +246,34 @@ export class TasksRepository {
     return Number(rows[0]?.total ?? 0);
   }
 
-  /** One page of the visible tasks matching the filters, in the requested order. */
-  async listPage(viewer: Viewer, request: TaskListRequest, now: Date): Promise<TaskResponseDto[]> {
-    const query = buildPageRowsQuery(viewer, request, now);
+  /**
+   * Under a `label` filter, the matches of each part that can match (labelParts' order): their
+   * sum is the total, and each decides how its part of a page is read.
+   */
+  async labelPartCounts(viewer: Viewer, filters: TaskListFilters, now: Date): Promise<number[]> {
+    const query = buildPartCountsQuery(labelCountSources(viewer, filters, now));
     if (!query) return [];
-    const rows = await this.reads.query<TaskSqlRow[]>(viewer.userId, query.sql, query.params);
-    return rows.map(taskRowToResponse);
+    const rows = await this.reads.query<Array<Record<string, unknown>>>(
+      viewer.userId,
+      query.sql,
+      query.params,
+    );
+    return Object.keys(rows[0] ?? {}).map((_, i) => Number(rows[0][`c${i}`]));
+  }
+
+  /**
+   * One page of the visible tasks matching the filters, in the requested order (with a `label`
+   * filter, `labelCounts` from labelPartCounts).
+   */
+  async listPage(
+    viewer: Viewer,
+    request: TaskListRequest,
+    now: Date,
+    labelCounts?: readonly number[],
+  ): Promise<TaskSqlRow[]> {
+    const query = buildPageRowsQuery(viewer, request, now, labelCounts);
+    if (!query) return [];
+    return this.reads.query<TaskSqlRow[]>(viewer.userId, query.sql, query.params);
   }
 
   /** The visible tasks of the filters' projects by status and priority, from the counters. */

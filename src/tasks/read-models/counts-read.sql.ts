@@ -19,7 +19,7 @@ interface CellSum {
 
 /**
  * The cell sums equal to the visible tasks the filters select, or null when the filters need
- * the rows (search terms, due dates, overdue, `scope=owned`, or an assignee other than the
+ * the rows (search terms, labels, due dates, overdue, `scope=owned`, or an assignee other than the
  * caller). The equivalences (P: the caller's projects, F: the project filter):
  * - scope=all: the projects in P∩F (kind 1), plus the caller's assigned tasks outside P (kind
  *   2; within F); with `assignee_id=none` only the unassigned project cells; with the caller's
@@ -28,6 +28,7 @@ interface CellSum {
  */
 function cellSums(viewer: Viewer, filters: TaskListFilters): CellSum[] | null {
   if (filters.terms.length > 0 || filters.dueBefore || filters.dueAfter) return null;
+  if (filters.labels?.length) return null;
   if (filters.overdue !== undefined || filters.scope === 'owned') return null;
   const me = viewer.userId;
   const { assignee } = filters;
