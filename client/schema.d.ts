@@ -391,6 +391,142 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/oidc/providers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the single sign-on providers
+         * @description The OpenID Connect providers configured (`OIDC_PROVIDERS`), for login buttons; `[]` when single sign-on is off.
+         */
+        get: operations["listOidcProviders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/oidc/{name}/authorize": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Start a single sign-on (redirects to the provider)
+         * @description Open in the browser (not with fetch): answers 302 to the provider with `state`, `nonce` and an S256 PKCE challenge, setting the `oidc_login` cookie (HttpOnly) that ties the login to this browser. After the login the browser comes back to `redirect_uri` with `login_code` (exchange it with `exchangeOidcLoginCode` within 60 seconds) or `error`.
+         */
+        get: operations["startOidcLogin"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/oidc/{name}/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Where the provider returns the browser (redirects to the front end)
+         * @description Registered at the provider as `<OIDC_CALLBACK_BASE_URL>/api/v1/auth/oidc/{name}/callback`. Answers 302 to the login’s `redirect_uri` with `login_code`, or with `error`: `access_denied` (refused at the provider), `provider_error`, `provider_unavailable`, `token_rejected` (the code or the ID token failed a check: signature, issuer, audience, nonce, expiry), `email_missing`, `email_in_use` (the email belongs to an account and the provider does not say it is verified, so it is not linked), or `browser_mismatch` (the browser lacks the `oidc_login` cookie that `startOidcLogin` set). A `state` that is missing, unknown, expired or already used names no front end to return to: 400.
+         */
+        get: operations["oidcCallback"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/oidc/exchange": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Exchange a single sign-on login code for a session
+         * @description The same session as `login`. A code works once, within 60 seconds of the login.
+         */
+        post: operations["exchangeOidcLoginCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{id}/labels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A project's labels, by name (any member)
+         * @description Every label of the project, ordered by name, then id. Not paged.
+         *
+         *     Personal access tokens need the `projects:read` scope.
+         */
+        get: operations["listProjectLabels"];
+        put?: never;
+        /**
+         * Create a label in a project (editor)
+         * @description Names are unique in a project case-insensitively: a clash answers 409. A project the caller is no member of answers 404, a viewer 403, an archived project 409.
+         *
+         *     Personal access tokens need the `projects:write` scope.
+         */
+        post: operations["createLabel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/labels/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete a label (editor); it leaves every task
+         * @description The label disappears from every task that carried it, in lists, exports and cached reads alike (their `updated_at` and ETag stay, and no task event is sent).
+         *
+         *     Personal access tokens need the `projects:write` scope.
+         */
+        delete: operations["deleteLabel"];
+        options?: never;
+        head?: never;
+        /**
+         * Rename or recolour a label (editor)
+         * @description Partial: only the fields sent change, at least one (an empty body is 400). Every task carrying the label shows the change at once (their `updated_at` and ETag stay: the tasks themselves did not change). A name another label of the project has, in any case, answers 409; an archived project 409.
+         *
+         *     Personal access tokens need the `projects:write` scope.
+         */
+        patch: operations["updateLabel"];
+        trace?: never;
+    };
     "/api/v1/tasks": {
         parameters: {
             query?: never;
@@ -1317,6 +1453,71 @@ export interface components {
              */
             created_at: string;
         };
+        OidcProviderDto: {
+            /**
+             * @description Used in the login URLs
+             * @example keycloak
+             */
+            name: string;
+            /**
+             * @description What a login button shows
+             * @example Company SSO
+             */
+            display_name: string;
+        };
+        ExchangeOidcLoginCodeDto: {
+            /**
+             * @description The one-time code the login returned to the front end (valid 60 seconds)
+             * @example Qm9ndXMgY29kZSBmb3IgZG9jcw…
+             */
+            login_code: string;
+        };
+        LabelResponseDto: {
+            /** @example 4 */
+            id: number;
+            /** @example bug */
+            name: string;
+            /**
+             * @description `#rrggbb`
+             * @example #d73a4a
+             */
+            color: string;
+            /**
+             * @description The project the label belongs to
+             * @example 3
+             */
+            project_id: number;
+            /**
+             * Format: date-time
+             * @example 2026-01-20T08:30:00.000Z
+             */
+            created_at: string;
+        };
+        CreateLabelDto: {
+            /**
+             * @description Trimmed; 1 to 50 characters after trimming, unique in the project case-insensitively (`Bug` and `bug` clash; accents count: `cafe` and `café` do not)
+             * @example bug
+             */
+            name: string;
+            /**
+             * @description `#rrggbb` (hex digits, either case; stored lower-case)
+             * @default #808080
+             * @example #d73a4a
+             */
+            color?: string;
+        };
+        UpdateLabelDto: {
+            /**
+             * @description Trimmed; 1 to 50 characters after trimming, unique in the project case-insensitively (`Bug` and `bug` clash; accents count: `cafe` and `café` do not)
+             * @example bug
+             */
+            name?: string;
+            /**
+             * @description `#rrggbb` (hex digits, either case; stored lower-case)
+             * @example #d73a4a
+             */
+            color?: string;
+        };
         /** @enum {string} */
         TaskStatus: "pending" | "in_progress" | "completed";
         /** @enum {string} */
@@ -1359,6 +1560,25 @@ export interface components {
              * @example 3
              */
             project_id?: number;
+            /**
+             * @description Ids of labels of the task's project (at most 20; repeated ids count once). On PUT/PATCH the set replaces the current one (`[]` removes every label); a move drops the labels of the old project, so send the new project's labels with it. An id that is no label of the project answers 400.
+             * @example [
+             *       4,
+             *       7
+             *     ]
+             */
+            label_ids?: number[];
+        };
+        TaskLabelDto: {
+            /** @example 4 */
+            id: number;
+            /** @example bug */
+            name: string;
+            /**
+             * @description `#rrggbb`
+             * @example #d73a4a
+             */
+            color: string;
         };
         TaskResponseDto: {
             /** @example 1 */
@@ -1386,6 +1606,8 @@ export interface components {
             project_id: number;
             /** @example 2 */
             assignee_id: number | null;
+            /** @description The labels the task carries (labels of its project), by name; [] when none */
+            labels: components["schemas"]["TaskLabelDto"][];
             /**
              * Format: date-time
              * @example 2026-02-01T00:00:00.000Z
@@ -1482,6 +1704,14 @@ export interface components {
              * @example 3
              */
             project_id?: number;
+            /**
+             * @description Ids of labels of the task's project (at most 20; repeated ids count once). On PUT/PATCH the set replaces the current one (`[]` removes every label); a move drops the labels of the old project, so send the new project's labels with it. An id that is no label of the project answers 400.
+             * @example [
+             *       4,
+             *       7
+             *     ]
+             */
+            label_ids?: number[];
         };
         TaskDeletedResponseDto: {
             /** @example Task deleted successfully */
@@ -1494,6 +1724,8 @@ export interface components {
             status?: components["schemas"]["TaskStatus"][];
             /** @description One priority or a comma list, e.g. `high` */
             priority?: components["schemas"]["TaskPriority"][];
+            /** @description One label name or a comma list, e.g. `bug,urgent`, compared case-insensitively; a task must carry every one. Names are per project, so `bug` matches the label named bug in each project the caller sees (1 to 50 characters each, at most 20 names) */
+            label?: string;
             /**
              * @description `all`: every task the caller can see (its projects' tasks and tasks assigned to it); `owned`: created by the caller (among those); `assigned`: assigned to the caller
              * @default all
@@ -5849,6 +6081,1467 @@ export interface operations {
             };
         };
     };
+    listOidcProviders: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OidcProviderDto"][];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); see Retry-After */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Rate limit exceeded; retry in 42 s",
+                     *       "code": "RATE_LIMITED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A dependency is unavailable or the service is overloaded (`SERVICE_UNAVAILABLE`) */
+            503: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "The database is unavailable; try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    startOidcLogin: {
+        parameters: {
+            query: {
+                /** @description The front-end URL the login returns to, with `login_code` or `error` added to its query. It must match `OIDC_REDIRECT_ALLOWLIST`: same scheme, host and port, and the same path (or a path below an entry ending with `/`). */
+                redirect_uri: string;
+            };
+            header?: never;
+            path: {
+                /** @description A provider name from `listOidcProviders` */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description To the provider’s authorization endpoint */
+            302: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Where the browser goes next */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation failed (`VALIDATION_FAILED`), with `details` per field */
+            400: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Validation failed: redirect_uri",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10",
+                     *       "details": [
+                     *         {
+                     *           "field": "redirect_uri",
+                     *           "message": "redirect_uri is not an allowed front-end URL"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found, or not visible to the caller (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "unknown identity provider",
+                     *       "code": "NOT_FOUND",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); see Retry-After */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Rate limit exceeded; retry in 42 s",
+                     *       "code": "RATE_LIMITED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A dependency is unavailable or the service is overloaded (`SERVICE_UNAVAILABLE`) */
+            503: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "the identity provider keycloak does not answer; try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    oidcCallback: {
+        parameters: {
+            query: {
+                /** @description The `state` of the login, issued by `startOidcLogin` */
+                state: string;
+                /** @description The authorization code */
+                code?: string;
+                /** @description The error the provider answered instead of a code (e.g. `access_denied`) */
+                error?: string;
+            };
+            header?: never;
+            path: {
+                /** @description A provider name from `listOidcProviders` */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description To the front end, with `login_code` or `error` */
+            302: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Where the browser goes next */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation failed (`VALIDATION_FAILED`), with `details` per field */
+            400: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Validation failed: state",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10",
+                     *       "details": [
+                     *         {
+                     *           "field": "state",
+                     *           "message": "state is unknown, expired or already used"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found, or not visible to the caller (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "unknown identity provider",
+                     *       "code": "NOT_FOUND",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); see Retry-After */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Rate limit exceeded; retry in 42 s",
+                     *       "code": "RATE_LIMITED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A dependency is unavailable or the service is overloaded (`SERVICE_UNAVAILABLE`) */
+            503: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "The database is unavailable; try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    exchangeOidcLoginCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExchangeOidcLoginCodeDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionResponseDto"];
+                };
+            };
+            /** @description Validation failed (`VALIDATION_FAILED`), with `details` per field */
+            400: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Validation failed",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10",
+                     *       "details": [
+                     *         {
+                     *           "field": "priority",
+                     *           "message": "priority must be one of the following values: low, medium, high"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials (`UNAUTHORIZED`) */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "invalid or expired login code",
+                     *       "code": "UNAUTHORIZED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Body larger than the limit (`PAYLOAD_TOO_LARGE`) */
+            413: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Request body is too large",
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Body is not application/json (`UNSUPPORTED_MEDIA_TYPE`) */
+            415: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unsupported Content-Type: send application/json",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); see Retry-After */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Rate limit exceeded; retry in 42 s",
+                     *       "code": "RATE_LIMITED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A dependency is unavailable or the service is overloaded (`SERVICE_UNAVAILABLE`) */
+            503: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "The database is unavailable; try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    listProjectLabels: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Project id (positive integer) */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LabelResponseDto"][];
+                };
+            };
+            /** @description Validation failed (`VALIDATION_FAILED`), with `details` per field */
+            400: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "id: id must be a positive integer in canonical decimal form (1, not 01, +1 or 1e0)",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10",
+                     *       "details": [
+                     *         {
+                     *           "field": "id",
+                     *           "message": "id must be a positive integer in canonical decimal form (1, not 01, +1 or 1e0)"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials (`UNAUTHORIZED`) */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "missing or invalid access token",
+                     *       "code": "UNAUTHORIZED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for the caller (`FORBIDDEN`) */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "this personal access token lacks the scope projects:read",
+                     *       "code": "FORBIDDEN",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found, or not visible to the caller (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "project not found",
+                     *       "code": "NOT_FOUND",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); see Retry-After */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Rate limit exceeded; retry in 42 s",
+                     *       "code": "RATE_LIMITED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A dependency is unavailable or the service is overloaded (`SERVICE_UNAVAILABLE`) */
+            503: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "The database is unavailable; try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    createLabel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Project id (positive integer) */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateLabelDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description URL of the new label */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LabelResponseDto"];
+                };
+            };
+            /** @description Validation failed (`VALIDATION_FAILED`), with `details` per field */
+            400: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Validation failed: color",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10",
+                     *       "details": [
+                     *         {
+                     *           "field": "color",
+                     *           "message": "color must be a hex colour #rrggbb, e.g. #d73a4a"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials (`UNAUTHORIZED`) */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "missing or invalid access token",
+                     *       "code": "UNAUTHORIZED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for the caller (`FORBIDDEN`) */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "only editors of the project may manage its labels",
+                     *       "code": "FORBIDDEN",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found, or not visible to the caller (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "project not found",
+                     *       "code": "NOT_FOUND",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflict with the current state (`CONFLICT`) */
+            409: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "the project already has a label with this name (names are compared case-insensitively)",
+                     *       "code": "CONFLICT",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Body larger than the limit (`PAYLOAD_TOO_LARGE`) */
+            413: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Request body is too large",
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Body is not application/json (`UNSUPPORTED_MEDIA_TYPE`) */
+            415: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unsupported Content-Type: send application/json",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); see Retry-After */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Rate limit exceeded; retry in 42 s",
+                     *       "code": "RATE_LIMITED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A dependency is unavailable or the service is overloaded (`SERVICE_UNAVAILABLE`) */
+            503: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "The database is unavailable; try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    deleteLabel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Label id (positive integer) */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation failed (`VALIDATION_FAILED`), with `details` per field */
+            400: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "id: id must be a positive integer in canonical decimal form (1, not 01, +1 or 1e0)",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10",
+                     *       "details": [
+                     *         {
+                     *           "field": "id",
+                     *           "message": "id must be a positive integer in canonical decimal form (1, not 01, +1 or 1e0)"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials (`UNAUTHORIZED`) */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "missing or invalid access token",
+                     *       "code": "UNAUTHORIZED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for the caller (`FORBIDDEN`) */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "only editors of the project may manage its labels",
+                     *       "code": "FORBIDDEN",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found, or not visible to the caller (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "label not found",
+                     *       "code": "NOT_FOUND",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflict with the current state (`CONFLICT`) */
+            409: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "the project is archived: its labels cannot be changed until it is unarchived",
+                     *       "code": "CONFLICT",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); see Retry-After */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Rate limit exceeded; retry in 42 s",
+                     *       "code": "RATE_LIMITED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A dependency is unavailable or the service is overloaded (`SERVICE_UNAVAILABLE`) */
+            503: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "The database is unavailable; try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    updateLabel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Label id (positive integer) */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateLabelDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LabelResponseDto"];
+                };
+            };
+            /** @description Validation failed (`VALIDATION_FAILED`), with `details` per field */
+            400: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Validation failed: name",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10",
+                     *       "details": [
+                     *         {
+                     *           "field": "name",
+                     *           "message": "name must be shorter than or equal to 50 characters"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials (`UNAUTHORIZED`) */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "missing or invalid access token",
+                     *       "code": "UNAUTHORIZED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not allowed for the caller (`FORBIDDEN`) */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "only editors of the project may manage its labels",
+                     *       "code": "FORBIDDEN",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found, or not visible to the caller (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "label not found",
+                     *       "code": "NOT_FOUND",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflict with the current state (`CONFLICT`) */
+            409: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "the project is archived: its labels cannot be changed until it is unarchived",
+                     *       "code": "CONFLICT",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Body larger than the limit (`PAYLOAD_TOO_LARGE`) */
+            413: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Request body is too large",
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Body is not application/json (`UNSUPPORTED_MEDIA_TYPE`) */
+            415: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unsupported Content-Type: send application/json",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); see Retry-After */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Rate limit exceeded; retry in 42 s",
+                     *       "code": "RATE_LIMITED",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A dependency is unavailable or the service is overloaded (`SERVICE_UNAVAILABLE`) */
+            503: {
+                headers: {
+                    /** @description The request's id (the caller's X-Request-Id when sane, else generated) */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "The database is unavailable; try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "request_id": "f3b9c2de-5d1c-4f0e-9a57-0c1c9b4e2a10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
     listTasks: {
         parameters: {
             query?: {
@@ -5863,6 +7556,8 @@ export interface operations {
                 assignee_id?: string;
                 /** @description One project id or a comma list, e.g. `3,7`; tasks of projects the caller cannot see never match */
                 project_id?: string;
+                /** @description One label name or a comma list, e.g. `bug,urgent`, compared case-insensitively; a task must carry every one. Names are per project, so `bug` matches the label named bug in each project the caller sees (1 to 50 characters each, at most 20 names) */
+                label?: string;
                 /** @description `all`: every task the caller can see (its projects' tasks and tasks assigned to it); `owned`: created by the caller (among those); `assigned`: assigned to the caller */
                 scope?: components["schemas"]["TaskScope"];
                 /** @description Search: every whitespace-separated term must occur, case-insensitively, inside the title or the description (substring match, so text without spaces such as Chinese works; `%` and `_` match themselves), e.g. `项目`. Case is folded by lower-casing both sides; accents are not folded (`uber` does not find `Über`, `über` does) */
