@@ -316,6 +316,8 @@ export async function cleanup(pool: Pool, info: DatasetInfo, since: Date): Promi
       await pool.query(query.sql, query.params);
     }
   }
+  // R5's labels (their task_labels rows went with the bench tasks, by the foreign key).
+  await pool.query("DELETE FROM labels WHERE project_id = ? AND name LIKE 'bench-%'", [info.team.id]);
   // The seeder writes no notifications: every project_added of the team project is the churn's.
   await pool.query("DELETE FROM notifications WHERE project_id = ? AND type = 'project_added'", [
     info.team.id,

@@ -217,6 +217,7 @@ const SCENARIOS = {
   'report-workload': 'R2. GET /reports/workload, heavy user',
   'comments-list': 'R3. GET /tasks/{id}/comments?page_size=100, a task with 1,000 comments',
   'activity-list': 'R4. GET /tasks/{id}/activity?page_size=100, a task with 1,000 entries',
+  'label-filter': 'R5. GET /tasks?project_id={team}&label={name}, 2,000 of 100,000 tasks labelled',
   'attachment-upload': 'A1. POST /tasks/{id}/attachments (multipart, one file part)',
   'attachment-download': 'A2. GET /attachments/{id}/content',
 } as const;
@@ -751,6 +752,7 @@ class Harness {
         tokens,
         teamProjectId: info.team.id,
         now: this.runStartedAt,
+        smoke: options.smoke,
       });
       const headers = bearer(tokens[scenario.reader]);
       // One answer first: a scenario measuring errors, or some other answer, describes nothing.

@@ -5,7 +5,9 @@
  * - R1: the completion report over a year by day for the heavy user (target p99 < 300 ms);
  * - R2: the workload report for the heavy user (measured, no target);
  * - R3: the comments of a task with 1,000 comments, a page of 100 (target p99 < 50 ms);
- * - R4: the activity of a task with 1,000 entries, a page of 100 (target p99 < 50 ms).
+ * - R4: the activity of a task with 1,000 entries, a page of 100 (target p99 < 50 ms);
+ * - R5: the team project's listing (100,000 tasks) filtered by a label that 2,000 of its tasks
+ *   carry, as a member (target p99 < 50 ms).
  *
  * More reads go here as entries: add the id and title to SCENARIOS in bench/run.ts, and an
  * entry below whose `prepare` makes what it reads (through the API, as the bench's writer,
@@ -24,6 +26,8 @@ export interface ReadContext {
   /** The team project's id (scenarios T1–T7). */
   teamProjectId: number;
   now: Date;
+  /** A smoke run: the scenarios make less data (the same shape, smaller). */
+  smoke: boolean;
 }
 
 export interface ReadScenario {
@@ -39,8 +43,10 @@ export interface ReadScenario {
 }
 
 const DAY_MS = 86_400_000;
-/** R3 and R4: how many comments (activity entries) the read task has. */
+/** R3 and R4: how many comments (activity entries) the read task has (smoke: enough for a page). */
 export const FEED_ENTRIES = 1000;
+const SMOKE_FEED_ENTRIES = 120;
+const feedEntries = (ctx: ReadContext): number => (ctx.smoke ? SMOKE_FEED_ENTRIES : FEED_ENTRIES);
 /** Requests in flight while R3 and R4 fill their task. */
 const FILL_CONCURRENCY = 8;
 
@@ -76,7 +82,7 @@ async function taskWithComments(ctx: ReadContext): Promise<string> {
   const task = await writerCall(ctx, 'POST', '/api/v1/tasks', {
     title: `${BENCH_TITLE_PREFIX} comments`,
   });
-  await fill(FEED_ENTRIES, (i) =>
+  await fill(feedEntries(ctx), (i) =>
     writerCall(ctx, 'POST', `/api/v1/tasks/${task.id}/comments`, { body: `comment ${i}` }),
   );
   return `/api/v1/tasks/${task.id}/comments?page_size=100`;
@@ -88,12 +94,38 @@ async function taskWithActivity(ctx: ReadContext): Promise<string> {
     title: `${BENCH_TITLE_PREFIX} activity`,
   });
   // One after the other: concurrent edits of one task would wait on its row lock anyway.
-  for (let i = 1; i < FEED_ENTRIES; i += 1) {
+  for (let i = 1; i < feedEntries(ctx); i += 1) {
     await writerCall(ctx, 'PATCH', `/api/v1/tasks/${task.id}`, {
       title: `${BENCH_TITLE_PREFIX} activity ${i}`,
     });
   }
   return `/api/v1/tasks/${task.id}/activity?page_size=100`;
+}
+
+/** R5: how many tasks of the team project carry the measured label (smoke: a page's worth). */
+export const LABELLED_TASKS = 2000;
+const SMOKE_LABELLED_TASKS = 40;
+/** Labels the bench makes start with this (the cleanup deletes them). */
+export const BENCH_LABEL_PREFIX = 'bench-';
+
+/**
+ * A label in the team project on LABELLED_TASKS new tasks of the writer (created with it, under
+ * BENCH_TITLE_PREFIX, so the cleanup removes them); the path lists the project by that label.
+ */
+async function teamProjectByLabel(ctx: ReadContext): Promise<string> {
+  const name = `${BENCH_LABEL_PREFIX}${Date.now().toString(36)}`;
+  const label = await writerCall(ctx, 'POST', `/api/v1/projects/${ctx.teamProjectId}/labels`, {
+    name,
+  });
+  await fill(ctx.smoke ? SMOKE_LABELLED_TASKS : LABELLED_TASKS, (i) =>
+    writerCall(ctx, 'POST', '/api/v1/tasks', {
+      title: `${BENCH_TITLE_PREFIX} labelled ${i}`,
+      project_id: ctx.teamProjectId,
+      label_ids: [label.id],
+    }),
+  );
+  const query = new URLSearchParams({ project_id: String(ctx.teamProjectId), label: name });
+  return `/api/v1/tasks?${query.toString()}`;
 }
 
 /** Checks that a feed answer is a full page of 100. */
@@ -145,6 +177,16 @@ export const READ_SCENARIOS = {
     p99TargetMs: 50,
     targetText: `the comments of a task with ${FEED_ENTRIES} comments`,
     verify: fullPage,
+  },
+  'label-filter': {
+    reader: 'member',
+    prepare: teamProjectByLabel,
+    p99TargetMs: 50,
+    targetText: `the team project's listing by a label on ${LABELLED_TASKS} of its tasks`,
+    verify: (body) => {
+      const n = Array.isArray(body) ? body.length : -1;
+      return n === 20 ? null : `expected a full default page of 20 tasks, got ${n}`;
+    },
   },
   'activity-list': {
     reader: 'writer',
