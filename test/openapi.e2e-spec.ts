@@ -337,7 +337,7 @@ describe('OpenAPI document for client generators (e2e)', () => {
           ]),
       );
       expect(labels).toEqual({
-        'get /api/v1/projects/{id}/labels': ['400', '401', '404', '429', '503'],
+        'get /api/v1/projects/{id}/labels': ['400', '401', '403', '404', '429', '503'],
         'post /api/v1/projects/{id}/labels': [
           '400',
           '401',
