@@ -8,7 +8,7 @@ import { TaskCacheWarmup } from '../src/tasks/cache/task-cache.warmup';
 
 /** The contract's bound: while Redis is down or partitioned, every request answers within 2 s. */
 const QUICK_MS = 2000;
-const PAUSE_MS = 4000;
+const PAUSE_MS = 6000;
 const AUTH_LIMIT = 3;
 const USER_LIMIT = 20;
 

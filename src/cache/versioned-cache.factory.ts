@@ -2,7 +2,7 @@ import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { MetricsService } from '../metrics/metrics.service';
 import type { RedisClient } from '../redis/redis-client';
 import { REDIS_CLIENT } from '../redis/redis.constants';
-import { CacheOptions, VersionedCache } from './versioned-cache';
+import { CacheOptions, ReadBreaker, VersionedCache } from './versioned-cache';
 
 /**
  * Makes the app's versioned caches on the shared fail-fast Redis client, under this
@@ -12,6 +12,8 @@ import { CacheOptions, VersionedCache } from './versioned-cache';
 @Injectable()
 export class VersionedCacheFactory implements OnModuleDestroy {
   private readonly caches: Array<VersionedCache<unknown>> = [];
+  /** One read breaker for every cache on the shared client (see ReadBreaker). */
+  private readonly breaker: ReadBreaker = { until: 0 };
 
   constructor(
     @Inject(REDIS_CLIENT) private readonly redis: RedisClient,
@@ -19,7 +21,7 @@ export class VersionedCacheFactory implements OnModuleDestroy {
   ) {}
 
   create<T>(options: CacheOptions): VersionedCache<T> {
-    const cache = new VersionedCache<T>(this.redis, options, this.metrics);
+    const cache = new VersionedCache<T>(this.redis, options, this.metrics, this.breaker);
     this.caches.push(cache);
     return cache;
   }

@@ -118,6 +118,33 @@ describe(VersionedCache.name, () => {
       );
     });
 
+    it('should let one failed read send every cache sharing its breaker past Redis', async () => {
+      const redis = new FakeRedis();
+      const metrics = new MetricsService();
+      const breaker = { until: 0 };
+      const client = redis as unknown as RedisClient;
+      const tasks = new VersionedCache<Value>(
+        client,
+        { namespace: 'task', ttlMs: 60_000 },
+        metrics,
+        breaker,
+      );
+      const access = new VersionedCache<Value>(
+        client,
+        { namespace: 'access', ttlMs: 60_000 },
+        metrics,
+        breaker,
+      );
+      redis.get.mockRejectedValueOnce(new Error('Command timed out'));
+
+      await expect(tasks.read(1)).resolves.toEqual({ kind: 'miss' });
+      redis.get.mockClear();
+      await expect(access.read(1)).resolves.toEqual({ kind: 'miss' });
+      expect(redis.get).not.toHaveBeenCalled();
+      tasks.stop();
+      access.stop();
+    });
+
     it('should skip Redis for a while after a failed read instead of waiting on every request', async () => {
       const { redis, cache, metrics } = make();
       redis.get.mockRejectedValueOnce(new Error('Command timed out'));

@@ -11,6 +11,16 @@ const READ_BREAKER_MS = 1000;
 /** Preload writes go out this many at a time (pipelined on the one connection). */
 const PRELOAD_BATCH = 100;
 
+/**
+ * When reads may try Redis again. One is shared by every cache on one client (the factory's):
+ * a read that timed out means Redis is unwell for all of them, and a request reads several
+ * caches (task, access, labels), so each paying its own timeout would add up past the 2 s a
+ * request may take while Redis is down.
+ */
+export interface ReadBreaker {
+  until: number;
+}
+
 export interface CacheOptions {
   /** Entry namespace, e.g. `task`. */
   namespace: string;
@@ -84,13 +94,13 @@ export class VersionedCache<T> {
   private failures = 0;
   private reconciling?: Promise<boolean>;
   private reconcileTimer?: NodeJS.Timeout;
-  private readBreakerUntil = 0;
   private stopped = false;
 
   constructor(
     redis: RedisClient,
     private readonly options: CacheOptions,
     private readonly metrics: MetricsService,
+    private readonly breaker: ReadBreaker = { until: 0 },
   ) {
     this.logger = new Logger(`VersionedCache:${options.namespace}`);
     if (!('versionedCacheSetIfNewer' in redis)) {
@@ -117,7 +127,7 @@ export class VersionedCache<T> {
   }
 
   async read(id: number): Promise<CacheRead<T>> {
-    if (Date.now() < this.readBreakerUntil || this.redis.status !== 'ready') return this.bypass();
+    if (Date.now() < this.breaker.until || this.redis.status !== 'ready') return this.bypass();
     if (this.unreconciled && !(await this.reconcile())) return this.bypass();
     try {
       // Not one script: on Redis Cluster the two keys live in different slots.
@@ -136,7 +146,7 @@ export class VersionedCache<T> {
       if (entry.version === TOMBSTONE_VERSION) return { kind: 'deleted' };
       return { kind: 'hit', value: JSON.parse(entry.json) as T, version: entry.version };
     } catch (error) {
-      this.readBreakerUntil = Date.now() + READ_BREAKER_MS;
+      this.breaker.until = Date.now() + READ_BREAKER_MS;
       this.recordError('read', error);
       return this.bypass();
     }
@@ -309,14 +319,14 @@ export class VersionedCache<T> {
       // A failure after the bump was sent may postdate it: that one needs its own bump.
       if (this.failures !== failuresBefore) return false;
       this.unreconciled = false;
-      this.readBreakerUntil = 0;
+      this.breaker.until = 0;
       this.stopTimer();
       this.logger.warn(
         `Redis is back: cache epoch bumped to ${epoch}, entries written before the outage are retired`,
       );
       return true;
     } catch (error) {
-      this.readBreakerUntil = Date.now() + READ_BREAKER_MS;
+      this.breaker.until = Date.now() + READ_BREAKER_MS;
       this.recordError('reconcile', error);
       return false;
     }
