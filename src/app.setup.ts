@@ -14,6 +14,7 @@ import { setupSwagger } from './common/http/swagger';
 import { AppConfig, loadConfig, processEnv } from './config/env';
 import { genRequestId } from './common/http/request-id';
 import { MetricsService } from './metrics/metrics.service';
+import { ReadYourWritesInterceptor } from './read-replicas/read-your-writes.interceptor';
 import { limitUnroutedRequests } from './rate-limit/unrouted-requests.hook';
 import { RealtimeWsAdapter } from './realtime/realtime-ws.adapter';
 
@@ -126,6 +127,9 @@ export function applyGlobalPrefix(app: INestApplication): void {
 function configureApp(app: NestFastifyApplication, config: AppConfig): void {
   app.useLogger(app.get(Logger));
   applyGlobalPrefix(app);
+  if (config.db.replicas.length > 0) {
+    app.useGlobalInterceptors(app.get(ReadYourWritesInterceptor));
+  }
 
   const fastify = app.getHttpAdapter().getInstance();
   // Fastify also parses text/plain by default, which would hand a string to the validation
