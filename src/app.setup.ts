@@ -2,7 +2,6 @@ import { INestApplication, RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import helmet from 'helmet';
-import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { apiCacheControl } from './common/http/cache-control';
 import { answerClientError, answerRouterError } from './common/http/framework-errors';
@@ -13,6 +12,8 @@ import { InFlightLimiter, installLoadShedding } from './common/http/load-sheddin
 import { setupSwagger } from './common/http/swagger';
 import { AppConfig, loadConfig, processEnv } from './config/env';
 import { genRequestId } from './common/http/request-id';
+import { installAccessLog } from './logging/access-log';
+import { AppLogger } from './logging/app-logger';
 import { MetricsService } from './metrics/metrics.service';
 import { ReadYourWritesInterceptor } from './read-replicas/read-your-writes.interceptor';
 import { limitUnroutedRequests } from './rate-limit/unrouted-requests.hook';
@@ -125,13 +126,15 @@ export function applyGlobalPrefix(app: INestApplication): void {
 }
 
 function configureApp(app: NestFastifyApplication, config: AppConfig): void {
-  app.useLogger(app.get(Logger));
+  const logger = app.get(AppLogger);
+  app.useLogger(logger);
   applyGlobalPrefix(app);
   if (config.db.replicas.length > 0) {
     app.useGlobalInterceptors(app.get(ReadYourWritesInterceptor));
   }
 
   const fastify = app.getHttpAdapter().getInstance();
+  installAccessLog(fastify, logger);
   // Fastify also parses text/plain by default, which would hand a string to the validation
   // pipe (a confusing 400). The API speaks JSON only, so any other body is a 415.
   fastify.removeContentTypeParser('text/plain');

@@ -1,7 +1,7 @@
-import { Module, RequestMethod } from '@nestjs/common';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { LoggerModule } from 'nestjs-pino';
+import { Global, Module } from '@nestjs/common';
+import pino from 'pino';
 import { appConfig, AppConfigType } from '../config/app-config';
+import { AppLogger } from './app-logger';
 
 /** Paths whose values never reach a log line, wherever they appear. */
 export const REDACTED_PATHS = [
@@ -17,34 +17,34 @@ export const REDACTED_PATHS = [
   '*.secret',
 ];
 
-/** Structured JSON logs (pino) with the request id on every line of a request. */
+/**
+ * Structured JSON logs (pino) with the request id on every line of a request: the app's
+ * logger (AppLogger, given to Nest with `app.useLogger`); the HTTP app adds the access line
+ * and the request context (installAccessLog).
+ */
+@Global()
 @Module({
-  imports: [
-    LoggerModule.forRootAsync({
+  providers: [
+    {
+      provide: AppLogger,
       inject: [appConfig.KEY],
-      useFactory: (config: AppConfigType) => ({
-        // Nest 11's router syntax for "every path" (the library's default `*` logs a warning).
-        forRoutes: [{ path: '{*splat}', method: RequestMethod.ALL }],
-        pinoHttp: {
-          level: config.logLevel,
-          redact: { paths: REDACTED_PATHS, censor: '[REDACTED]' },
-          customAttributeKeys: { reqId: 'request_id' },
-          customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) =>
-            error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
-          serializers: {
-            req: (req: { id: string; method: string; url: string }) => ({
-              id: req.id,
-              method: req.method,
-              url: req.url,
-            }),
-            res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-          },
-          autoLogging: {
-            ignore: (req: IncomingMessage) => req.url === '/health/live' || req.url === '/metrics',
-          },
-        },
-      }),
-    }),
+      useFactory: (config: AppConfigType) =>
+        new AppLogger(
+          pino({
+            level: config.logLevel,
+            redact: { paths: REDACTED_PATHS, censor: '[REDACTED]' },
+            serializers: {
+              req: (req: { id: string; method: string; url: string }) => ({
+                id: req.id,
+                method: req.method,
+                url: req.url,
+              }),
+              res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+            },
+          }),
+        ),
+    },
   ],
+  exports: [AppLogger],
 })
 export class LoggingModule {}
