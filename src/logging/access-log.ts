@@ -21,6 +21,7 @@ function levelOf(status: number): Level {
  */
 export function installAccessLog(fastify: FastifyInstance, logger: AppLogger): void {
   const root = logger.root;
+  const access = logger.access;
   const summary = (request: FastifyRequest) => ({
     id: request.id,
     method: request.method,
@@ -35,20 +36,20 @@ export function installAccessLog(fastify: FastifyInstance, logger: AppLogger): v
   fastify.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done) => {
     const status = reply.statusCode;
     const level = levelOf(status);
-    if (root.isLevelEnabled(level) && !QUIET_PATHS.has(request.url)) {
+    if (access.isLevelEnabled(level) && !QUIET_PATHS.has(request.url)) {
       const line: Record<string, unknown> = {
         req: summary(request),
         res: { statusCode: status },
         responseTime: Math.round(reply.elapsedTime),
       };
       if (status >= 500) line.err = new Error(`failed with status code ${status}`);
-      root[level](line, status >= 500 ? 'request errored' : 'request completed');
+      access[level](line, status >= 500 ? 'request errored' : 'request completed');
     }
     done();
   });
   // The client went away before the answer: Fastify runs no onResponse hook for it.
   fastify.addHook('onRequestAbort', (request, done) => {
-    if (!QUIET_PATHS.has(request.url)) root.info({ req: summary(request) }, 'request aborted');
+    if (!QUIET_PATHS.has(request.url)) access.info({ req: summary(request) }, 'request aborted');
     done();
   });
 }

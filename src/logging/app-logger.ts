@@ -12,7 +12,14 @@ const STACK = /\n\s*at /;
  * `err`, an object message merged into the line.
  */
 export class AppLogger implements LoggerService {
-  constructor(readonly root: Pino) {}
+  /**
+   * `root`: every line of the app; `access`: the access lines (installAccessLog), written to
+   * the same output without redaction (their fields are fixed and hold no secret).
+   */
+  constructor(
+    readonly root: Pino,
+    readonly access: Pino,
+  ) {}
 
   verbose(message: unknown, ...params: unknown[]): void {
     this.write('trace', message, params);
