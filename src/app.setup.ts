@@ -2,6 +2,7 @@ import { INestApplication, RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import helmet from 'helmet';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppModule } from './app.module';
 import { apiCacheControl } from './common/http/cache-control';
 import { answerClientError, answerRouterError } from './common/http/framework-errors';
@@ -191,10 +192,13 @@ function configureApp(app: NestFastifyApplication, config: AppConfig): void {
     },
     crossOriginEmbedderPolicy: false,
   });
-  fastify.addHook('onRequest', (request, reply, done) => {
-    securityHeaders(request.raw, reply.raw, (error?: unknown) =>
-      done(error instanceof Error ? error : undefined),
-    );
+  // Its headers are the same on every response (no directive is a function of the request):
+  // they are taken from it once and set in one call, instead of running its fourteen
+  // middlewares, each a validated setHeader on the raw response, on every request.
+  const securityHeaderValues = headersSetBy(securityHeaders);
+  fastify.addHook('onRequest', (_request, reply, done) => {
+    void reply.headers(securityHeaderValues);
+    done();
   });
 
   const origins = config.http.corsOrigins;
@@ -223,4 +227,30 @@ function configureApp(app: NestFastifyApplication, config: AppConfig): void {
   app.useWebSocketAdapter(new RealtimeWsAdapter(app, origins));
 
   setupSwagger(app);
+}
+
+/**
+ * The headers a response-independent middleware (helmet's) sets, found by running it once
+ * against a recording response. It must call `next` synchronously, without an error.
+ */
+export function headersSetBy(
+  middleware: (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void,
+): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const recorder = {
+    setHeader: (name: string, value: string | number | readonly string[]) => {
+      headers[name] = Array.isArray(value) ? value.join(', ') : String(value);
+    },
+    removeHeader: (name: string) => {
+      delete headers[name];
+    },
+  };
+  let finished = false;
+  middleware({} as IncomingMessage, recorder as unknown as ServerResponse, (error?: unknown) => {
+    if (error instanceof Error) throw error;
+    if (error !== undefined) throw new Error('the security headers middleware failed');
+    finished = true;
+  });
+  if (!finished) throw new Error('the security headers middleware did not finish synchronously');
+  return headers;
 }
