@@ -5,6 +5,7 @@
  *   ... --top 40 --filter pino   (only functions whose name or location contains it)
  *   ... --timeline                (busy samples per second, to find the measured phase)
  *   ... --from 25 --to 38         (only the samples of that window, in seconds from the start)
+ *   ... --packages                (self time by package: node_modules/<name>, node:, dist/)
  * Inclusive time counts a function once per sample even when it recurses, so shares of nested
  * frames (Nest's router, rxjs) are not inflated.
  */
@@ -36,7 +37,17 @@ function frameName(node: ProfileNode): string {
   return `${functionName || '(anonymous)'} ${file ? `(${file}:${lineNumber + 1})` : ''}`.trim();
 }
 
-const IDLE = new Set(['(idle)', '(program)', '(garbage collector)']);
+/** The package (or `node:`, `native`, `dist`) of a frameName. */
+function packageOf(name: string): string {
+  const location = /\(([^()]*):\d+\)$/.exec(name)?.[1];
+  if (location === undefined) return name.startsWith('(') ? name : 'native';
+  if (location.startsWith('node:')) return 'node:';
+  if (location.startsWith('dist/')) return 'dist (the service)';
+  const scoped = /^(@[^/]+\/[^/]+|[^/]+)/.exec(location);
+  return scoped ? scoped[1] : location;
+}
+
+const IDLE = new Set(['(idle)']);
 
 /** The samples taken between `from` and `to` seconds after the profile started. */
 function window(profile: Profile, from: number, to: number): number[] {
@@ -102,6 +113,7 @@ function main(): void {
       from: { type: 'string' },
       to: { type: 'string' },
       timeline: { type: 'boolean' },
+      packages: { type: 'boolean' },
     },
   });
   const top = Number(values.top ?? 30);
@@ -117,6 +129,20 @@ function main(): void {
     const picked = window(profile, Number(values.from ?? 0), Number(values.to ?? Infinity));
     const { rows, samples, idle } = summarise(profile, picked);
     const busy = samples - idle;
+    if (values.packages) {
+      const byPackage = new Map<string, number>();
+      for (const [name, counts] of rows) {
+        if (IDLE.has(name)) continue;
+        const key = packageOf(name);
+        byPackage.set(key, (byPackage.get(key) ?? 0) + counts.self);
+      }
+      const share = (n: number): string => `${((100 * n) / Math.max(1, busy)).toFixed(1)}%`;
+      console.log(`\n${file}: self time by package (share of busy samples)`);
+      for (const [key, n] of [...byPackage].sort((a, b) => b[1] - a[1]).slice(0, top)) {
+        console.log(`  ${share(n).padStart(6)}  ${key}`);
+      }
+      continue;
+    }
     const pct = (n: number, of: number): string => `${((100 * n) / Math.max(1, of)).toFixed(1)}%`;
     const entries = [...rows.entries()].filter(
       ([name]) => values.filter === undefined || name.includes(values.filter),
