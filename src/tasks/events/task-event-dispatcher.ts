@@ -19,8 +19,14 @@ declare module '../../jobs/job-registry' {
   }
 }
 
-/** How long an event waits before trying again when an earlier event of its task is pending. */
-const ORDERING_DELAY_MS = 250;
+/**
+ * How long an event waits before trying again when an earlier event of its task is pending: the
+ * first wait is short (the earlier event is usually being dispatched by another worker right
+ * now: a write's `task.updated` and `task.assigned` are queued together), later ones double up
+ * to the longest, so a predecessor stuck for a while is not polled for every few milliseconds.
+ */
+const ORDERING_FIRST_DELAY_MS = 20;
+const ORDERING_LONGEST_DELAY_MS = 250;
 /**
  * Past this age an event stops waiting for a predecessor (one whose dispatch failed for good),
  * so one broken event cannot hold back its task's later events forever.
@@ -77,9 +83,15 @@ export class TaskEventDispatcher implements JobHandlerInstance<'events.dispatch'
     });
     if (outcome === 'wait') {
       // BullMQ's way to postpone a job without counting a failed attempt.
-      await job.moveToDelayed(Date.now() + ORDERING_DELAY_MS, token);
+      await job.moveToDelayed(Date.now() + orderingDelayMs(job.attemptsStarted), token);
       throw new DelayedError();
     }
     return { dispatched: outcome === 'done' };
   }
+}
+
+/** The wait before the `started`-th run (1 = the first) of an event tries again. */
+export function orderingDelayMs(started: number): number {
+  const doublings = Math.min(Math.max(started - 1, 0), 10);
+  return Math.min(ORDERING_FIRST_DELAY_MS * 2 ** doublings, ORDERING_LONGEST_DELAY_MS);
 }
