@@ -55,7 +55,8 @@ const PUBLISH_CHUNK = 500;
  * one whose append failed (Redis) and is being retried in the background.
  */
 @Injectable()
-@TaskEventConsumer()
+// First in the dispatch: the append is what a user waits for, the other consumers' work is not.
+@TaskEventConsumer({ first: true })
 export class RealtimeTaskEventFeed implements TaskEventConsumerInstance {
   constructor(
     private readonly publisher: RealtimePublisher,
