@@ -105,6 +105,7 @@ function cacheCell(r: ScenarioResult): string {
 }
 
 function scenarioTable(rows: ScenarioResult[]): string {
+  if (rows.length === 0) return 'None in this run.';
   const head =
     '| scenario | db | conns | req/s | p50 ms | p90 ms | p99 ms | errors | timeouts | non-2xx | unfinished | max RSS MB | cache hit ratio |\n' +
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |';
