@@ -3,6 +3,7 @@
  * counts show they are seeded; the users, task ids and team project the scenarios use; and the
  * cleanup of the rows a run writes, so that the next run sees the same data.
  */
+import type Redis from 'ioredis';
 import { createConnection, createPool, Pool, RowDataPacket } from 'mysql2/promise';
 import type { MysqlConnectionOptions } from 'typeorm/driver/mysql/MysqlConnectionOptions';
 import type { AppConfig } from '../src/config/env';
@@ -332,4 +333,16 @@ export async function cleanup(pool: Pool, info: DatasetInfo, since: Date): Promi
   ]);
   await pool.query('DELETE FROM refresh_tokens WHERE created_at >= ?', [since]);
   return Number((result as unknown as { affectedRows: number }).affectedRows);
+}
+
+/** Deletes the Redis keys under `pattern` (SCAN + UNLINK), never anything else. */
+export async function deleteKeys(redis: Redis, pattern: string): Promise<number> {
+  let cursor = '0';
+  let deleted = 0;
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length > 0) deleted += await redis.unlink(...keys);
+  } while (cursor !== '0');
+  return deleted;
 }

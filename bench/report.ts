@@ -3,6 +3,7 @@
  * targets met or not, machine).
  */
 import type { LoadResult } from './load';
+import type { RealtimeResult } from './scenarios/realtime';
 
 export interface ScenarioResult extends LoadResult {
   id: string;
@@ -85,6 +86,8 @@ export interface BenchReport {
   } | null;
   /** Scenarios A1/A2 (issue 13), or null when neither ran. */
   attachments: AttachmentTransfer | null;
+  /** Scenario `realtime` (issue 14), or null when it did not run. */
+  realtime: RealtimeResult | null;
   targets: TargetCheck[];
   problems: string[];
 }
@@ -102,6 +105,7 @@ function cacheCell(r: ScenarioResult): string {
 }
 
 function scenarioTable(rows: ScenarioResult[]): string {
+  if (rows.length === 0) return 'None in this run.';
   const head =
     '| scenario | db | conns | req/s | p50 ms | p90 ms | p99 ms | errors | timeouts | non-2xx | unfinished | max RSS MB | cache hit ratio |\n' +
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |';
@@ -185,6 +189,7 @@ export function toMarkdown(report: BenchReport): string {
       '',
     );
   }
+  if (report.realtime) lines.push(...realtimeSection(report.realtime));
   lines.push(
     '## Floors (bare Fastify + ioredis + mysql2; bare Fastify + fs for files)',
     '',
@@ -229,4 +234,19 @@ export function toMarkdown(report: BenchReport): string {
   }
   lines.push('');
   return lines.join('\n');
+}
+
+function realtimeSection(r: RealtimeResult): string[] {
+  return [
+    '## Real-time fan-out (scenario realtime)',
+    '',
+    `Instance A holds ${r.clients} WebSockets of ${r.users} users; instance B (same database and Redis) takes ${r.writesPerSecond} PATCHes/s of those users' tasks for ${r.durationSec} s. Latency: from the harness reading B's response to the event's arrival on A's socket, per expected delivery (${r.beforeResponse} arrived before the response was read: 0 ms). The sockets run in the harness process on the same cores. Load average ${r.loadAverage.start} at the start, ${r.loadAverage.end} at the end.`,
+    '',
+    '| clients | users | writes | p50 ms | p90 ms | p99 ms | max ms | expected | received | lost | duplicated | foreign | clients with loss / duplicates | failed writes | RSS A ready / peak MB | target |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    `| ${r.clients} | ${r.users} | ${r.writes} | ${fmt(r.latencyMs.p50)} | ${fmt(r.latencyMs.p90)} | ${fmt(r.latencyMs.p99)} | ${fmt(r.latencyMs.max)} | ${r.expected} | ${r.received} | ${r.lost} | ${r.duplicated} | ${r.foreign} | ${r.clientsWithLoss} / ${r.clientsWithDuplicates} | ${r.writeErrors} | ${fmt(r.rssReadyMb)} / ${fmt(r.rssPeakMb)} | ${r.met ? 'met' : 'NOT met'} (p99 < ${r.targets.p99Ms} ms, RSS < ${r.targets.rssMb} MB, none lost or duplicated) |`,
+    '',
+    `Where the time goes (p50 / p99 ms, by the event's stream id, its append time): from B's response to the append (outbox relay, queue, dispatch) ${fmt(r.stagesMs.toStream.p50)} / ${fmt(r.stagesMs.toStream.p99)}; from the append to the socket (A's XREAD, the send, the harness) ${fmt(r.stagesMs.streamToSocket.p50)} / ${fmt(r.stagesMs.streamToSocket.p99)}.`,
+    '',
+  ];
 }

@@ -4,7 +4,7 @@
  */
 import { JwtService } from '@nestjs/jwt';
 import Redis from 'ioredis';
-import type { Pool, RowDataPacket } from 'mysql2/promise';
+import { createConnection, type Pool, type RowDataPacket } from 'mysql2/promise';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
@@ -19,6 +19,7 @@ import {
   benchTaskIds,
   cleanup,
   DatasetInfo,
+  deleteKeys,
   DatasetSpec,
   describeDataset,
   ensureSeeded,
@@ -42,6 +43,12 @@ import {
 import { ensureFreshBuild, freePort, Managed, ROOT, startFloor, startService } from './processes';
 import { BenchReport, GrowthRow, ratio, ScenarioResult, TargetCheck, toMarkdown } from './report';
 import { runAttachmentScenarios } from './scenarios/attachments';
+import {
+  describeRealtime,
+  REALTIME_DEFAULTS,
+  REALTIME_TARGETS,
+  runRealtimeScenario,
+} from './scenarios/realtime';
 import { READ_SCENARIOS, ReadScenario, ReadScenarioId, Reader } from './scenarios/reads';
 
 type Env = Record<string, string | undefined>;
@@ -56,6 +63,9 @@ interface Options {
   loginConnections: number;
   transferConnections: number;
   attachmentBytes: number;
+  realtimeClients: number;
+  realtimeUsers: number;
+  realtimeSeconds: number;
   users: number;
   smallTasks: number;
   largeTasks: number;
@@ -83,13 +93,16 @@ const USAGE = `npm run bench -- [options]      (npm run bench:smoke for the CI s
   --login-connections <n> the login flood of scenario 8 (8; smoke 2)
   --transfer-connections <n> uploads and downloads, A1/A2 and the file floor (4)
   --attachment-kib <n>    size of the file A1/A2 upload and download (5120 = 5 MiB; smoke 256)
+  --realtime-clients <n>  WebSockets on instance A in scenario realtime (2000; smoke 20)
+  --realtime-users <n>    users those sockets belong to, whose tasks B writes (100; smoke 5)
+  --realtime-seconds <s>  seconds of writes at 10/s in scenario realtime (30; smoke 3)
   --users <n>             seeded users per database (1000; smoke 20)
   --small-tasks <n>       tasks in the small database (10000; smoke 500)
   --large-tasks <n>       tasks in the large database (1000000; smoke 2000)
   --small-db <name>       (taskdb_bench_10k; smoke taskdb_bench_smoke_s)
   --large-db <name>       (taskdb_bench_1m; smoke taskdb_bench_smoke)
   --password <pw>         the seeded users' password (seed-password-123)
-  --only <ids>            comma list of scenario ids to run (e.g. get-hit,create)
+  --only <ids>            comma list of scenario ids to run (e.g. get-hit,create; realtime)
   --no-growth             skip the small database (growth ratios)
   --no-floors             skip the bare Fastify/mysql2 floors
   --no-seed               fail instead of seeding a database that is not seeded
@@ -112,6 +125,9 @@ const CLI_OPTIONS = {
   'login-connections': { type: 'string' },
   'transfer-connections': { type: 'string' },
   'attachment-kib': { type: 'string' },
+  'realtime-clients': { type: 'string' },
+  'realtime-users': { type: 'string' },
+  'realtime-seconds': { type: 'string' },
   users: { type: 'string' },
   'small-tasks': { type: 'string' },
   'large-tasks': { type: 'string' },
@@ -167,6 +183,18 @@ function parseOptions(argv: string[], env: Env): Options {
     loginConnections: Math.round(num('login-connections', 8, 2, 1)),
     transferConnections: Math.round(num('transfer-connections', 4, 4, 1)),
     attachmentBytes: Math.round(num('attachment-kib', 5120, 256, 1) * 1024),
+    realtimeClients: Math.round(
+      num('realtime-clients', REALTIME_DEFAULTS.full.clients, REALTIME_DEFAULTS.smoke.clients, 1),
+    ),
+    realtimeUsers: Math.round(
+      num('realtime-users', REALTIME_DEFAULTS.full.users, REALTIME_DEFAULTS.smoke.users, 1),
+    ),
+    realtimeSeconds: num(
+      'realtime-seconds',
+      REALTIME_DEFAULTS.full.durationSec,
+      REALTIME_DEFAULTS.smoke.durationSec,
+      1,
+    ),
     users: Math.round(num('users', 1000, 20, 5)),
     smallTasks: Math.round(num('small-tasks', 10_000, 500, 1)),
     largeTasks: Math.round(num('large-tasks', 1_000_000, 2000, 1)),
@@ -222,6 +250,8 @@ const SCENARIOS = {
   'attachment-download': 'A2. GET /attachments/{id}/content',
 } as const;
 type ScenarioId = keyof typeof SCENARIOS;
+/** Scenario `realtime` (issue 14), outside SCENARIOS: it runs on instances and data of its own. */
+const REALTIME_TITLE = 'RT. WebSocket fan-out: sockets on A, PATCHes on B at 10/s';
 const GROWTH_IDS: ScenarioId[] = [
   'list-default',
   'list-default-heavy',
@@ -311,18 +341,6 @@ async function drainJobs(target: Target): Promise<void> {
   }
 }
 
-/** Deletes the Redis keys under `pattern` (SCAN + UNLINK), never anything else. */
-async function deleteKeys(redis: Redis, pattern: string): Promise<number> {
-  let cursor = '0';
-  let deleted = 0;
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) deleted += await redis.unlink(...keys);
-  } while (cursor !== '0');
-  return deleted;
-}
-
 class Harness {
   private readonly report: BenchReport;
   private readonly runStartedAt = new Date();
@@ -358,6 +376,9 @@ class Harness {
         loginConnections: options.loginConnections,
         transferConnections: options.transferConnections,
         attachmentBytes: options.attachmentBytes,
+        realtimeClients: options.realtimeClients,
+        realtimeUsers: options.realtimeUsers,
+        realtimeSeconds: options.realtimeSeconds,
         target: options.benchUrl ?? 'node dist/main.js (started by the harness)',
         serviceLogLevel: options.logLevel,
       },
@@ -370,6 +391,7 @@ class Harness {
       notApplicable: [],
       jobs: null,
       attachments: null,
+      realtime: null,
       targets: [],
       problems: [],
     };
@@ -406,6 +428,21 @@ class Harness {
   async run(): Promise<BenchReport> {
     const { options } = this;
     if (!options.benchUrl && options.build) ensureFreshBuild();
+    // `--only realtime` needs none of the seeded databases: the scenario makes its own.
+    if ((Object.keys(SCENARIOS) as ScenarioId[]).some((id) => this.wanted(id))) {
+      await this.runDatasetScenarios();
+    } else {
+      await this.describeMachine();
+    }
+    if (this.wanted('realtime')) await this.realtime();
+    this.checkTargets();
+    this.report.finishedAt = new Date().toISOString();
+    return this.report;
+  }
+
+  /** Every scenario but `realtime`: on the seeded databases, with the floors and growth. */
+  private async runDatasetScenarios(): Promise<void> {
+    const { options } = this;
     const large: DatasetSpec = {
       db: options.largeDb,
       users: options.users,
@@ -427,7 +464,7 @@ class Harness {
     } else {
       await ensureSeeded(this.base, this.env, { ...large, db: largeDb }, options);
     }
-    await this.describeMachine(largeDb);
+    await this.describeMachine();
     console.log(`server logs and scratch files: ${this.tmp}`);
 
     const largePool = openPool(this.configFor(largeDb));
@@ -472,9 +509,38 @@ class Harness {
       await largePool.end();
       await deleteKeys(this.redis, `${largeDb}:benchfloor:*`).catch(() => 0);
     }
-    this.checkTargets();
-    this.report.finishedAt = new Date().toISOString();
-    return this.report;
+  }
+
+  /**
+   * Scenario `realtime` (issue 14): two service processes of their own on a fresh database (see
+   * bench/scenarios/realtime.ts); not with BENCH_URL, which names one running service.
+   */
+  private async realtime(): Promise<void> {
+    const { options } = this;
+    if (options.benchUrl) {
+      this.report.notApplicable.push({
+        id: 'realtime',
+        title: REALTIME_TITLE,
+        reason: 'needs two instances started by the harness; BENCH_URL names one running service',
+      });
+      return;
+    }
+    console.log(
+      `  ${REALTIME_TITLE} [${options.realtimeClients} clients, ${options.realtimeUsers} users] ...`,
+    );
+    this.report.realtime = await runRealtimeScenario(
+      this.base,
+      this.env,
+      {
+        clients: options.realtimeClients,
+        users: options.realtimeUsers,
+        writesPerSecond: REALTIME_DEFAULTS.full.writesPerSecond,
+        durationSec: options.realtimeSeconds,
+        logLevel: options.logLevel,
+      },
+      (line) => console.log(`    ${line}`),
+    );
+    console.log(`    ${describeRealtime(this.report.realtime)}`);
   }
 
   async close(): Promise<void> {
@@ -498,10 +564,15 @@ class Harness {
     });
   }
 
-  private async describeMachine(db: string): Promise<void> {
-    const pool = openPool(this.configFor(db));
+  private async describeMachine(): Promise<void> {
+    const connection = await createConnection({
+      host: this.base.db.host,
+      port: this.base.db.port,
+      user: this.base.db.user,
+      password: this.base.db.password,
+    });
     try {
-      const [rows] = await pool.query<RowDataPacket[]>(
+      const [rows] = await connection.query<RowDataPacket[]>(
         'SELECT VERSION() AS v, @@innodb_buffer_pool_size AS bp',
       );
       const info = await this.redis.info('server');
@@ -520,7 +591,7 @@ class Harness {
         loadGenerator: 'autocannon in the harness process, on the same machine as the service',
       };
     } finally {
-      await pool.end();
+      await connection.end();
     }
   }
 
@@ -1418,6 +1489,14 @@ class Harness {
         detail: `before ${files.rss.beforeMb ?? 'n/a'} MB, peak ${files.rss.peakMb ?? 'n/a'} MB: +${files.rss.growthMb ?? 'n/a'} MB`,
       });
     }
+    const rt = r.realtime;
+    if (rt) {
+      checks.push({
+        target: `real-time fan-out with ${rt.clients} sockets on one instance, writes on another at ${rt.writesPerSecond}/s: p99 < ${REALTIME_TARGETS.p99Ms} ms from the write's response, socket instance RSS < ${REALTIME_TARGETS.rssMb} MB, no event lost, duplicated or sent to another user`,
+        met: rt.met,
+        detail: `p50 ${rt.latencyMs.p50} / p99 ${rt.latencyMs.p99} ms; RSS ${rt.rssPeakMb ?? 'n/a'} MB; ${rt.received}/${rt.expected} received, ${rt.lost} lost, ${rt.duplicated} duplicated, ${rt.foreign} foreign, ${rt.writeErrors} failed writes; load ${rt.loadAverage.start} → ${rt.loadAverage.end}`,
+      });
+    }
     if (r.loginFlood) {
       const f = r.loginFlood;
       checks.push({
@@ -1499,7 +1578,8 @@ async function main(): Promise<number> {
   const markdown = toMarkdown(report);
   writeFileSync(md, markdown);
   const written = [json, md];
-  if (!options.smoke) {
+  // latest.md is the newest full run of every scenario: a partial run (--only) does not replace it.
+  if (!options.smoke && options.only === null) {
     const latest = join(options.out, 'latest.md');
     writeFileSync(latest, markdown);
     written.push(latest);
@@ -1520,6 +1600,13 @@ async function main(): Promise<number> {
   if (options.smoke && dirty.length > 0) {
     console.error(
       `smoke FAILED: errors, non-2xx or no requests in ${dirty.map((s) => `${s.id}@${s.db}`).join(', ')}`,
+    );
+    return 1;
+  }
+  const rt = report.realtime;
+  if (options.smoke && rt && rt.lost + rt.duplicated + rt.foreign + rt.writeErrors > 0) {
+    console.error(
+      `smoke FAILED: realtime lost ${rt.lost}, duplicated ${rt.duplicated}, sent ${rt.foreign} to another user, ${rt.writeErrors} writes failed`,
     );
     return 1;
   }

@@ -39,7 +39,11 @@ describe('Real-time updates: events across instances (e2e)', () => {
     return client;
   }
 
-  function patch(who: { auth: Record<string, string> }, id: number, body: object): Promise<TaskJson> {
+  function patch(
+    who: { auth: Record<string, string> },
+    id: number,
+    body: object,
+  ): Promise<TaskJson> {
     return b.http
       .patch(`${TASKS}/${id}`)
       .set(who.auth)
@@ -77,7 +81,7 @@ describe('Real-time updates: events across instances (e2e)', () => {
     expect(stranger.events().map(taskIdOf)).toEqual([own.id]);
   });
 
-  it("should tell the user of its own notifications (notification.created)", async () => {
+  it('should tell the user of its own notifications (notification.created)', async () => {
     const team = await newTeam(b.http);
     const editor = await connect(team.editor.token);
     const task = await createTask(b.http, team.owner, {
@@ -104,6 +108,8 @@ describe('Real-time updates: events across instances (e2e)', () => {
       assignee_id: team.stranger.id,
     });
     await stranger.nextEvent('task.assigned', task.id);
+    // Its notification is announced after the dispatch commits, the event before: either order.
+    await stranger.until(() => stranger.events().some((e) => e.event === 'notification.created'));
     const before = stranger.events().length;
     await patch(team.owner, task.id, { assignee_id: team.editor.id });
     const hidden = await stranger.nextEvent('task.hidden', task.id);
@@ -161,6 +167,65 @@ describe('Real-time updates: events across instances (e2e)', () => {
     ]);
   });
 
+  it('should send task.hidden for every task of a deleted project to whoever saw it', async () => {
+    const team = await newTeam(b.http);
+    const [editor, viewer, stranger] = await Promise.all([
+      connect(team.editor.token),
+      connect(team.viewer.token),
+      connect(team.stranger.token),
+    ]);
+    const seen = await createTask(b.http, team.owner, { project_id: team.project.id });
+    const assigned = await createTask(b.http, team.owner, {
+      project_id: team.project.id,
+      assignee_id: team.viewer.id,
+    });
+    // The viewer leaves the project but stays the assignee of one task: it sees only that one.
+    await b.http
+      .delete(membersPath(team.project.id, team.viewer.id))
+      .set(team.owner.auth)
+      .expect(204);
+    const has = (client: WsClient, event: string, id?: number): boolean =>
+      client.events().some((e) => e.event === event && (id === undefined || taskIdOf(e) === id));
+    await editor.until(
+      () => has(editor, 'task.created', seen.id) && has(editor, 'task.assigned', assigned.id),
+    );
+    await viewer.until(
+      () =>
+        has(viewer, 'task.created', seen.id) &&
+        has(viewer, 'task.assigned', assigned.id) &&
+        has(viewer, 'notification.created') &&
+        has(viewer, 'task.hidden', seen.id),
+    );
+    const before = new Map([editor, viewer, stranger].map((c) => [c, c.events().length]));
+    const since = (client: WsClient) => client.events().slice(before.get(client));
+
+    await b.http.delete(`/api/v1/projects/${team.project.id}`).set(team.owner.auth).expect(204);
+    // Each is told once, and a stranger nothing: their own next event comes after.
+    for (const [client, who] of [
+      [editor, team.editor],
+      [viewer, team.viewer],
+      [stranger, team.stranger],
+    ] as const) {
+      const own = await createTask(b.http, who);
+      await client.nextEvent('task.created', own.id);
+    }
+    const hidden = since(editor).slice(0, 2);
+    expect(hidden.map((e) => e.event)).toEqual(['task.hidden', 'task.hidden']);
+    expect(hidden.map((e) => e.data)).toEqual(
+      expect.arrayContaining([{ task_id: seen.id }, { task_id: assigned.id }]),
+    );
+    expect(since(editor).map((e) => e.event)).toEqual([
+      'task.hidden',
+      'task.hidden',
+      'task.created',
+    ]);
+    expect(since(viewer).map((e) => [e.event, taskIdOf(e)])).toEqual([
+      ['task.hidden', assigned.id],
+      ['task.created', expect.any(Number)],
+    ]);
+    expect(since(stranger).map((e) => e.event)).toEqual(['task.created']);
+  });
+
   it('should deliver the events of one task in commit order, once each', async () => {
     const user = await signUp(b.http);
     const client = await connect(user.token);
@@ -209,7 +274,11 @@ describe('Real-time updates: events across instances (e2e)', () => {
     // Past the retention: the stream was trimmed beyond the client's last id.
     await patch(user, task.id, { title: 'after' });
     const after = await probe.nextEvent('task.updated', task.id);
-    const redis = new Redis({ host: '127.0.0.1', port: 6379, keyPrefix: process.env.REDIS_KEY_PREFIX });
+    const redis = new Redis({
+      host: '127.0.0.1',
+      port: 6379,
+      keyPrefix: process.env.REDIS_KEY_PREFIX,
+    });
     try {
       await redis.xtrim('{realtime}:events', 'MINID', after.id!);
     } finally {

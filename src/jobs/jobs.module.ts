@@ -5,6 +5,7 @@ import { RedisConnectionFactory } from '../redis/redis-connection.factory';
 import { QUEUE_NAMES } from './job-registry';
 import { JobsMetricsService } from './jobs-metrics.service';
 import { JobsService } from './jobs.service';
+import { OutboxWakeups } from './outbox-wakeups';
 import { bullPrefix } from './queue-prefix';
 import { RedisPolicyCheck } from './redis-policy.check';
 import { WorkerPoolService } from './worker-pool.service';
@@ -27,7 +28,7 @@ import { WorkerPoolService } from './worker-pool.service';
     }),
     BullModule.registerQueue(...QUEUE_NAMES.map((name) => ({ name }))),
   ],
-  providers: [JobsService, WorkerPoolService, JobsMetricsService, RedisPolicyCheck],
-  exports: [JobsService, WorkerPoolService],
+  providers: [JobsService, WorkerPoolService, JobsMetricsService, RedisPolicyCheck, OutboxWakeups],
+  exports: [JobsService, WorkerPoolService, OutboxWakeups],
 })
 export class JobsModule {}

@@ -13,6 +13,13 @@ export const ProjectDeletionParticipant = (): ClassDecorator =>
   SetMetadata(PROJECT_DELETION_PARTICIPANT_KEY, true);
 
 export interface ProjectDeletionParticipantInstance {
+  /**
+   * Runs inside the deletion transaction, the project row locked, before the project is marked
+   * deleted and before any participant's `onProjectDeleted`: to read what the deletion is about
+   * to retire (the realtime module: who sees which of the project's tasks, to tell them
+   * `task.hidden` after the commit).
+   */
+  beforeProjectDeleted?(manager: EntityManager, projectId: number, now: Date): Promise<void>;
   /** Runs inside the deletion transaction; the project row is locked by it. */
-  onProjectDeleted(manager: EntityManager, projectId: number, now: Date): Promise<void>;
+  onProjectDeleted?(manager: EntityManager, projectId: number, now: Date): Promise<void>;
 }

@@ -14,6 +14,14 @@ class DeletesRows {
   }
 }
 
+@ProjectDeletionParticipant()
+class ReadsFirst {
+  beforeProjectDeleted(_manager: EntityManager, projectId: number): Promise<void> {
+    calls.push(`before ${projectId}`);
+    return Promise.resolve();
+  }
+}
+
 @ProjectMemberListener()
 class Notifies {
   onMemberAdded(_manager: EntityManager, event: ProjectMemberAdded): Promise<void> {
@@ -30,7 +38,7 @@ class Unmarked {
 }
 
 function participants(): ProjectParticipants {
-  const wrappers = [DeletesRows, Notifies, Unmarked].map((metatype) => ({
+  const wrappers = [DeletesRows, ReadsFirst, Notifies, Unmarked].map((metatype) => ({
     metatype,
     instance: new metatype(),
   }));
@@ -47,9 +55,12 @@ describe(ProjectParticipants.name, () => {
     calls.length = 0;
   });
 
-  it('should run only the marked deletion participants', async () => {
-    await participants().projectDeleted(manager, 7, new Date());
-    expect(calls).toEqual(['deleted 7']);
+  it('should run only the marked deletion participants, each hook in its phase', async () => {
+    const found = participants();
+    await found.projectDeleting(manager, 7, new Date());
+    expect(calls).toEqual(['before 7']);
+    await found.projectDeleted(manager, 7, new Date());
+    expect(calls).toEqual(['before 7', 'deleted 7']);
   });
 
   it('should run only the marked member listeners', async () => {

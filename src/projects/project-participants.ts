@@ -33,9 +33,17 @@ export class ProjectParticipants implements OnModuleInit {
     );
   }
 
+  /** Before the project row is marked deleted: each participant's `beforeProjectDeleted`. */
+  async projectDeleting(manager: EntityManager, projectId: number, now: Date): Promise<void> {
+    for (const participant of this.deletionParticipants) {
+      await participant.beforeProjectDeleted?.(manager, projectId, now);
+    }
+  }
+
+  /** Once the project row is marked deleted: each participant's `onProjectDeleted`. */
   async projectDeleted(manager: EntityManager, projectId: number, now: Date): Promise<void> {
     for (const participant of this.deletionParticipants) {
-      await participant.onProjectDeleted(manager, projectId, now);
+      await participant.onProjectDeleted?.(manager, projectId, now);
     }
   }
 

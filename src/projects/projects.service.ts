@@ -140,6 +140,7 @@ export class ProjectsService {
         throw new ProjectConflictError('the inbox cannot be deleted');
       }
       const now = new Date();
+      await this.participants.projectDeleting(manager, projectId, now);
       await this.projects.markDeleted(manager, projectId, now);
       await this.participants.projectDeleted(manager, projectId, now);
     });

@@ -22,14 +22,17 @@ interface Pending {
 }
 
 /**
- * Appends real-time events to the shared stream after the transactions that produced them have
- * committed (callers hand it batches from afterCommit). A task event waits for the task's
+ * Appends real-time events to the shared stream, never before the data they tell of has
+ * committed: task events from their dispatch (the change is in the outbox, committed), the
+ * others from afterCommit. A task event waits for the task's
  * previous event to be in the stream, whichever process announces that one, so the events of
  * one task keep their commit order; batches are otherwise independent (a process-wide queue
  * could make two processes wait on each other). A batch that fails (Redis down) is retried in
  * the background. Appending is idempotent (see EventStream.append), so a retry after a timeout
- * that did land adds nothing. Not covered: a process killed between a commit and its append
- * loses that announcement (the data itself is committed; clients see it on their next reload).
+ * that did land adds nothing. Not covered: a process killed between a commit and an append made
+ * after it (a notification, a membership change) loses that announcement (the data itself is
+ * committed; clients see it on their next reload); task events are appended before their
+ * dispatch commits, so a killed worker's job is run again and loses none (RealtimeTaskEventFeed).
  */
 @Injectable()
 export class RealtimePublisher implements OnApplicationShutdown {
@@ -67,7 +70,10 @@ export class RealtimePublisher implements OnApplicationShutdown {
     try {
       for (;;) {
         const waiting = Date.now() - pending.since < ORDER_MAX_WAIT_MS;
-        const outcome = await this.stream.append(pending.items, waiting ? pending.after : undefined);
+        const outcome = await this.stream.append(
+          pending.items,
+          waiting ? pending.after : undefined,
+        );
         if (outcome !== 'wait') return true;
         await new Promise((resolve) => setTimeout(resolve, ORDER_POLL_MS));
       }

@@ -7,6 +7,7 @@ import { RealtimeController } from './http/realtime.controller';
 import {
   RealtimeMembershipFeed,
   RealtimeNotificationFeed,
+  RealtimeProjectDeletionFeed,
   RealtimeTaskEventFeed,
 } from './realtime-feeds';
 import { RealtimeHub } from './realtime-hub';
@@ -17,16 +18,12 @@ import { RealtimeGateway } from './realtime.gateway';
 
 /**
  * Real-time updates over WebSocket (`GET /api/v1/ws`). Fed after commit by a task event
- * consumer, a notification listener and a membership listener (all discovered by the modules
- * they listen to, which import nothing from here), through one Redis stream that every API
- * instance reads (RealtimeHub) and that keeps 10 minutes for resumes.
+ * consumer, a notification listener, a membership listener and a project deletion participant
+ * (all discovered by the modules they listen to, which import nothing from here), through one
+ * Redis stream that every API instance reads (RealtimeHub) and that keeps 10 minutes for resumes.
  */
 @Module({
-  imports: [
-    ProjectsModule,
-    TasksModule,
-    AuthModule,
-  ],
+  imports: [ProjectsModule, TasksModule, AuthModule],
   controllers: [RealtimeController],
   providers: [
     EventStream,
@@ -35,6 +32,7 @@ import { RealtimeGateway } from './realtime.gateway';
     RealtimeTaskEventFeed,
     RealtimeNotificationFeed,
     RealtimeMembershipFeed,
+    RealtimeProjectDeletionFeed,
     RealtimeTokenVerifier,
     RealtimeHub,
     RealtimeGateway,

@@ -32,7 +32,7 @@ export type StreamEntry =
       notification: NotificationResponseDto;
     }
   | {
-      /** A member removed from a project stops seeing this task of it. */
+      /** The user stops seeing this task: removed from its project, or the project deleted. */
       kind: 'hidden';
       user_id: number;
       task_id: number;

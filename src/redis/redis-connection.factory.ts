@@ -113,6 +113,24 @@ export class RedisConnectionFactory implements OnApplicationShutdown {
   }
 
   /**
+   * A connection for pub/sub subscriptions (a subscribed connection serves nothing else). No key
+   * prefix: ioredis does not prefix channels, so callers put REDIS_KEY_PREFIX in the channel
+   * name. It reconnects and subscribes again by itself; a message published while it was
+   * disconnected is lost, so subscribers must treat messages as hints.
+   */
+  createSubscriberClient(name: string): RedisClient {
+    const retry = (attempt: number): number => Math.min(attempt * 200, 2000);
+    if (this.isCluster) {
+      return this.track(
+        this.cluster(name, { connectTimeout: 1000 }, { clusterRetryStrategy: retry }),
+      );
+    }
+    return this.track(
+      new Redis({ ...this.baseOptions(name), connectTimeout: 1000, retryStrategy: retry }),
+    );
+  }
+
+  /**
    * The connection of BullMQ producers (Queue): like workers' but failing fast, as BullMQ
    * recommends for producers, so that enqueueing from a request never waits on a dead Redis.
    * On a cluster BullMQ needs a connected `Cluster` (it cannot make one from options).

@@ -12,8 +12,10 @@ import { TaskLabelsService } from './labels/task-labels.service';
 /**
  * A deleted project takes its tasks with it, in the deletion's transaction: they are
  * soft-deleted (404 everywhere after, their assignees included), and their counters, search
- * rows and labels (task_labels) go. No per-task events are recorded: the project's deletion is the one change, and
- * cached copies of its tasks are refused through the project's access tombstone.
+ * rows and labels (task_labels) go. No per-task events are recorded: the project's deletion is
+ * the one change, and cached copies of its tasks are refused through the project's access
+ * tombstone (the realtime module tells connected users `task.hidden` on its own, see
+ * RealtimeProjectDeletionFeed).
  */
 @Injectable()
 @ProjectDeletionParticipant()

@@ -365,6 +365,28 @@ export class TasksService {
   }
 
   /**
+   * Who sees which live task of a project only through it, read in the caller's transaction
+   * before the project's deletion retires them (the real-time `task.hidden`): up to `limit`
+   * tasks with their assignees (`overflow`: there are more, and `assignees` lists every
+   * assignee of the project's live tasks instead).
+   */
+  async sightOfProject(
+    manager: EntityManager,
+    projectId: number,
+    limit: number,
+  ): Promise<
+    | { overflow: false; tasks: Array<{ id: number; assigneeId: number | null }> }
+    | { overflow: true; assignees: number[] }
+  > {
+    const tasks = await this.tasks.liveSightInProject(manager, projectId, limit + 1);
+    if (tasks.length <= limit) return { overflow: false, tasks };
+    return {
+      overflow: true,
+      assignees: await this.tasks.liveAssigneesInProject(manager, projectId),
+    };
+  }
+
+  /**
    * The live tasks among `ids` as clients see them, read (not locked) in the caller's
    * transaction: for emails about them. No access check: the caller decided who is told.
    */

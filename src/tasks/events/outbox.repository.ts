@@ -83,6 +83,15 @@ export class OutboxRepository {
     return rows[0] ? Number(rows[0].id) : null;
   }
 
+  /** The id of the next event of the task after `afterId` not dispatched yet, if any. */
+  async nextUndispatched(taskId: number, afterId: number): Promise<number | null> {
+    const rows = await this.dataSource.query<Array<{ id: string | number }>>(
+      'SELECT id FROM task_events WHERE task_id = ? AND id > ? AND dispatched_at IS NULL ORDER BY id LIMIT 1',
+      [taskId, afterId],
+    );
+    return rows[0] ? Number(rows[0].id) : null;
+  }
+
   /** The event of the same task just before this one, with when it was dispatched. */
   async previousOfTask(
     manager: EntityManager,

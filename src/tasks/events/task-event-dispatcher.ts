@@ -4,8 +4,13 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DelayedError, Job } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { JobHandler, JobHandlerInstance, PermanentJobError } from '../../jobs/job-handler';
+import { JobsService } from '../../jobs/jobs.service';
 import { OutboxRepository } from './outbox.repository';
-import { TASK_EVENT_CONSUMER_KEY, TaskEventConsumerInstance } from './task-event-consumer';
+import {
+  TASK_EVENT_CONSUMER_KEY,
+  TaskEventConsumerInstance,
+  TaskEventConsumerOptions,
+} from './task-event-consumer';
 
 export interface TaskEventDispatchPayload {
   /** The outbox row (task_events.id). */
@@ -19,8 +24,15 @@ declare module '../../jobs/job-registry' {
   }
 }
 
-/** How long an event waits before trying again when an earlier event of its task is pending. */
-const ORDERING_DELAY_MS = 250;
+/**
+ * How long an event waits before trying again when an earlier event of its task is pending.
+ * Usually the wait ends sooner: the earlier event's dispatch promotes it once committed (see
+ * promoteSuccessor). The delay is the fallback for a promotion that came too early (before this
+ * one was delayed) or failed; it doubles, so a predecessor stuck for a while is not polled for
+ * every few milliseconds by a busy system's retries.
+ */
+const ORDERING_FIRST_DELAY_MS = 50;
+const ORDERING_LONGEST_DELAY_MS = 250;
 /**
  * Past this age an event stops waiting for a predecessor (one whose dispatch failed for good),
  * so one broken event cannot hold back its task's later events forever.
@@ -42,17 +54,23 @@ export class TaskEventDispatcher implements JobHandlerInstance<'events.dispatch'
   constructor(
     private readonly discovery: DiscoveryService,
     private readonly outbox: OutboxRepository,
+    private readonly jobs: JobsService,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
   onModuleInit(): void {
-    this.consumers = this.discovery
-      .getProviders()
-      .filter(
-        (wrapper) =>
-          wrapper.metatype && Reflect.getMetadata(TASK_EVENT_CONSUMER_KEY, wrapper.metatype),
-      )
-      .map((wrapper) => wrapper.instance as TaskEventConsumerInstance);
+    const marked = this.discovery.getProviders().flatMap((wrapper) => {
+      const options = wrapper.metatype
+        ? (Reflect.getMetadata(TASK_EVENT_CONSUMER_KEY, wrapper.metatype) as
+            Required<TaskEventConsumerOptions> | undefined)
+        : undefined;
+      if (!options) return [];
+      return [{ first: options.first, instance: wrapper.instance as TaskEventConsumerInstance }];
+    });
+    // A stable sort: the `first` consumers, then the others, each in discovery order.
+    this.consumers = marked
+      .sort((x, y) => Number(y.first) - Number(x.first))
+      .map((consumer) => consumer.instance);
   }
 
   async handle(
@@ -60,10 +78,12 @@ export class TaskEventDispatcher implements JobHandlerInstance<'events.dispatch'
     token?: string,
   ): Promise<{ dispatched: boolean }> {
     const { eventId } = job.data;
+    let taskId = 0;
     const outcome = await this.dataSource.transaction(async (manager) => {
       const locked = await this.outbox.lockForDispatch(manager, eventId);
       if (!locked) throw new PermanentJobError(`task event ${eventId} does not exist`);
       if (locked.dispatched) return 'already';
+      taskId = locked.event.taskId;
       const blocker = await this.outbox.earlierUndispatched(manager, locked.event);
       if (blocker !== null) {
         if (Date.now() - locked.event.occurredAt.getTime() < ORDERING_MAX_WAIT_MS) return 'wait';
@@ -77,9 +97,32 @@ export class TaskEventDispatcher implements JobHandlerInstance<'events.dispatch'
     });
     if (outcome === 'wait') {
       // BullMQ's way to postpone a job without counting a failed attempt.
-      await job.moveToDelayed(Date.now() + ORDERING_DELAY_MS, token);
+      await job.moveToDelayed(Date.now() + orderingDelayMs(job.attemptsStarted), token);
       throw new DelayedError();
     }
+    if (outcome === 'done') await this.promoteSuccessor(taskId, eventId);
     return { dispatched: outcome === 'done' };
   }
+
+  /**
+   * The task's next event may be waiting (delayed) for this one: it runs now rather than after
+   * its delay. Best effort: if it is not delayed yet, or Redis fails, its delay still ends.
+   */
+  private async promoteSuccessor(taskId: number, eventId: number): Promise<void> {
+    try {
+      const next = await this.outbox.nextUndispatched(taskId, eventId);
+      if (next === null) return;
+      const successor = await this.jobs.getJob('events', `event-${next}`);
+      if (successor && (await successor.isDelayed())) await successor.promote();
+    } catch (error) {
+      // Commonly a race (it was promoted or started meanwhile); its own delay covers the rest.
+      this.logger.debug(`Event ${eventId}: successor not promoted: ${String(error)}`);
+    }
+  }
+}
+
+/** The wait before the `started`-th run (1 = the first) of an event tries again. */
+export function orderingDelayMs(started: number): number {
+  const doublings = Math.min(Math.max(started - 1, 0), 10);
+  return Math.min(ORDERING_FIRST_DELAY_MS * 2 ** doublings, ORDERING_LONGEST_DELAY_MS);
 }

@@ -1,5 +1,7 @@
 import type { DiscoveryService } from '@nestjs/core';
 import type { EntityManager } from 'typeorm';
+import type { OutboxWakeups } from '../../jobs/outbox-wakeups';
+import { TASK_EVENTS_OUTBOX } from './outbox-relay.service';
 import type { TaskEvent } from './task-event';
 import { TaskEventRecorder, TaskEventRecorderInstance } from './task-event-recorder';
 import type { OutboxRepository } from './outbox.repository';
@@ -50,9 +52,11 @@ describe(TaskEventsService.name, () => {
         return Promise.resolve();
       },
     } as unknown as EntityManager;
-    const service = new TaskEventsService(discovery, {} as OutboxRepository);
+    const nudges: string[] = [];
+    const wakeups = { nudge: (name: string) => nudges.push(name) } as unknown as OutboxWakeups;
+    const service = new TaskEventsService(discovery, {} as OutboxRepository, wakeups);
     service.onModuleInit();
-    return { service, marked, unmarked, manager, inserted };
+    return { service, marked, unmarked, manager, inserted, nudges };
   }
 
   it('should hand the events and the transaction manager to every @TaskEventRecorder after the outbox rows', async () => {
@@ -64,9 +68,20 @@ describe(TaskEventsService.name, () => {
   });
 
   it('should call no recorder and write nothing when a write has no events', async () => {
-    const { service, marked, manager, inserted } = setUp();
+    const { service, marked, manager, inserted, nudges } = setUp();
     await service.record(manager, []);
+    await new Promise((resolve) => setImmediate(resolve));
     expect(inserted).toEqual([]);
     expect(marked.calls).toEqual([]);
+    expect(nudges).toEqual([]);
+  });
+
+  it('should nudge the task event relay once the write has committed', async () => {
+    const { service, manager, nudges } = setUp();
+    await service.record(manager, [event]);
+    // Outside a transaction the write is committed: the nudge follows on the next tick.
+    expect(nudges).toEqual([]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(nudges).toEqual([TASK_EVENTS_OUTBOX]);
   });
 });

@@ -1,6 +1,9 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { EntityManager } from 'typeorm';
+import { afterCommit } from '../../common/database/after-commit';
+import { OutboxWakeups } from '../../jobs/outbox-wakeups';
+import { TASK_EVENTS_OUTBOX } from './outbox-relay.service';
 import { TaskEvent } from './task-event';
 import { OutboxRepository } from './outbox.repository';
 import type { DispatchedTaskEvent } from './task-event-consumer';
@@ -14,6 +17,8 @@ import { TaskEventRecord } from './task-event-record.entity';
  * reminder job records `task.due_soon`, the comments module `comment.created`, the same way).
  * The @TaskEventRecorder providers of other modules (the activity history) write their rows in
  * that same transaction, so they are never lost nor written for a change that rolled back.
+ * Once that transaction commits, the relay is nudged so the events leave within milliseconds
+ * rather than at its next poll (real-time latency, issue 14); never before the commit.
  */
 @Injectable()
 export class TaskEventsService implements OnModuleInit {
@@ -22,6 +27,7 @@ export class TaskEventsService implements OnModuleInit {
   constructor(
     private readonly discovery: DiscoveryService,
     private readonly outbox: OutboxRepository,
+    private readonly wakeups: OutboxWakeups,
   ) {}
 
   onModuleInit(): void {
@@ -53,6 +59,7 @@ export class TaskEventsService implements OnModuleInit {
       })),
     );
     for (const recorder of this.recorders) await recorder.onTaskEventsRecorded(manager, events);
+    afterCommit(manager, () => this.wakeups.nudge(TASK_EVENTS_OUTBOX));
   }
 
   /**

@@ -133,6 +133,42 @@ export class TasksRepository {
   }
 
   /**
+   * Up to `limit` of the project's live tasks (id and assignee), oldest first, in the caller's
+   * transaction: what a project's deletion takes out of its members' and assignees' sight.
+   */
+  async liveSightInProject(
+    manager: EntityManager,
+    projectId: number,
+    limit: number,
+  ): Promise<Array<{ id: number; assigneeId: number | null }>> {
+    const rows = await manager
+      .createQueryBuilder(Task, 't')
+      .select('t.id', 'id')
+      .addSelect('t.assignee_id', 'assigneeId')
+      .where('t.project_id = :projectId', { projectId })
+      .andWhere('t.deleted_at IS NULL')
+      .orderBy('t.id')
+      .limit(limit)
+      .getRawMany<{ id: number; assigneeId: number | null }>();
+    return rows.map((row) => ({
+      id: Number(row.id),
+      assigneeId: row.assigneeId === null ? null : Number(row.assigneeId),
+    }));
+  }
+
+  /** The distinct assignees of the project's live tasks, in the caller's transaction. */
+  async liveAssigneesInProject(manager: EntityManager, projectId: number): Promise<number[]> {
+    const rows = await manager
+      .createQueryBuilder(Task, 't')
+      .select('DISTINCT t.assignee_id', 'assigneeId')
+      .where('t.project_id = :projectId', { projectId })
+      .andWhere('t.deleted_at IS NULL')
+      .andWhere('t.assignee_id IS NOT NULL')
+      .getRawMany<{ assigneeId: number }>();
+    return rows.map((row) => Number(row.assigneeId));
+  }
+
+  /**
    * Up to `limit` ids of the project's live tasks not assigned to `userId`, in the caller's
    * transaction: the tasks a member removed from the project stops seeing.
    */
