@@ -164,7 +164,7 @@ export class TasksService {
    * 404 unless the caller sees the live task: the rule of `get`, from the same caches (task
    * entry, project access), without its labels. For the reads that hang on a task (comments,
    * activity, attachments): they need nothing more, and used to read the task row and its
-   * labels from MySQL on every request (two queries of the four of a page of comments).
+   * labels from MySQL on every request (two of the five queries of a page of comments).
    */
   async assertVisible(userId: number, id: number): Promise<void> {
     const { entry } = await this.cachedEntry(id);
