@@ -72,7 +72,7 @@ export class ActivityService {
 
   /** A task's history, oldest first: 404 unless the caller sees the task. */
   async listForTask(userId: number, taskId: number, query: PageQuery): Promise<ActivityPage> {
-    await this.tasks.accessOf(userId, taskId);
+    await this.tasks.assertVisible(userId, taskId);
     const page = pageOf(query);
     const [rows, total] = await this.repository.taskFeed(taskId, page.range);
     return { items: await this.responses(rows), page: page.page, pageSize: page.pageSize, total };

@@ -113,7 +113,7 @@ export class AttachmentsService {
   }
 
   async list(userId: number, taskId: number): Promise<AttachmentResponseDto[]> {
-    await this.tasks.accessOf(userId, taskId);
+    await this.tasks.assertVisible(userId, taskId);
     const rows = await this.repository.listByTask(taskId);
     return rows.map(toAttachmentResponse);
   }
@@ -219,7 +219,7 @@ export class AttachmentsService {
   private async visibleAttachment(userId: number, attachmentId: number): Promise<Attachment> {
     const row = await this.repository.findById(attachmentId);
     if (!row) throw new AttachmentNotFoundError();
-    await this.tasks.accessOf(userId, row.taskId).catch((error) => {
+    await this.tasks.assertVisible(userId, row.taskId).catch((error) => {
       throw error instanceof TaskNotFoundError ? new AttachmentNotFoundError() : error;
     });
     return row;

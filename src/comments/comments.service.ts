@@ -58,7 +58,7 @@ export class CommentsService {
   ) {}
 
   async list(userId: number, taskId: number, query: ListCommentsQuery): Promise<CommentPage> {
-    await this.tasks.accessOf(userId, taskId);
+    await this.tasks.assertVisible(userId, taskId);
     const page = query.page ?? 1;
     const pageSize = query.page_size ?? DEFAULT_PAGE_SIZE;
     const { items, total } = await this.comments.pageOfTask(
@@ -76,7 +76,7 @@ export class CommentsService {
   }
 
   async get(userId: number, taskId: number, commentId: number): Promise<CommentResponseDto> {
-    await this.tasks.accessOf(userId, taskId);
+    await this.tasks.assertVisible(userId, taskId);
     const row = await this.comments.findOfTask(taskId, commentId);
     if (!row) throw new CommentNotFoundError();
     return toCommentResponse(row, await this.usernameOf(row.authorId));

@@ -3,8 +3,8 @@ import { EntityManager } from 'typeorm';
 import { formatEtag, ifMatchSatisfied } from '../common/http/etag';
 import { PageInfo } from '../common/http/pagination';
 import { IdempotencyService, IdempotentResult } from '../idempotency/idempotency.service';
-import { ProjectAccessService } from '../projects/project-access.service';
-import { hasRole, ProjectRole } from '../projects/project-role';
+import { CachedAccess, ProjectAccessService } from '../projects/project-access.service';
+import { hasRole } from '../projects/project-role';
 import { UsersService } from '../users/users.service';
 import { CreateTaskDto } from './dto/create-task.dto';
 import { ListTasksQuery } from './dto/list-tasks.query';
@@ -62,13 +62,6 @@ export interface TaskRead extends TaskWithEtag {
   cache: 'HIT' | 'MISS';
 }
 
-/** A task the caller can see, its role in the task's project and what it may do. */
-export interface TaskAccess {
-  task: TaskResponseDto;
-  role: ProjectRole | null;
-  permission: TaskPermission;
-}
-
 export interface TaskPage extends PageInfo {
   items: TaskResponseDto[];
 }
@@ -86,6 +79,14 @@ function sameLabels(a: readonly { id: number }[], b: readonly { id: number }[]):
 function isForeignKeyViolation(error: unknown): boolean {
   const e = error as { errno?: unknown; driverError?: { errno?: unknown } } | null;
   return e?.errno === 1452 || e?.driverError?.errno === 1452;
+}
+
+/**
+ * A live task is seen by the members of its project and by its assignee; a deleted project's
+ * tasks are deleted with it, even for their assignees. 404 otherwise.
+ */
+function assertSees(access: CachedAccess, assigneeId: number | null, userId: number): void {
+  if (!access.live || (!access.role && assigneeId !== userId)) throw new TaskNotFoundError();
 }
 
 @Injectable()
@@ -155,20 +156,38 @@ export class TasksService {
    * project's members from the shared access cache; a tombstone (deleted task) is a 404.
    */
   async get(userId: number, id: number): Promise<TaskRead> {
+    const { entry, cache } = await this.cachedEntry(id);
+    return this.visibleRead(userId, entry, cache);
+  }
+
+  /**
+   * 404 unless the caller sees the live task: the rule of `get`, from the same caches (task
+   * entry, project access), without its labels. For the reads that hang on a task (comments,
+   * activity, attachments): they need nothing more, and used to read the task row and its
+   * labels from MySQL on every request (two of the five queries of a page of comments).
+   */
+  async assertVisible(userId: number, id: number): Promise<void> {
+    const { entry } = await this.cachedEntry(id);
+    const access = await this.projects.cachedAccess(entry.value.project_id, userId);
+    assertSees(access, entry.value.assignee_id, userId);
+  }
+
+  /** The live task's cache entry, filled from MySQL on a miss; 404 when there is none. */
+  private async cachedEntry(
+    id: number,
+  ): Promise<{ entry: { value: CachedTask; version: number }; cache: TaskRead['cache'] }> {
     const cached = await this.cache.read(id);
     if (cached.kind === 'deleted') throw new TaskNotFoundError();
-    if (cached.kind === 'hit') return this.visibleRead(userId, cached, 'HIT');
-    if (cached.epoch === undefined) {
-      // Cache bypassed (Redis unusable): nothing will be stored; MySQL answers.
-      const entry = await this.loadEntry(id);
-      if (!entry) throw new TaskNotFoundError();
-      return this.visibleRead(userId, entry, 'MISS');
-    }
-    // The loader is unscoped (one load serves every concurrent caller and fills the shared
-    // entry); visibleRead then checks the caller.
-    const loaded = await this.cache.load(id, cached.epoch, () => this.loadEntry(id));
+    if (cached.kind === 'hit') return { entry: cached, cache: 'HIT' };
+    // Cache bypassed (Redis unusable, no epoch): nothing will be stored; MySQL answers. Else
+    // the loader is unscoped (one load serves every concurrent caller and fills the shared
+    // entry); the caller checks visibility.
+    const loaded =
+      cached.epoch === undefined
+        ? await this.loadEntry(id)
+        : await this.cache.load(id, cached.epoch, () => this.loadEntry(id));
     if (!loaded) throw new TaskNotFoundError();
-    return this.visibleRead(userId, loaded, 'MISS');
+    return { entry: loaded, cache: 'MISS' };
   }
 
   /**
@@ -327,21 +346,6 @@ export class TasksService {
   }
 
   /**
-   * What the caller may do with a live task it can see (404 otherwise, as for every task
-   * route), with the task: for the modules that hang things on tasks (comments, attachments,
-   * activity) so they apply exactly the tasks' rule. Uses the shared access cache, so a removed
-   * member is refused at once.
-   */
-  async accessOf(userId: number, taskId: number): Promise<TaskAccess> {
-    const task = await this.tasks.findLiveById(taskId);
-    if (!task) throw new TaskNotFoundError();
-    const access = await this.projects.cachedAccess(task.projectId, userId);
-    const permission = access.live ? permissionOf(access.role, task, userId) : null;
-    if (!permission) throw new TaskNotFoundError();
-    return { task: await this.labels.responseOf(task), role: access.role, permission };
-  }
-
-  /**
    * Those of `ids` that are no live task (deleted, with their project or alone, or never
    * there): for modules that clean up what hangs on deleted tasks (attachment bytes).
    */
@@ -436,9 +440,7 @@ export class TasksService {
       // An entry written before labels existed has no label_ids.
       this.labels.resolveCached(fields.project_id, labelIds ?? []),
     ]);
-    // A deleted project's tasks are deleted with it, even for their assignees.
-    if (!access.live) throw new TaskNotFoundError();
-    if (!access.role && fields.assignee_id !== userId) throw new TaskNotFoundError();
+    assertSees(access, fields.assignee_id, userId);
     return {
       task: { ...fields, labels },
       etag: formatEtag(fields.id, entry.version),
