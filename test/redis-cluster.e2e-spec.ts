@@ -4,9 +4,11 @@ import { detailFields } from './helpers/bodies';
 import { errorBody, Session, signUp } from './helpers/factories';
 import { startTestApp, TestApp } from './helpers/app';
 import { exportJson } from './helpers/exports';
+import { startListeningApp } from './helpers/realtime';
 import { RedisCluster } from './helpers/redis-cluster';
 import { createTask, TASKS, TaskJson } from './helpers/tasks';
 import { waitFor } from './helpers/wait';
+import { WsClient, wsUrl } from './helpers/ws-client';
 
 /** The contract's bound while Redis is down: every request answers within 2 s. */
 const QUICK_MS = 2000;
@@ -37,7 +39,8 @@ async function startReceiver(): Promise<{ url: string; bodies: string[]; server:
 
 /**
  * The service on a real Redis Cluster (three masters started by the test): cache, rate limits,
- * the job queue (export), webhooks, and a lost master behaving as the contract's Redis outage.
+ * the job queue (export), webhooks, real-time fan-out between two instances, and a lost master
+ * behaving as the contract's Redis outage.
  */
 describe('Redis Cluster (e2e, REDIS_CLUSTER_NODES, three local masters)', () => {
   let cluster: RedisCluster | undefined;
@@ -49,7 +52,11 @@ describe('Redis Cluster (e2e, REDIS_CLUSTER_NODES, three local masters)', () => 
     cluster = await RedisCluster.create();
     // One after the other: startTestApp sets process.env while an instance reads it. No
     // instance on the shared Redis: its outbox relay would move this database's events there.
-    app = await startTestApp({ REDIS_CLUSTER_NODES: cluster.nodes, WEBHOOK_ALLOW_PRIVATE: 'true' });
+    // Listening, for the real-time clients.
+    app = await startListeningApp({
+      REDIS_CLUSTER_NODES: cluster.nodes,
+      WEBHOOK_ALLOW_PRIVATE: 'true',
+    });
     limited = await startTestApp({
       REDIS_CLUSTER_NODES: cluster.nodes,
       RATE_LIMIT_PER_MINUTE: String(USER_LIMIT),
@@ -140,6 +147,44 @@ describe('Redis Cluster (e2e, REDIS_CLUSTER_NODES, three local masters)', () => 
     } finally {
       receiver.server.closeAllConnections();
       await new Promise((resolve) => receiver.server.close(resolve));
+    }
+  });
+
+  it('should fan real-time events out through the cluster, and replay them on resume', async () => {
+    const user = await signUp(app!.http);
+    const url = wsUrl(app!);
+    const first = (await WsClient.ready(url, user.token)).client;
+    try {
+      // Written through the other instance: the event reaches this one's socket by the cluster.
+      const created = await limited!.http
+        .post(TASKS)
+        .set(user.auth)
+        .send({ title: 'on the cluster' })
+        .expect(201);
+      const event = await first.nextEvent('task.created', created.body.id);
+      expect((event.data?.task as TaskJson).title).toBe('on the cluster');
+      first.close();
+      for (const title of ['missed 1', 'missed 2']) {
+        await limited!.http
+          .patch(`${TASKS}/${created.body.id}`)
+          .set(user.auth)
+          .send({ title })
+          .expect(200);
+      }
+      const second = (await WsClient.ready(url, user.token, event.id)).client;
+      try {
+        await second.next((m) => (m.data?.task as TaskJson | undefined)?.title === 'missed 2');
+        expect(
+          second
+            .events()
+            .filter((e) => e.event === 'task.updated')
+            .map((e) => (e.data?.task as TaskJson).title),
+        ).toEqual(['missed 1', 'missed 2']);
+      } finally {
+        second.close();
+      }
+    } finally {
+      first.close();
     }
   });
 

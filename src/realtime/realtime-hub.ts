@@ -125,9 +125,11 @@ export class RealtimeHub implements BeforeApplicationShutdown {
     if (this.stopping) return;
     this.stopping = true;
     clearInterval(this.heartbeat);
-    // Cuts a waiting XREAD short; a fan-out in progress finishes its sends first.
+    // Cuts a waiting XREAD short; a fan-out in progress finishes its sends first. Bounded: a
+    // cluster client disconnected while it re-reads the slot map (after a lost master) can
+    // leave the read's promise unsettled, and shutdown must not wait on it.
     this.blocking?.disconnect();
-    await this.loop;
+    await Promise.race([this.loop, delay(BLOCK_MS + RETRY_MS)]);
     await Promise.all(
       [...this.connections].map((c) =>
         c.closeAndWait(CLOSE.goingAway, 'server shutting down', CLOSE_GRACE_MS),
