@@ -3,9 +3,13 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
-import { AppModule } from './app.module';
+import { ApiModule } from './api.module';
 import { apiCacheControl } from './common/http/cache-control';
-import { answerClientError, answerRouterError } from './common/http/framework-errors';
+import {
+  answerClientError,
+  answerRouterError,
+  installRootErrorHandler,
+} from './common/http/framework-errors';
 import { installFormPost } from './common/http/form-post';
 import { installJsonBodyParser } from './common/http/json-body-parser';
 import { installMultipart } from './common/http/multipart';
@@ -16,6 +20,8 @@ import { genRequestId } from './common/http/request-id';
 import { MetricsService } from './metrics/metrics.service';
 import { limitUnroutedRequests } from './rate-limit/unrouted-requests.hook';
 import { RealtimeWsAdapter } from './realtime/realtime-ws.adapter';
+import { GRAPHIQL_CSP, GRAPHIQL_PATH } from './graphql/graphiql';
+import { GRAPHQL_PATH } from './graphql/graphql-options';
 
 export const API_PREFIX = 'api/v1';
 
@@ -100,7 +106,7 @@ export async function createApp(
     frameworkErrors: answerRouterError,
     clientErrorHandler: answerClientError,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(ApiModule, adapter, {
     bufferLogs: true,
     // Nest would add an application/x-www-form-urlencoded parser, which lets a plain HTML form
     // on any site POST to the API without a CORS preflight. Fastify's own JSON parser (with the
@@ -128,6 +134,7 @@ function configureApp(app: NestFastifyApplication, config: AppConfig): void {
   applyGlobalPrefix(app);
 
   const fastify = app.getHttpAdapter().getInstance();
+  installRootErrorHandler(fastify);
   // Fastify also parses text/plain by default, which would hand a string to the validation
   // pipe (a confusing 400). The API speaks JSON only, so any other body is a 415.
   fastify.removeContentTypeParser('text/plain');
@@ -155,6 +162,11 @@ function configureApp(app: NestFastifyApplication, config: AppConfig): void {
         'Cache-Control',
         apiCacheControl(request.method, reply.statusCode, authenticated),
       );
+    } else if (request.url.startsWith(GRAPHQL_PATH)) {
+      // A GraphQL answer is the caller's own data, by GET too: never stored by any cache.
+      void reply.header('Cache-Control', 'no-store');
+    } else if (request.url.startsWith(GRAPHIQL_PATH)) {
+      void reply.header('Content-Security-Policy', GRAPHIQL_CSP);
     }
     done(null, payload);
   });

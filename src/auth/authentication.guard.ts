@@ -22,6 +22,9 @@ export class AuthenticationGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
+    // GraphQL resolvers are no HTTP routes: their caller is resolved once per request by the
+    // GraphQL layer (src/graphql/graphql-request.hooks.ts), with the same service.
+    if (context.getType() !== 'http') return true;
     const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, [
       context.getHandler(),
       context.getClass(),

@@ -31,6 +31,8 @@ export class RateLimitGuard extends ThrottlerGuard {
   }
 
   protected override shouldSkip(context: ExecutionContext): Promise<boolean> {
+    // A GraphQL request is counted once, as a whole, by CallerRateLimiter (not per resolver).
+    if (context.getType() !== 'http') return Promise.resolve(true);
     return Promise.resolve(
       this.reflector.getAllAndOverride<boolean>(NO_RATE_LIMIT_KEY, [
         context.getHandler(),

@@ -22,11 +22,7 @@ import { RealtimeGateway } from './realtime.gateway';
  * instance reads (RealtimeHub) and that keeps 10 minutes for resumes.
  */
 @Module({
-  imports: [
-    ProjectsModule,
-    TasksModule,
-    AuthModule,
-  ],
+  imports: [ProjectsModule, TasksModule, AuthModule],
   controllers: [RealtimeController],
   providers: [
     EventStream,
@@ -39,5 +35,7 @@ import { RealtimeGateway } from './realtime.gateway';
     RealtimeHub,
     RealtimeGateway,
   ],
+  // The hub's live feed also serves GraphQL subscriptions (src/graphql), with these same rules.
+  exports: [RealtimeHub],
 })
 export class RealtimeModule {}
