@@ -77,6 +77,18 @@ export const HTTP_TIMEOUTS: HttpTimeouts = {
 };
 
 /**
+ * The Fastify adapter with one root error handler, installRootErrorHandler's (set in
+ * configureApp). Nest would set its own when its routes are built, after the GraphQL plugin has
+ * registered its routes, replacing the root handler with a warning (FSTWRN004) for no change
+ * in the answer: both map errors with describeError to the contract's body.
+ */
+class ApiFastifyAdapter extends FastifyAdapter {
+  override setErrorHandler(): ReturnType<FastifyAdapter['setErrorHandler']> {
+    return this.getInstance();
+  }
+}
+
+/**
  * Builds the whole HTTP application (adapter, module, hooks, docs), ready to `listen()`. The
  * service's entry point and the e2e tests both call this, so tests exercise the real setup;
  * `timeouts` lets a test shorten the client timeouts.
@@ -91,7 +103,7 @@ export async function createApp(
     ...HTTP_TIMEOUTS,
     ...options.timeouts,
   };
-  const adapter = new FastifyAdapter({
+  const adapter = new ApiFastifyAdapter({
     bodyLimit: config.http.bodyLimitBytes,
     trustProxy: config.http.trustProxy,
     genReqId: genRequestId,

@@ -111,11 +111,12 @@ export function replyWithError(
 }
 
 /**
- * The root Fastify error handler, in the contract's shape. Nest installs its own when it builds
- * its routes, but the GraphQL plugin registers (and awaits) itself first, so Nest's routes were
- * then built without it and a body parser's error (malformed JSON, a body nested too deeply)
- * reached Fastify's default handler, with another body shape. Set before Nest is initialised,
- * it covers every route, Nest's or not; errors of Nest handlers still go through its filter.
+ * The root Fastify error handler, in the contract's shape. Nest would install its own when it
+ * builds its routes, but the GraphQL plugin registers (and awaits) itself first, so Nest's
+ * routes were built before it and a body parser's error (malformed JSON, a body nested too
+ * deeply) reached Fastify's default handler, with another body shape. Set before Nest is
+ * initialised (and kept: see ApiFastifyAdapter), it covers every route, Nest's or not; errors
+ * thrown by Nest handlers still go through its exception filter.
  */
 export function installRootErrorHandler(fastify: FastifyInstance): void {
   fastify.setErrorHandler((error, request, reply) => {
