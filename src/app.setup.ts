@@ -182,7 +182,12 @@ function configureApp(app: NestFastifyApplication, config: AppConfig): void {
     }
     done(null, payload);
   });
-  installLoadShedding(fastify, new InFlightLimiter(config.http.maxInFlight));
+  // GraphQL requests are API work too: they take database connections like REST ones.
+  installLoadShedding(
+    fastify,
+    new InFlightLimiter(config.http.maxInFlight),
+    (url) => url.startsWith('/api/') || url === GRAPHQL_PATH,
+  );
 
   const metrics = app.get(MetricsService);
   fastify.addHook('onResponse', (request, reply, done) => {
