@@ -9,6 +9,7 @@ import type { AppConfig } from '../src/config/env';
 import { runMigrationsLocked } from '../src/database/database-bootstrap';
 import { buildDataSourceOptions } from '../src/database/database-options';
 import { buildCountsRecount } from '../src/tasks/read-models/counts.sql';
+import { buildBucketsRefresh } from '../src/tasks/read-models/search.sql';
 import { runSeeder } from './processes';
 
 export interface DatasetSpec {
@@ -310,14 +311,21 @@ export async function cleanup(pool: Pool, info: DatasetInfo, since: Date): Promi
   // are recounted from their rows. The bench tasks are unassigned: the cells they moved are
   // their project's (kind 1) and the writer's in that project (kind 3), and a recount of the
   // project sets all of its cells.
+  // The same for task_search's bucket versions: the service's cached search counts of those
+  // projects must not outlive the rows they counted.
   for (const row of held) {
     const projectId = Number(row.project_id);
-    for (const query of buildCountsRecount(projectId, projectId)) {
+    for (const query of [
+      ...buildCountsRecount(projectId, projectId),
+      ...buildBucketsRefresh(projectId, projectId),
+    ]) {
       await pool.query(query.sql, query.params);
     }
   }
   // R5's labels (their task_labels rows went with the bench tasks, by the foreign key).
-  await pool.query("DELETE FROM labels WHERE project_id = ? AND name LIKE 'bench-%'", [info.team.id]);
+  await pool.query("DELETE FROM labels WHERE project_id = ? AND name LIKE 'bench-%'", [
+    info.team.id,
+  ]);
   // The seeder writes no notifications: every project_added of the team project is the churn's.
   await pool.query("DELETE FROM notifications WHERE project_id = ? AND type = 'project_added'", [
     info.team.id,

@@ -9,8 +9,9 @@
  *   project's member ids, filled from MySQL on a miss), as the service checks it.
  * - `POST /tasks`: JWT + rate limit as above, the caller's inbox, then one mysql2 transaction
  *   with the INSERT into tasks, the INSERT of its `task.created` row into task_events, the
- *   INSERT of its task_search row and the UPDATE of its task_counts cells (buildSearchWrite and
- *   applyCountDeltas, shared with the service), like TasksService.create.
+ *   INSERT of its task_search row, the upsert of its task_search_buckets version and the UPDATE
+ *   of its task_counts cells (buildSearchWrites and applyCountDeltas, shared with the service),
+ *   like TasksService.create.
  *
  * Configured like the service (loadConfig: PORT, DB_*, REDIS_*, JWT_SECRET, RATE_LIMIT_PER_MINUTE).
  * Its Redis keys live under `<REDIS_KEY_PREFIX>benchfloor:`, apart from the service's own.
@@ -27,7 +28,7 @@ import { FIXED_WINDOW_SCRIPT } from '../src/rate-limit/redis-throttler.storage';
 import { openPool } from '../scripts/seed-support';
 import { taskRowToResponse, TaskSqlRow } from '../src/tasks/dto/task-response.dto';
 import { applyCountDeltas, countDeltas } from '../src/tasks/read-models/counts.sql';
-import { buildSearchWrite } from '../src/tasks/read-models/search.sql';
+import { buildSearchWrites } from '../src/tasks/read-models/search.sql';
 import {
   priorityCode,
   statusCode,
@@ -235,9 +236,11 @@ async function main(): Promise<void> {
         'INSERT INTO task_events (event_type, task_id, actor_id, payload, occurred_at, published_at) VALUES (?, ?, ?, ?, ?, NULL)',
         ['task.created', task.id, userId, JSON.stringify({ before: null, after: task }), now],
       );
-      // The task's task_search row, with the statement TaskSearchService runs (one INSERT).
-      const write = buildSearchWrite(null, task);
-      if (write) await connection.query(write.sql, write.params);
+      // The task's task_search row and its bucket's version, with the statements
+      // TaskSearchService runs (an INSERT and an upsert).
+      for (const write of buildSearchWrites(null, task)) {
+        await connection.query(write.sql, write.params);
+      }
       // The task's task_counts cells, with the same statement TaskCountsService runs.
       await applyCountDeltas(
         async (sql, params) => (await connection.query(sql, params))[0],

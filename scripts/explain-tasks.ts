@@ -18,7 +18,9 @@ import {
   buildPageRowsQuery,
   buildSourcesCountQuery,
   listingSources,
+  searchCountPlan,
 } from '../src/tasks/listing/listing.sql';
+import { buildSearchCountQuery } from '../src/tasks/read-models/search-counts.sql';
 import { openPool, prepareDatabase } from './seed-support';
 
 interface Case {
@@ -33,9 +35,26 @@ function listCases(label: string, viewer: Viewer, params: Partial<ListTasksQuery
   const request = parseListQuery(Object.assign(new ListTasksQuery(), params));
   const cases: Case[] = [];
   // The queries TasksRepository.listPage and count run: task_counts when the filters allow,
-  // else the rows (task_search's for a search).
+  // a search over whole projects by task_search bucket (TaskSearchCounts: the versions alone
+  // when every bucket's count is cached, every bucket counted when none is), else the rows.
   const page = buildPageRowsQuery(viewer, request, now);
   if (page) cases.push({ name: `${label}: page`, query: page });
+  const search = searchCountPlan(viewer, request.filters, now);
+  if (search) {
+    const { projectIds, terms, others } = search;
+    const whole = projectIds.map((projectId) => ({ projectId, from: null, to: null }));
+    cases.push(
+      {
+        name: `${label}: X-Total-Count, buckets cached`,
+        query: buildSearchCountQuery(projectIds, terms, [], others),
+      },
+      {
+        name: `${label}: X-Total-Count, every bucket counted`,
+        query: buildSearchCountQuery(projectIds, terms, whole, others),
+      },
+    );
+    return cases;
+  }
   const count =
     buildCounterCountQuery(viewer, request.filters) ??
     buildSourcesCountQuery(listingSources(viewer, request.filters, now));
@@ -95,7 +114,7 @@ async function main(): Promise<void> {
   try {
     const [[version]] = await pool.query<Row[]>('SELECT VERSION() AS v');
     const mariadb = String(version.v).includes('MariaDB');
-    await pool.query('ANALYZE TABLE tasks, task_search');
+    await pool.query('ANALYZE TABLE tasks, task_search, task_search_buckets');
     const [[stats]] = await pool.query<Row[]>('SELECT COUNT(*) AS n FROM tasks');
     const [[heavy]] = await pool.query<Row[]>(
       'SELECT user_id, COUNT(*) AS n FROM tasks GROUP BY user_id ORDER BY n DESC LIMIT 1',

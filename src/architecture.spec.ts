@@ -103,6 +103,7 @@ function cycles(graph: Graph): string[][] {
 const TABLES_WITHOUT_ENTITY: Readonly<Record<string, string>> = {
   task_counts: 'tasks',
   task_search: 'tasks',
+  task_search_buckets: 'tasks',
   task_reminders: 'notifications',
   label_versions: 'labels',
 };

@@ -1,10 +1,10 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { Logger as PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { exitGracefullyOnSignals } from './common/process/graceful-shutdown';
 import { loadConfig, loadDotEnv, processEnv } from './config/env';
 import { WorkerPoolService } from './jobs/worker-pool.service';
+import { AppLogger } from './logging/app-logger';
 import { BootLogger } from './logging/boot-logger';
 
 /** Active jobs get this long after SIGTERM (a container's default grace period is 30 s). */
@@ -23,7 +23,7 @@ async function bootstrap(): Promise<void> {
   // Refuse a bad configuration before Nest starts, with one line naming every problem.
   loadConfig(processEnv());
   const app = await NestFactory.createApplicationContext(AppModule, { bufferLogs: true });
-  app.useLogger(app.get(PinoLogger));
+  app.useLogger(app.get(AppLogger));
   const logger = new Logger('Worker');
   exitGracefullyOnSignals(app, logger, SHUTDOWN_GRACE_MS, 'active jobs');
   await app.get(WorkerPoolService).start();

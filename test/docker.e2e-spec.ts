@@ -27,6 +27,44 @@ interface Service {
 const compose = parse(read('docker/docker-compose.yml')) as { services: Record<string, Service> };
 
 describe('Docker image and Compose stack', () => {
+  const root = baseConnection();
+  const asRoot = (sql: string): string =>
+    execFileSync(
+      'mariadb',
+      [
+        '--protocol=tcp',
+        `-h${root.host}`,
+        `-P${root.port}`,
+        `-u${root.user}`,
+        '-N',
+        '-r',
+        '-e',
+        sql,
+      ],
+      { env: { ...process.env, MYSQL_PWD: root.password }, encoding: 'utf8' },
+    );
+  /** The mysql image's entrypoint sources init scripts with docker_process_sql in scope; so does this shim. */
+  const sourceInitScript = (script: string, env: Record<string, string>): void => {
+    execFileSync(
+      'bash',
+      [
+        '-c',
+        `set -eo pipefail; docker_process_sql() { mariadb --protocol=tcp -h"$H" -P"$P" -u"$U" "$@"; }; . docker/mysql-init/${script}`,
+      ],
+      {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          H: root.host,
+          P: String(root.port),
+          U: root.user,
+          MYSQL_PWD: root.password,
+          ...env,
+        },
+      },
+    );
+  };
+
   it('should build the image on the Node line the tests run on, pinned to a release and digest', () => {
     const dockerfile = read('docker/Dockerfile');
     const image = /^ARG NODE_IMAGE=(\S+)$/m.exec(dockerfile)?.[1];
@@ -64,51 +102,39 @@ describe('Docker image and Compose stack', () => {
     expect([...used].filter((name) => !listed.has(name))).toEqual([]);
   });
 
+  describe("the replication account of Compose's MySQL init script", () => {
+    const user = `replication_${randomBytes(4).toString('hex')}`;
+    const source = (password: string) =>
+      sourceInitScript('20-replication-user.sh', {
+        REPLICATION_USER: user,
+        REPLICATION_PASSWORD: password,
+      });
+
+    afterAll(() => {
+      asRoot(`DROP USER IF EXISTS '${user}'@'%'`);
+    });
+
+    it('should create nothing without a password, and an account that may only replicate with one', () => {
+      source('');
+      expect(asRoot(`SELECT COUNT(*) FROM mysql.user WHERE user = '${user}'`).trim()).toBe('0');
+      source(`pw'${randomBytes(8).toString('hex')}\\"`);
+      const grants = asRoot(`SHOW GRANTS FOR '${user}'@'%'`).trim().split('\n');
+      expect(grants).toEqual([expect.stringMatching(/^GRANT REPLICATION SLAVE ON \*\.\* TO /)]);
+    });
+  });
+
   describe("the application user of Compose's MySQL init script", () => {
     const suffix = randomBytes(4).toString('hex');
     const dbName = `taskdb_appuser_${suffix}`;
     const user = `taskapp_${suffix}`;
     const password = `pw'${randomBytes(8).toString('hex')}\\"`;
-    const root = baseConnection();
-    const asRoot = (sql: string): string =>
-      execFileSync(
-        'mariadb',
-        [
-          '--protocol=tcp',
-          `-h${root.host}`,
-          `-P${root.port}`,
-          `-u${root.user}`,
-          '-N',
-          '-r',
-          '-e',
-          sql,
-        ],
-        { env: { ...process.env, MYSQL_PWD: root.password }, encoding: 'utf8' },
-      );
-
     beforeAll(() => {
       ensureBuilt();
-      // The entrypoint sources the script with docker_process_sql in scope; so does this shim.
-      execFileSync(
-        'bash',
-        [
-          '-c',
-          'set -eo pipefail; docker_process_sql() { mariadb --protocol=tcp -h"$H" -P"$P" -u"$U" "$@"; }; . docker/mysql-init/10-app-user.sh',
-        ],
-        {
-          cwd: ROOT,
-          env: {
-            ...process.env,
-            H: root.host,
-            P: String(root.port),
-            U: root.user,
-            MYSQL_PWD: root.password,
-            APP_DB_NAME: dbName,
-            APP_DB_USER: user,
-            APP_DB_PASSWORD: password,
-          },
-        },
-      );
+      sourceInitScript('10-app-user.sh', {
+        APP_DB_NAME: dbName,
+        APP_DB_USER: user,
+        APP_DB_PASSWORD: password,
+      });
       // The service must also be able to create its database when it is missing.
       asRoot(`DROP DATABASE \`${dbName}\``);
     }, 120_000);

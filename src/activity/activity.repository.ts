@@ -20,15 +20,23 @@ export class ActivityRepository {
   constructor(@InjectRepository(TaskActivity) private readonly rows: Repository<TaskActivity>) {}
 
   async insert(manager: EntityManager, entry: NewActivityEntry): Promise<void> {
-    await manager.insert(TaskActivity, {
-      taskId: entry.taskId,
-      projectId: entry.projectId,
-      actorId: entry.actorId,
-      type: entry.type,
-      changes: JSON.stringify(entry.changes),
-      taskDeleted: 0,
-      createdAt: entry.createdAt,
-    });
+    // updateEntity(false): `manager.insert` reads every inserted row back (a SELECT inside the
+    // write's transaction, holding its locks) because `task_deleted` has a column default.
+    await manager
+      .createQueryBuilder()
+      .insert()
+      .into(TaskActivity)
+      .values({
+        taskId: entry.taskId,
+        projectId: entry.projectId,
+        actorId: entry.actorId,
+        type: entry.type,
+        changes: JSON.stringify(entry.changes),
+        taskDeleted: 0,
+        createdAt: entry.createdAt,
+      })
+      .updateEntity(false)
+      .execute();
   }
 
   /** Takes a deleted task's entries out of its projects' feeds (idx_task_activity_task). */

@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '../common/auth/principal';
 import { IS_PUBLIC_KEY } from '../common/decorators/public.decorator';
 import { UnauthorizedError } from '../common/errors/domain-errors';
+import { RouteMetadataCache } from '../common/http/route-metadata';
 import { AnonymousRateLimiter } from '../rate-limit/anonymous-rate-limiter';
 import { AuthenticationService } from './authentication.service';
 import { bearerToken } from './bearer-token';
@@ -15,21 +16,24 @@ import { bearerToken } from './bearer-token';
  */
 @Injectable()
 export class AuthenticationGuard implements CanActivate {
+  private readonly isPublic: RouteMetadataCache<boolean>;
+
   constructor(
-    private readonly reflector: Reflector,
+    reflector: Reflector,
     private readonly authentication: AuthenticationService,
     private readonly anonymousLimit: AnonymousRateLimiter,
-  ) {}
+  ) {
+    this.isPublic = new RouteMetadataCache(
+      (handler, controller) =>
+        reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, [handler, controller]) === true,
+    );
+  }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     // GraphQL resolvers are no HTTP routes: their caller is resolved once per request by the
-    // GraphQL layer (src/graphql/graphql-request.hooks.ts), with the same service.
+    // GraphQL layer (GraphqlOptions' request hooks), with the same service.
     if (context.getType() !== 'http') return true;
-    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
-    if (isPublic) return true;
+    if (this.isPublic.get(context)) return true;
     const http = context.switchToHttp();
     const request = http.getRequest<FastifyRequest & { user?: Principal }>();
     try {

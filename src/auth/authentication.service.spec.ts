@@ -51,4 +51,22 @@ describe(AuthenticationService.name, () => {
     await expect(service.authenticate(token)).rejects.toBeInstanceOf(UnauthorizedError);
     expect(accessTokens.authenticate).not.toHaveBeenCalled();
   });
+
+  it('should verify a session JWT once and answer its later uses from memory', async () => {
+    const token = jwt.sign({ sub: '42' });
+    const verify = jest.spyOn(jwt, 'verify');
+    try {
+      const first = await service.authenticate(token);
+      const second = await service.authenticate(token);
+      expect(second).toEqual(first);
+      expect(verify).toHaveBeenCalledTimes(1);
+      // A token differing in one character is verified (and refused) on its own.
+      await expect(service.authenticate(`${token.slice(0, -1)}A`)).rejects.toBeInstanceOf(
+        UnauthorizedError,
+      );
+      expect(verify).toHaveBeenCalledTimes(2);
+    } finally {
+      verify.mockRestore();
+    }
+  });
 });

@@ -5,18 +5,22 @@ import { AccessTokensService } from '../access-tokens/access-tokens.service';
 import type { Principal } from '../common/auth/principal';
 import { UnauthorizedError } from '../common/errors/domain-errors';
 import { AccessTokenClaims, authUserFromClaims } from './jwt-claims';
+import { VerifiedSessions } from './verified-sessions';
 
 /**
  * The one place a bearer token becomes a caller, for every transport: the HTTP guard calls it,
  * and so do the WebSocket `auth` message and GraphQL. Two kinds of token:
  * - an access JWT of a login session: checked in memory (signature, pinned HS256, `exp`, `iss`,
- *   `aud`), with no database or Redis round trip, since it is on every request's path;
+ *   `aud`), with no database or Redis round trip, since it is on every request's path; once
+ *   per token (VerifiedSessions), its `exp` on every use;
  * - a personal access token (`tms_…`): one indexed read of its row, so that a deletion or an
  *   expiry takes effect at once on every instance.
  * Anything else, or a token that fails its check, is an UnauthorizedError (401).
  */
 @Injectable()
 export class AuthenticationService {
+  private readonly verified = new VerifiedSessions();
+
   constructor(
     private readonly jwt: JwtService,
     private readonly accessTokens: AccessTokensService,
@@ -28,6 +32,10 @@ export class AuthenticationService {
   }
 
   private session(token: string): Principal {
+    const known = this.verified.get(token);
+    if (known !== undefined) {
+      return { id: known.userId, kind: 'session', expiresAt: new Date(known.exp * 1000) };
+    }
     let claims: AccessTokenClaims;
     try {
       // JwtModule's verifyOptions (jwtVerifyOptions) pin the algorithm, issuer and audience.
@@ -38,6 +46,8 @@ export class AuthenticationService {
     const user = authUserFromClaims(claims);
     if (!user) throw new UnauthorizedError('invalid access token');
     // authUserFromClaims has checked that `exp` is a number.
-    return { id: user.id, kind: 'session', expiresAt: new Date((claims.exp as number) * 1000) };
+    const exp = claims.exp as number;
+    this.verified.add(token, { userId: user.id, exp });
+    return { id: user.id, kind: 'session', expiresAt: new Date(exp * 1000) };
   }
 }

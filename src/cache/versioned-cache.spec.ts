@@ -18,6 +18,11 @@ class FakeRedis extends EventEmitter {
     .mockImplementation((key) =>
       Promise.resolve(key === 'cache:task:epoch' ? '7' : (this.entries.get(key) ?? null)),
     );
+  /** A single Redis (not a cluster): the cache reads the epoch and an entry with one MGET. */
+  isCluster = false;
+  mget = jest
+    .fn<Promise<Array<string | null>>, string[]>()
+    .mockImplementation((...keys) => Promise.all(keys.map((key) => this.get(key))));
   versionedCacheSetIfNewer = jest
     .fn<Promise<number>, [string, string, number, string, number, string]>()
     .mockResolvedValue(1);

@@ -23,8 +23,13 @@ export interface CachedAccess {
  * Project CRUD and membership changes live in ProjectsService, which calls `afterAccessChange`
  * after each commit.
  */
+/** Bounds the remembered inboxes (a few MB at most); past it the memory starts over. */
+const MAX_REMEMBERED_INBOXES = 100_000;
+
 @Injectable()
 export class ProjectAccessService {
+  private readonly inboxes = new Map<number, number>();
+
   constructor(
     private readonly repository: ProjectAccessRepository,
     @Inject(PROJECT_ACCESS_CACHE) private readonly cache: ProjectAccessCache,
@@ -42,8 +47,21 @@ export class ProjectAccessService {
     return this.repository.lockForTaskWrite(manager, projectId, userId);
   }
 
-  inboxOf(userId: number, manager?: EntityManager): Promise<number | null> {
-    return this.repository.inboxOf(userId, manager);
+  /**
+   * The user's inbox. An inbox is made with its user and can never be deleted, archived or
+   * handed over, so its id is remembered once read (a `POST /tasks` without `project_id` then
+   * makes no query for it); the write that uses it still locks the project and checks the
+   * caller's role there (lockForTaskWrite).
+   */
+  async inboxOf(userId: number, manager?: EntityManager): Promise<number | null> {
+    const known = this.inboxes.get(userId);
+    if (known !== undefined) return known;
+    const inbox = await this.repository.inboxOf(userId, manager);
+    if (inbox !== null) {
+      if (this.inboxes.size >= MAX_REMEMBERED_INBOXES) this.inboxes.clear();
+      this.inboxes.set(userId, inbox);
+    }
+    return inbox;
   }
 
   memberIds(projectId: number, manager?: EntityManager): Promise<number[]> {

@@ -5,22 +5,31 @@ import {
   InjectThrottlerStorage,
   ThrottlerGuard,
   type ThrottlerModuleOptions,
-  type ThrottlerRequest,
+  type ThrottlerOptions,
   type ThrottlerStorage,
 } from '@nestjs/throttler';
 import type { FastifyReply } from 'fastify';
 import { MetricsService } from '../metrics/metrics.service';
 import { NO_RATE_LIMIT_KEY } from '../common/decorators/rate-limit.decorator';
+import { RouteMetadataCache } from '../common/http/route-metadata';
 import { applyRateLimit } from './rate-limit.outcome';
 import type { RateLimitRecord } from './redis-throttler.storage';
 
 /**
  * The global rate-limit guard. It runs after the authentication guard, so a signed-in caller
- * (session or personal access token) is counted per user on every instance; exactly one throttler applies to a request (see rate-limit.module.ts),
- * so the plain `X-RateLimit-*` headers describe it.
+ * (session or personal access token) is counted per user on every instance; exactly one
+ * throttler applies to a request (see rate-limit.module.ts), so the plain `X-RateLimit-*`
+ * headers describe it.
+ *
+ * ThrottlerGuard's own canActivate reads five metadata entries per throttler on every request
+ * (for @Throttle/@SkipThrottle overrides, which no route here uses: routes opt out with
+ * @NoRateLimit) and awaits each value; this one reads the route's policy once per handler and
+ * counts the request against the throttler that applies, with one Redis round trip.
  */
 @Injectable()
 export class RateLimitGuard extends ThrottlerGuard {
+  private readonly exempt: RouteMetadataCache<boolean>;
+
   constructor(
     @InjectThrottlerOptions() options: ThrottlerModuleOptions,
     @InjectThrottlerStorage() storage: ThrottlerStorage,
@@ -28,36 +37,52 @@ export class RateLimitGuard extends ThrottlerGuard {
     private readonly metrics: MetricsService,
   ) {
     super(options, storage, reflector);
-  }
-
-  protected override shouldSkip(context: ExecutionContext): Promise<boolean> {
-    // A GraphQL request is counted once, as a whole, by CallerRateLimiter (not per resolver).
-    if (context.getType() !== 'http') return Promise.resolve(true);
-    return Promise.resolve(
-      this.reflector.getAllAndOverride<boolean>(NO_RATE_LIMIT_KEY, [
-        context.getHandler(),
-        context.getClass(),
-      ]) === true,
+    this.exempt = new RouteMetadataCache(
+      (handler, controller) =>
+        reflector.getAllAndOverride<boolean>(NO_RATE_LIMIT_KEY, [handler, controller]) === true,
     );
   }
 
-  protected override async handleRequest(request: ThrottlerRequest): Promise<boolean> {
-    const { context, limit, ttl, throttler, blockDuration, getTracker, generateKey } = request;
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    // A GraphQL request is counted once, as a whole, by CallerRateLimiter (not per resolver).
+    if (context.getType() !== 'http') return true;
+    if (this.exempt.get(context)) return true;
+    // `throttlers` and `commonOptions` are set by ThrottlerGuard.onModuleInit.
+    for (const throttler of this.throttlers) {
+      if (throttler.skipIf?.(context)) continue;
+      await this.count(context, throttler);
+    }
+    return true;
+  }
+
+  private async count(context: ExecutionContext, throttler: ThrottlerOptions): Promise<void> {
     const { req, res } = this.getRequestResponse(context) as {
       req: Record<string, unknown>;
       res: FastifyReply;
     };
     const name = throttler.name ?? 'default';
+    const limit = await settle(throttler.limit, context);
+    const ttl = await settle(throttler.ttl, context);
+    const blockDuration = await settle(throttler.blockDuration ?? ttl, context);
+    const getTracker = throttler.getTracker ?? this.commonOptions.getTracker;
+    const generateKey = throttler.generateKey ?? this.commonOptions.generateKey;
+    if (!getTracker || !generateKey) throw new Error(`throttler ${name} has no tracker or key`);
     const tracker = await getTracker(req, context);
-    const key = generateKey(context, tracker, name);
     const record = (await this.storageService.increment(
-      key,
+      generateKey(context, tracker, name),
       ttl,
       limit,
       blockDuration,
       name,
     )) as RateLimitRecord;
     applyRateLimit(res, name, limit, record, this.metrics);
-    return true;
   }
+}
+
+/** A throttler setting: a number, or a function of the request (Resolvable). */
+function settle(
+  value: number | ((context: ExecutionContext) => number | Promise<number>),
+  context: ExecutionContext,
+): number | Promise<number> {
+  return typeof value === 'function' ? value(context) : value;
 }

@@ -4,6 +4,7 @@ import type { AuthUser } from '../common/decorators/current-user.decorator';
 import { appConfig, AppConfigType } from '../config/app-config';
 import { AnonymousRateLimiter } from './anonymous-rate-limiter';
 import { AUTH_RATE_LIMIT_KEY } from '../common/decorators/rate-limit.decorator';
+import { RouteMetadataCache } from '../common/http/route-metadata';
 import { CallerRateLimiter } from './caller-rate-limiter';
 import {
   IP_THROTTLER,
@@ -20,8 +21,10 @@ type LimitedRequest = { user?: AuthUser; ip: string };
 const requestOf = (context: ExecutionContext): LimitedRequest =>
   context.switchToHttp().getRequest<LimitedRequest>();
 
-const isAuthRoute = (context: ExecutionContext): boolean =>
-  Reflect.getMetadata(AUTH_RATE_LIMIT_KEY, context.getHandler()) === true;
+const authRoutes = new RouteMetadataCache(
+  (handler) => Reflect.getMetadata(AUTH_RATE_LIMIT_KEY, handler) === true,
+);
+const isAuthRoute = (context: ExecutionContext): boolean => authRoutes.get(context);
 
 const isSignedIn = (context: ExecutionContext): boolean => requestOf(context).user !== undefined;
 

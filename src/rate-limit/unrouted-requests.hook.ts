@@ -13,18 +13,20 @@ const DOCS_PATH = /^\/docs(?:[-/]|$)/;
  */
 export function limitUnroutedRequests(app: NestFastifyApplication): void {
   const limiter = app.get(AnonymousRateLimiter);
+  // A callback hook, not an async one: a routed request (nearly all) passes without a promise.
   app
     .getHttpAdapter()
     .getInstance()
-    .addHook('onRequest', async (request, reply) => {
+    .addHook('onRequest', (request, reply, done) => {
       const route = request.routeOptions.url;
-      if (route !== undefined && !DOCS_PATH.test(route)) return;
-      try {
-        await limiter.hit(request.ip, reply);
-      } catch (error) {
-        // Answered here: the docs are Fastify routes, whose errors never reach Nest's filter.
-        if (error instanceof RateLimitedError) return replyWithError(request, reply, error);
-        throw error;
-      }
+      if (route !== undefined && !DOCS_PATH.test(route)) return done();
+      limiter.hit(request.ip, reply).then(
+        () => done(),
+        (error: unknown) => {
+          // Answered here: the docs are Fastify routes, whose errors never reach Nest's filter.
+          if (error instanceof RateLimitedError) void replyWithError(request, reply, error);
+          else done(error instanceof Error ? error : new Error(String(error)));
+        },
+      );
     });
 }

@@ -5,7 +5,14 @@ import type { MysqlConnectionOptions } from 'typeorm/driver/mysql/MysqlConnectio
 import type { HostPort } from '../config/env';
 import { AppConfigType, InjectAppConfig } from '../config/app-config';
 import { MetricsService } from '../metrics/metrics.service';
-import { caughtUpTo, parseGtidPosition, PrimarySample } from './gtid-position';
+import {
+  caughtUpTo,
+  GtidFlavor,
+  gtidFlavorOf,
+  parseGtidPosition,
+  POSITION_SQL,
+  PrimarySample,
+} from './gtid-position';
 import { RecentWrites } from './recent-writes';
 
 /** How often the primary's position and every replica's are read. */
@@ -33,9 +40,10 @@ interface Replica {
  *   before that user's last write (RecentWrites), else to the primary;
  * - **bounded lag**: a replica further behind than `DB_REPLICA_MAX_LAG_MS`, failing, or not
  *   answering its checks is skipped (and tried again later); its reads go elsewhere.
- * How far a replica has got is measured by GTID (MariaDB `@@gtid_binlog_pos` on the primary,
- * sampled every 250 ms, against the replica's `@@gtid_slave_pos`): a replica is dated by the
- * newest primary sample it has reached, which needs no heartbeat writes. Writes, locks and
+ * How far a replica has got is measured by GTID: the primary's position (MariaDB
+ * `@@gtid_binlog_pos`, MySQL `@@GLOBAL.gtid_executed`), sampled every 250 ms, against the
+ * replica's (`@@gtid_slave_pos`, `@@GLOBAL.gtid_executed`): a replica is dated by the newest
+ * primary sample it has reached, which needs no heartbeat writes. Writes, locks and
  * migrations only ever use the primary; without replicas every read does.
  */
 @Injectable()
@@ -47,6 +55,8 @@ export class ReadReplicas implements OnModuleInit, OnApplicationShutdown {
   private timer?: NodeJS.Timeout;
   private checking = false;
   private next = 0;
+  /** Read from the primary's version on the first check; replicas share it. */
+  private flavor?: GtidFlavor;
 
   constructor(
     @InjectDataSource() private readonly primary: DataSource,
@@ -98,7 +108,7 @@ export class ReadReplicas implements OnModuleInit, OnApplicationShutdown {
       }
     }
     this.metrics.dbRead('primary');
-    return (await this.primary.query(sql, params));
+    return await this.primary.query(sql, params);
   }
 
   private async pick(userId: number): Promise<Replica | null> {
@@ -123,17 +133,19 @@ export class ReadReplicas implements OnModuleInit, OnApplicationShutdown {
     if (this.checking) return;
     this.checking = true;
     try {
+      this.flavor ??= await this.primaryFlavor();
+      const flavor = this.flavor;
       const at = Date.now();
       const rows = await this.primary.query<Array<{ pos: string | null }>>(
-        'SELECT @@gtid_binlog_pos AS pos',
+        POSITION_SQL[flavor].primary,
       );
-      const position = parseGtidPosition(rows[0]?.pos ?? '');
+      const position = parseGtidPosition(rows[0]?.pos ?? '', flavor);
       if (!position) throw new Error(`unexpected primary GTID position "${rows[0]?.pos}"`);
       this.samples.push({ at, position });
       while (this.samples.length > 1 && this.samples[0].at < at - SAMPLE_HISTORY_MS) {
         this.samples.shift();
       }
-      await Promise.all(this.replicas.map((replica) => this.checkReplica(replica)));
+      await Promise.all(this.replicas.map((replica) => this.checkReplica(replica, flavor)));
     } catch (error) {
       // Without the primary's position no replica can be dated; they age out (STALE_CHECK_MS).
       this.logger.warn(`Replica check failed on the primary: ${describe(error)}`);
@@ -142,15 +154,22 @@ export class ReadReplicas implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  private async checkReplica(replica: Replica): Promise<void> {
+  private async primaryFlavor(): Promise<GtidFlavor> {
+    const rows = await this.primary.query<Array<{ version: string }>>(
+      'SELECT VERSION() AS version',
+    );
+    return gtidFlavorOf(rows[0]?.version ?? '');
+  }
+
+  private async checkReplica(replica: Replica, flavor: GtidFlavor): Promise<void> {
     const now = Date.now();
     if (now < replica.downUntil) return;
     try {
       if (!replica.dataSource.isInitialized) await replica.dataSource.initialize();
       const rows = await replica.dataSource.query<Array<{ pos: string | null }>>(
-        'SELECT @@gtid_slave_pos AS pos',
+        POSITION_SQL[flavor].replica,
       );
-      const position = parseGtidPosition(rows[0]?.pos ?? '');
+      const position = parseGtidPosition(rows[0]?.pos ?? '', flavor);
       if (!position) throw new Error(`unexpected replica GTID position "${rows[0]?.pos}"`);
       replica.caughtUpTo = caughtUpTo(position, this.samples);
       replica.checkedAt = Date.now();

@@ -2,29 +2,21 @@ import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nes
 import type { FastifyRequest } from 'fastify';
 import { from, mergeMap, Observable } from 'rxjs';
 import type { AuthUser } from '../common/decorators/current-user.decorator';
-import { AppConfigType, InjectAppConfig } from '../config/app-config';
 import { RecentWrites } from './recent-writes';
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**
  * With read replicas: after a signed-in user's write succeeds, and before it is answered,
- * records the time (RecentWrites), so the reads that follow it on any instance see it. Without
- * replicas it does nothing.
+ * records the time (RecentWrites), so the reads that follow it on any instance see it.
+ * Installed as a global interceptor only when replicas are configured (`createApp`): Nest runs
+ * every request through rxjs for each global interceptor, even one that lets it pass.
  */
 @Injectable()
 export class ReadYourWritesInterceptor implements NestInterceptor {
-  private readonly enabled: boolean;
-
-  constructor(
-    private readonly recentWrites: RecentWrites,
-    @InjectAppConfig() config: AppConfigType,
-  ) {
-    this.enabled = config.db.replicas.length > 0;
-  }
+  constructor(private readonly recentWrites: RecentWrites) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    if (!this.enabled) return next.handle();
     const request = context.switchToHttp().getRequest<FastifyRequest & { user?: AuthUser }>();
     if (!WRITE_METHODS.has(request.method)) return next.handle();
     return next.handle().pipe(

@@ -10,6 +10,7 @@ import { taskCacheProvider } from './cache/task-cache';
 import { TaskCountsService } from './read-models/task-counts.service';
 import { TaskCacheWarmup } from './cache/task-cache.warmup';
 import { TaskSearchService } from './read-models/task-search.service';
+import { TaskSearchCounts } from './read-models/task-search-counts';
 import { TaskExportReader } from './listing/task-export.reader';
 import { TaskProjectDeletion } from './task-project-deletion';
 import { Task } from './domain/task.entity';
@@ -39,6 +40,7 @@ import { TaskReportsService } from './reports/task-reports.service';
     TasksService,
     TaskCountsService,
     TaskSearchService,
+    TaskSearchCounts,
     taskCacheProvider,
     TaskCacheWarmup,
     TaskExportReader,

@@ -30,8 +30,8 @@ export function installFormPost(fastify: FastifyInstance): void {
   });
   fastify.addHook('preValidation', (request, reply, done) => {
     const type = request.headers['content-type'];
-    const config = request.routeOptions.config as unknown as Record<string, unknown>;
     if (typeof type !== 'string' || !type.toLowerCase().startsWith(FORM)) return done();
+    const config = request.routeOptions.config as unknown as Record<string, unknown>;
     if (config[ACCEPTS_FORM_POST] === true) return done();
     void replyWithError(
       request,

@@ -33,8 +33,9 @@ export async function installMultipart(
   await app.register(fastifyMultipart, { limits: { ...LIMITS, fileSize: maxFileBytes } });
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('preValidation', (request, reply, done) => {
+    if (!request.isMultipart()) return done();
     const config = request.routeOptions.config as unknown as Record<string, unknown>;
-    if (!request.isMultipart() || config[ACCEPTS_MULTIPART] === true) return done();
+    if (config[ACCEPTS_MULTIPART] === true) return done();
     void replyWithError(
       request,
       reply,

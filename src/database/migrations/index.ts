@@ -17,6 +17,7 @@ import { CreateActivity1764800000200 } from './1764800000200-CreateActivity';
 import { CreatePersonalAccessTokens1764900000000 } from './1764900000000-CreatePersonalAccessTokens';
 import { CreateEmail1764900000100 } from './1764900000100-CreateEmail';
 import { CreateUserIdentities1764900000200 } from './1764900000200-CreateUserIdentities';
+import { CreateTaskSearchBuckets1765000000400 } from './1765000000400-CreateTaskSearchBuckets';
 
 /** Every migration in order; new ones are appended here. */
 export const MIGRATIONS = [
@@ -39,4 +40,5 @@ export const MIGRATIONS = [
   CreatePersonalAccessTokens1764900000000,
   CreateEmail1764900000100,
   CreateUserIdentities1764900000200,
+  CreateTaskSearchBuckets1765000000400,
 ];

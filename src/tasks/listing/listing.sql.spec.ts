@@ -4,7 +4,9 @@ import {
   buildPageRowsQuery,
   buildSourcesCountQuery,
   listingSources,
+  searchCountPlan,
   Source,
+  sourcesCountExpression,
 } from './listing.sql';
 import type { TaskListFilters, Viewer } from './task-list-request';
 import { ASSIGNEE_INDEXES, PROJECT_INDEXES } from './visibility.sql';
@@ -144,5 +146,27 @@ describe('listing queries', () => {
     });
     const none = { ...request, filters: { ...base, scope: 'assigned' as const, assignee: 9 } };
     expect(buildPageRowsQuery(member, none, NOW)).toBeNull();
+  });
+});
+
+describe(searchCountPlan.name, () => {
+  it('should count whole projects by bucket, and the tasks assigned elsewhere on their rows', () => {
+    const filters = { ...base, terms: ['项目', '100%'] };
+    const [, , elsewhere] = listingSources(member, filters, NOW);
+    expect(searchCountPlan(member, filters, NOW)).toEqual({
+      projectIds: [3, 5],
+      terms: ['项目', '100%'],
+      others: sourcesCountExpression([elsewhere]),
+    });
+  });
+
+  it('should leave to the row sources what needs the task row, and listings without terms', () => {
+    const q = { ...base, terms: ['x'] };
+    expect(searchCountPlan(member, { ...base }, NOW)).toBeNull();
+    expect(searchCountPlan(member, { ...q, statuses: ['pending'] }, NOW)).toBeNull();
+    expect(searchCountPlan(member, { ...q, sort: 'title' }, NOW)).toBeNull();
+    expect(searchCountPlan(member, { ...q, assignee: 'none' }, NOW)).toBeNull();
+    expect(searchCountPlan(member, { ...q, scope: 'assigned' }, NOW)).toBeNull();
+    expect(searchCountPlan(member, { ...q, scope: 'owned' }, NOW)).toBeNull();
   });
 });

@@ -105,12 +105,55 @@ export function buildIdsQuery(
   };
 }
 
+/** The sum of the disjoint sources' counts, as an expression of scalar subqueries (≥ 1 source). */
+export function sourcesCountExpression(sources: readonly Source[]): SqlQuery {
+  return {
+    sql: sources
+      .map((s) => `(SELECT COUNT(*) FROM ${s.from} WHERE ${whereOf(s.where)})`)
+      .join(' + '),
+    params: sources.flatMap((s) => s.where.params),
+  };
+}
+
 /** The number of matches: the sum of the disjoint sources' counts. */
 export function buildSourcesCountQuery(sources: readonly Source[]): SqlQuery | null {
   if (sources.length === 0) return null;
+  const sum = sourcesCountExpression(sources);
+  return { sql: `SELECT ${sum.sql} AS total`, params: sum.params };
+}
+
+/**
+ * A search count that TaskSearchCounts serves by task_search bucket: the matches in the whole
+ * projects `projectIds` (task_search alone), plus `others`, the count expression of the
+ * listing's other parts (read from `tasks`).
+ */
+export interface SearchCountPlan {
+  projectIds: number[];
+  terms: readonly string[];
+  others: SqlQuery | null;
+}
+
+/**
+ * The plan of a search count whose project parts need nothing but task_search (no filter or
+ * sort that needs the task row, no label filter); null otherwise, or when no part is a whole
+ * project's. The parts are listingSources' own, so the sum is the same count.
+ */
+export function searchCountPlan(
+  viewer: Viewer,
+  filters: TaskListFilters,
+  now: Date,
+): SearchCountPlan | null {
+  if (filters.terms.length === 0 || filters.labels?.length || !searchAlone(filters)) return null;
+  const parts = visibleParts(viewer, filters);
+  const projectIds = parts.flatMap((part) => part.projectIds ?? []);
+  if (projectIds.length === 0) return null;
+  const others = parts
+    .filter((part) => !part.projectIds)
+    .map((part) => sourceOf(part, filters, now));
   return {
-    sql: `SELECT ${sources.map((s) => `(SELECT COUNT(*) FROM ${s.from} WHERE ${whereOf(s.where)})`).join(' + ')} AS total`,
-    params: sources.flatMap((s) => s.where.params),
+    projectIds,
+    terms: filters.terms,
+    others: others.length > 0 ? sourcesCountExpression(others) : null,
   };
 }
 

@@ -5,7 +5,13 @@ import { ReadReplicas } from '../../read-replicas/read-replicas.service';
 import type { TaskSqlRow } from '../dto/task-response.dto';
 import type { TaskListFilters, TaskListRequest, Viewer } from '../listing/task-list-request';
 import { buildCounterCountQuery, buildCounterStatsQuery } from '../read-models/counts-read.sql';
-import { buildPageRowsQuery, buildSourcesCountQuery, listingSources } from '../listing/listing.sql';
+import {
+  buildPageRowsQuery,
+  buildSourcesCountQuery,
+  listingSources,
+  searchCountPlan,
+} from '../listing/listing.sql';
+import { TaskSearchCounts } from '../read-models/task-search-counts';
 import { buildPartCountsQuery, labelCountSources } from '../listing/labels.sql';
 import { Task } from '../domain/task.entity';
 import type { TaskFields } from '../domain/task.rules';
@@ -33,6 +39,7 @@ export class TasksRepository {
   constructor(
     @InjectRepository(Task) private readonly tasks: Repository<Task>,
     private readonly reads: ReadReplicas,
+    private readonly searchCounts: TaskSearchCounts,
   ) {}
 
   /**
@@ -226,14 +233,17 @@ export class TasksRepository {
 
   /**
    * The number of visible tasks matching the filters: from the task_counts counters when the
-   * filters allow (a cost independent of the number of tasks), otherwise by counting the
-   * matching rows (task_search's for a search).
+   * filters allow (a cost independent of the number of tasks), a search over whole projects
+   * from their task_search buckets' counts (TaskSearchCounts), otherwise by counting the
+   * matching rows.
    */
   async count(viewer: Viewer, filters: TaskListFilters, now: Date): Promise<number> {
     if (filters.labels?.length) {
       const counts = await this.labelPartCounts(viewer, filters, now);
       return counts.reduce((a, b) => a + b, 0);
     }
+    const search = searchCountPlan(viewer, filters, now);
+    if (search) return this.searchCounts.count(viewer.userId, search);
     const query =
       buildCounterCountQuery(viewer, filters) ??
       buildSourcesCountQuery(listingSources(viewer, filters, now));

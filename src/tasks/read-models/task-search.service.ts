@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import type { TaskResponseDto } from '../dto/task-response.dto';
-import { buildProjectSearchDelete, buildSearchWrite } from './search.sql';
+import { buildProjectSearchDelete, buildSearchWrites } from './search.sql';
 
 /**
- * Owner of task_search: every task write calls `apply` in its own transaction, so the rows
- * commit (or roll back) with the change they index.
+ * Owner of task_search and task_search_buckets (the writes; TaskSearchCounts reads): every task
+ * write calls `apply` in its own transaction, so the rows and their bucket versions commit (or
+ * roll back) with the change they index.
  */
 @Injectable()
 export class TaskSearchService {
@@ -15,13 +16,15 @@ export class TaskSearchService {
     before: TaskResponseDto | null,
     after: TaskResponseDto | null,
   ): Promise<void> {
-    const write = buildSearchWrite(before, after);
-    if (write) await manager.query(write.sql, write.params);
+    for (const write of buildSearchWrites(before, after)) {
+      await manager.query(write.sql, write.params);
+    }
   }
 
-  /** Drops a deleted project's rows, in its deletion transaction. */
+  /** Drops a deleted project's rows and buckets, in its deletion transaction. */
   async removeProject(manager: EntityManager, projectId: number): Promise<void> {
-    const query = buildProjectSearchDelete(projectId);
-    await manager.query(query.sql, query.params);
+    for (const query of buildProjectSearchDelete(projectId)) {
+      await manager.query(query.sql, query.params);
+    }
   }
 }
