@@ -1,8 +1,9 @@
 /** Two projects: fast unit specs beside the code, e2e specs against the real MariaDB and Redis. */
 // ESM-only packages the app loads with require() (Node >= 20.19 does that natively; Jest's
 // module loader cannot, nor import() without --experimental-vm-modules): ts-jest turns them into
-// CommonJS for the tests. openid-client and its dependencies, for single sign-on (src/oidc).
-const ESM_PACKAGES = ['openid-client', 'oauth4webapi', 'jose'];
+// CommonJS for the tests. openid-client and its dependencies, for single sign-on (src/oidc);
+// mercurius (GraphQL, src/graphql), whose CommonJS code import()s the ESM-only quick-lru.
+const ESM_PACKAGES = ['openid-client', 'oauth4webapi', 'jose', 'mercurius', 'quick-lru'];
 const transform = {
   '^.+\\.ts$': ['ts-jest', {}],
   [`/node_modules/(${ESM_PACKAGES.join('|')})/.+\\.js$`]: [

@@ -277,3 +277,20 @@ export async function observeCache(
   }
   return { hits: 0, misses: 0, ratio: null, source: 'none' };
 }
+
+/** What a hand-timed loop (no autocannon) counts: 2xx latencies in ms, and the rest. */
+export interface Tally {
+  latencies: number[];
+  statusCodes: Record<string, number>;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+}
+
+export const tally = (): Tally => ({
+  latencies: [],
+  statusCodes: {},
+  non2xx: 0,
+  errors: 0,
+  timeouts: 0,
+});

@@ -38,6 +38,8 @@ import {
   sampleRss,
   scrapeMetrics,
   summarize,
+  Tally,
+  tally,
   Target,
 } from './load';
 import { ensureFreshBuild, freePort, Managed, ROOT, startFloor, startService } from './processes';
@@ -49,6 +51,12 @@ import {
   REALTIME_TARGETS,
   runRealtimeScenario,
 } from './scenarios/realtime';
+import {
+  GRAPHQL_SCENARIOS,
+  GraphqlScenarioId,
+  graphqlTargetChecks,
+  runGraphqlScenarios,
+} from './scenarios/graphql';
 import { READ_SCENARIOS, ReadScenario, ReadScenarioId, Reader } from './scenarios/reads';
 
 type Env = Record<string, string | undefined>;
@@ -248,6 +256,8 @@ const SCENARIOS = {
   'label-filter': 'R5. GET /tasks?project_id={team}&label={name}, 2,000 of 100,000 tasks labelled',
   'attachment-upload': 'A1. POST /tasks/{id}/attachments (multipart, one file part)',
   'attachment-download': 'A2. GET /attachments/{id}/content',
+  // Issue 16: GraphQL next to the REST requests of the same screen (bench/scenarios/graphql.ts).
+  ...GRAPHQL_SCENARIOS,
 } as const;
 type ScenarioId = keyof typeof SCENARIOS;
 /** Scenario `realtime` (issue 14), outside SCENARIOS: it runs on instances and data of its own. */
@@ -964,6 +974,31 @@ class Harness {
       );
     }
 
+    const graphqlIds = (Object.keys(GRAPHQL_SCENARIOS) as GraphqlScenarioId[]).filter((id) =>
+      wanted.includes(id),
+    );
+    if (graphqlIds.length > 0) {
+      const graphqlResults = await runGraphqlScenarios({
+        target,
+        db: info.db,
+        token: member,
+        projectId: info.team.id,
+        connections: { screens: options.listConnections, requests: options.connections },
+        warmupSeconds: options.warmup,
+        seconds: options.duration,
+        wanted: (id) => graphqlIds.includes(id),
+        measure: (id, plan, connections) =>
+          this.measureOne(id, SCENARIOS[id], info.db, 'service', target, plan, {
+            connections,
+            observeCache: false,
+            pool,
+          }),
+        settle: () => this.settle(pool, info.db),
+        log: (line) => console.log(line),
+      });
+      results.push(...graphqlResults);
+    }
+
     if (wanted.includes('attachment-upload') || wanted.includes('attachment-download')) {
       await this.attachments(target, info, writer, pool, wanted, results);
     }
@@ -1227,20 +1262,6 @@ class Harness {
       throw new Error(`${info.db}: every seeded user is a member of the team project`);
     }
     const owner = await login(target.url, team.owner.email, options.password);
-    interface Tally {
-      latencies: number[];
-      statusCodes: Record<string, number>;
-      non2xx: number;
-      errors: number;
-      timeouts: number;
-    }
-    const tally = (): Tally => ({
-      latencies: [],
-      statusCodes: {},
-      non2xx: 0,
-      errors: 0,
-      timeouts: 0,
-    });
     const call = async (into: Tally, method: 'PUT' | 'DELETE', userId: number): Promise<void> => {
       const started = performance.now();
       try {
@@ -1462,6 +1483,7 @@ class Harness {
         detail: `p50 ${s.latencyMs.p50} / p99 ${s.latencyMs.p99} ms at ${s.connections} connections (${s.requests} answered, ${s.non2xx} non-2xx)`,
       });
     }
+    checks.push(...graphqlTargetChecks(find));
     const files = r.attachments;
     if (files) {
       const mib = (files.fileBytes / 1024 / 1024).toFixed(2).replace(/\.?0+$/, '');

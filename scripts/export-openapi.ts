@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { AppModule } from '../src/app.module';
 import { applyGlobalPrefix } from '../src/app.setup';
 import { buildOpenApiDocument } from '../src/common/http/swagger';
+import { readOrEmpty } from './generated-file';
 
 const ROOT = join(__dirname, '..');
 const OUTPUT = join(ROOT, 'openapi.json');
@@ -34,14 +35,6 @@ function clientTypesFor(documentPath: string): string {
     return readFileSync(out, 'utf8');
   } finally {
     rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-function readOrEmpty(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return '';
   }
 }
 

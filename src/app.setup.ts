@@ -3,9 +3,13 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import helmet from 'helmet';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { AppModule } from './app.module';
+import { ApiModule } from './api.module';
 import { apiCacheControl } from './common/http/cache-control';
-import { answerClientError, answerRouterError } from './common/http/framework-errors';
+import {
+  answerClientError,
+  answerRouterError,
+  installRootErrorHandler,
+} from './common/http/framework-errors';
 import { installFormPost } from './common/http/form-post';
 import { installJsonBodyParser } from './common/http/json-body-parser';
 import { installMultipart } from './common/http/multipart';
@@ -19,6 +23,8 @@ import { MetricsService } from './metrics/metrics.service';
 import { ReadYourWritesInterceptor } from './read-replicas/read-your-writes.interceptor';
 import { limitUnroutedRequests } from './rate-limit/unrouted-requests.hook';
 import { RealtimeWsAdapter } from './realtime/realtime-ws.adapter';
+import { GRAPHIQL_CSP, GRAPHIQL_PATH } from './graphql/graphiql';
+import { GRAPHQL_PATH } from './graphql/graphql-options';
 
 export const API_PREFIX = 'api/v1';
 
@@ -74,6 +80,18 @@ export const HTTP_TIMEOUTS: HttpTimeouts = {
 };
 
 /**
+ * The Fastify adapter with one root error handler, installRootErrorHandler's (set in
+ * configureApp). Nest would set its own when its routes are built, after the GraphQL plugin has
+ * registered its routes, replacing the root handler with a warning (FSTWRN004) for no change
+ * in the answer: both map errors with describeError to the contract's body.
+ */
+class ApiFastifyAdapter extends FastifyAdapter {
+  override setErrorHandler(): ReturnType<FastifyAdapter['setErrorHandler']> {
+    return this.getInstance();
+  }
+}
+
+/**
  * Builds the whole HTTP application (adapter, module, hooks, docs), ready to `listen()`. The
  * service's entry point and the e2e tests both call this, so tests exercise the real setup;
  * `timeouts` lets a test shorten the client timeouts.
@@ -88,7 +106,7 @@ export async function createApp(
     ...HTTP_TIMEOUTS,
     ...options.timeouts,
   };
-  const adapter = new FastifyAdapter({
+  const adapter = new ApiFastifyAdapter({
     bodyLimit: config.http.bodyLimitBytes,
     trustProxy: config.http.trustProxy,
     genReqId: genRequestId,
@@ -103,7 +121,7 @@ export async function createApp(
     frameworkErrors: answerRouterError,
     clientErrorHandler: answerClientError,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(ApiModule, adapter, {
     bufferLogs: true,
     // Nest would add an application/x-www-form-urlencoded parser, which lets a plain HTML form
     // on any site POST to the API without a CORS preflight. Fastify's own JSON parser (with the
@@ -135,6 +153,7 @@ function configureApp(app: NestFastifyApplication, config: AppConfig): void {
   }
 
   const fastify = app.getHttpAdapter().getInstance();
+  installRootErrorHandler(fastify);
   installAccessLog(fastify, logger);
   // Fastify also parses text/plain by default, which would hand a string to the validation
   // pipe (a confusing 400). The API speaks JSON only, so any other body is a 415.
@@ -163,10 +182,20 @@ function configureApp(app: NestFastifyApplication, config: AppConfig): void {
         'Cache-Control',
         apiCacheControl(request.method, reply.statusCode, authenticated),
       );
+    } else if (request.url.startsWith(GRAPHQL_PATH)) {
+      // A GraphQL answer is the caller's own data, by GET too: never stored by any cache.
+      void reply.header('Cache-Control', 'no-store');
+    } else if (request.url.startsWith(GRAPHIQL_PATH)) {
+      void reply.header('Content-Security-Policy', GRAPHIQL_CSP);
     }
     done(null, payload);
   });
-  installLoadShedding(fastify, new InFlightLimiter(config.http.maxInFlight));
+  // GraphQL requests are API work too: they take database connections like REST ones.
+  installLoadShedding(
+    fastify,
+    new InFlightLimiter(config.http.maxInFlight),
+    (url) => url.startsWith('/api/') || url === GRAPHQL_PATH,
+  );
 
   const metrics = app.get(MetricsService);
   fastify.addHook('onResponse', (request, reply, done) => {

@@ -55,6 +55,29 @@ describe('Overload (e2e)', () => {
     expect(await probes).toEqual([200, 200, 200]);
   });
 
+  it('should shed GraphQL requests past the same limit, never 500', async () => {
+    const query = JSON.stringify({ query: '{ tasks { totalCount nodes { id title } } }' });
+    const answers = await Promise.all(
+      Array.from({ length: BURST }, () =>
+        fetch(`${base}/graphql`, {
+          method: 'POST',
+          headers: { ...owner.auth, 'content-type': 'application/json' },
+          body: query,
+        }).then(async (res) => {
+          await res.arrayBuffer();
+          return { status: res.status, retryAfter: res.headers.get('retry-after') };
+        }),
+      ),
+    );
+    const statuses = answers.map((a) => a.status);
+    expect(statuses.filter((s) => s !== 200 && s !== 503)).toEqual([]);
+    expect(statuses.filter((s) => s === 503).length).toBeGreaterThan(0);
+    expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(IN_FLIGHT);
+    for (const answer of answers.filter((a) => a.status === 503)) {
+      expect(answer.retryAfter).toMatch(/^[1-9]\d*$/);
+    }
+  });
+
   it('should serve again once the burst has passed', async () => {
     await waitFor(
       async () => (await fetch(`${base}${TASKS}`, { headers: owner.auth })).status === 200,

@@ -35,5 +35,6 @@ import { attachmentStorageProvider } from './storage/attachment-storage.provider
     AttachmentPurgeConsumer,
     AttachmentPurgeScheduler,
   ],
+  exports: [AttachmentsService],
 })
 export class AttachmentsModule {}

@@ -30,6 +30,9 @@ export class AuthenticationGuard implements CanActivate {
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
+    // GraphQL resolvers are no HTTP routes: their caller is resolved once per request by the
+    // GraphQL layer (GraphqlOptions' request hooks), with the same service.
+    if (context.getType() !== 'http') return true;
     if (this.isPublic.get(context)) return true;
     const http = context.switchToHttp();
     const request = http.getRequest<FastifyRequest & { user?: Principal }>();

@@ -35,6 +35,8 @@ export class ScopeGuard implements CanActivate {
   constructor(private readonly reflector: Reflector) {}
 
   canActivate(context: ExecutionContext): boolean {
+    // GraphQL holds tokens to scopes per operation and field (src/graphql/graphql-caller.ts).
+    if (context.getType() !== 'http') return true;
     const principal = context.switchToHttp().getRequest<{ user?: Principal }>().user;
     // No caller: a public route (the authentication guard let nothing else through).
     if (principal === undefined || principal.kind === 'session') return true;

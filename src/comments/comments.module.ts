@@ -25,5 +25,6 @@ import { CommentsController } from './http/comments.controller';
   ],
   controllers: [CommentsController],
   providers: [CommentsRepository, CommentsService],
+  exports: [CommentsService],
 })
 export class CommentsModule {}

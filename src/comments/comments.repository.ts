@@ -72,6 +72,19 @@ export class CommentsRepository {
     return { items, total };
   }
 
+  /** The number of comments of each of `taskIds` that has any (one grouped query). */
+  async countByTaskIds(taskIds: readonly number[]): Promise<Map<number, number>> {
+    if (taskIds.length === 0) return new Map();
+    const rows = await this.rows
+      .createQueryBuilder('c')
+      .select('c.task_id', 'task_id')
+      .addSelect('COUNT(*)', 'n')
+      .where('c.task_id IN (:...taskIds)', { taskIds: [...taskIds] })
+      .groupBy('c.task_id')
+      .getRawMany<{ task_id: number | string; n: number | string }>();
+    return new Map(rows.map((row) => [Number(row.task_id), Number(row.n)]));
+  }
+
   async update(
     manager: EntityManager,
     id: number,

@@ -75,6 +75,15 @@ export class CommentsService {
     };
   }
 
+  /**
+   * The number of comments of each of `taskIds` (0 when none), in one query. No access check:
+   * for callers that hold tasks the user was already shown (a page of the listing).
+   */
+  async countsOfVisibleTasks(taskIds: readonly number[]): Promise<Map<number, number>> {
+    const counts = await this.comments.countByTaskIds([...new Set(taskIds)]);
+    return new Map(taskIds.map((id) => [id, counts.get(id) ?? 0]));
+  }
+
   async get(userId: number, taskId: number, commentId: number): Promise<CommentResponseDto> {
     await this.tasks.assertVisible(userId, taskId);
     const row = await this.comments.findOfTask(taskId, commentId);

@@ -67,6 +67,12 @@ export interface AppConfig {
     /** Bytes queued for a socket past which it counts as not reading (closed with 1008). */
     maxBufferedBytes: number;
   };
+  graphql: {
+    /** Deepest selection a GraphQL operation may have (GRAPHQL_MAX_DEPTH, default 10). */
+    maxDepth: number;
+    /** Highest estimated cost an operation may have (GRAPHQL_MAX_COST), see src/graphql. */
+    maxCost: number;
+  };
   reminderLeadMs: number;
   attachments: {
     /** Largest accepted upload, in bytes; larger ones are refused with 413. */
@@ -395,6 +401,10 @@ export function loadConfig(env: Env): AppConfig {
       authTimeoutMs: duration('WS_AUTH_TIMEOUT', '10s'),
       heartbeatMs: duration('WS_HEARTBEAT_INTERVAL', '30s'),
       maxBufferedBytes: int('WS_MAX_BUFFERED_BYTES', 1024 * 1024, 16 * 1024, 256 * 1024 * 1024),
+    },
+    graphql: {
+      maxDepth: int('GRAPHQL_MAX_DEPTH', 10, 2, 50),
+      maxCost: int('GRAPHQL_MAX_COST', 5000, 10, 1_000_000),
     },
     reminderLeadMs: duration('REMINDER_LEAD', '1h'),
     attachments: {

@@ -39,6 +39,6 @@ import { ProjectsService } from './projects.service';
     ProjectMembersService,
     ProjectParticipants,
   ],
-  exports: [ProjectAccessService, ProjectsService],
+  exports: [ProjectAccessService, ProjectsService, ProjectMembersService],
 })
 export class ProjectsModule {}

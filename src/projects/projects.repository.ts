@@ -68,6 +68,15 @@ export class ProjectsRepository {
     return (await withRoles(query.getRawAndEntities()))[0] ?? null;
   }
 
+  /** Those of `projectIds` that are live and of which the caller is a member (one query). */
+  findManyForMember(userId: number, projectIds: readonly number[]): Promise<ProjectWithRole[]> {
+    if (projectIds.length === 0) return Promise.resolve([]);
+    const query = this.ofMember(this.projects.manager, userId).andWhere('p.id IN (:...projectIds)', {
+      projectIds: [...projectIds],
+    });
+    return withRoles(query.getRawAndEntities());
+  }
+
   /**
    * The live project, its row locked FOR UPDATE until the transaction ends, with the caller's
    * role (null: not a member). Every change of the project or its members starts here, so they

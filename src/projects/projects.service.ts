@@ -87,6 +87,20 @@ export class ProjectsService {
   }
 
   /**
+   * The projects among `projectIds` that the caller is a member of, by id (the others, as for
+   * `get`, are simply absent): one query for a batch, e.g. the projects of a page of tasks.
+   */
+  async visibleByIds(
+    userId: number,
+    projectIds: readonly number[],
+  ): Promise<Map<number, ProjectResponseDto>> {
+    const found = await this.projects.findManyForMember(userId, [...new Set(projectIds)]);
+    return new Map(
+      found.map(({ project, role }) => [project.id, toProjectResponse(project, role)]),
+    );
+  }
+
+  /**
    * Name, description and archived state (admin). The inbox keeps its name and cannot be
    * archived: it is where tasks without `project_id` go, so it must stay writable and findable.
    */

@@ -44,6 +44,8 @@ export class RateLimitGuard extends ThrottlerGuard {
   }
 
   override async canActivate(context: ExecutionContext): Promise<boolean> {
+    // A GraphQL request is counted once, as a whole, by CallerRateLimiter (not per resolver).
+    if (context.getType() !== 'http') return true;
     if (this.exempt.get(context)) return true;
     // `throttlers` and `commonOptions` are set by ThrottlerGuard.onModuleInit.
     for (const throttler of this.throttlers) {

@@ -5,7 +5,15 @@ import { appConfig, AppConfigType } from '../config/app-config';
 import { AnonymousRateLimiter } from './anonymous-rate-limiter';
 import { AUTH_RATE_LIMIT_KEY } from '../common/decorators/rate-limit.decorator';
 import { RouteMetadataCache } from '../common/http/route-metadata';
-import { IP_THROTTLER, ipTracker, rateLimitKey, WINDOW_MS } from './rate-limit.keys';
+import { CallerRateLimiter } from './caller-rate-limiter';
+import {
+  IP_THROTTLER,
+  ipTracker,
+  rateLimitKey,
+  USER_THROTTLER,
+  userTracker,
+  WINDOW_MS,
+} from './rate-limit.keys';
 import { AUTH_THROTTLER, RedisThrottlerStorage } from './redis-throttler.storage';
 
 type LimitedRequest = { user?: AuthUser; ip: string };
@@ -36,11 +44,11 @@ export function buildThrottlers(config: AppConfigType): ThrottlerOptions[] {
       getTracker: (req: Record<string, unknown>) => ipTracker(String(req.ip)),
     },
     {
-      name: 'user',
+      name: USER_THROTTLER,
       ttl: WINDOW_MS,
       limit: rateLimit.perMinute,
       skipIf: (context) => isAuthRoute(context) || !isSignedIn(context),
-      getTracker: (req: Record<string, unknown>) => `user:${(req.user as AuthUser).id}`,
+      getTracker: (req: Record<string, unknown>) => userTracker((req.user as AuthUser).id),
     },
     {
       name: IP_THROTTLER,
@@ -73,7 +81,7 @@ class RateLimitStorageModule {}
     }),
     RateLimitStorageModule,
   ],
-  providers: [AnonymousRateLimiter],
-  exports: [ThrottlerModule, AnonymousRateLimiter],
+  providers: [AnonymousRateLimiter, CallerRateLimiter],
+  exports: [ThrottlerModule, AnonymousRateLimiter, CallerRateLimiter],
 })
 export class RateLimitModule {}

@@ -8,13 +8,20 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 /** A slow client gets this long to take its close frame before its connection is cut. */
 const SLOW_CLIENT_GRACE_MS = 2000;
 
+/** Who an entry is rendered for: a socket, or another transport's listener (RealtimeListener). */
+export interface RealtimeRecipient {
+  userId: number | null;
+  /** Project ids the recipient narrowed the stream to; null: everything it may see. */
+  subscription: Set<number> | null;
+}
+
 /** One entry of the stream as prepared for delivery; `render` answers null for "not for you". */
 export interface Deliverable {
   id: string;
   /** Epoch ms the event happened, for the fan-out latency. */
   at: number;
-  /** The text to send to this connection (null: nothing) and the event name for the metrics. */
-  render(connection: RealtimeConnection): { text: string; event: string } | null;
+  /** The text to send to this recipient (null: nothing) and the event name for the metrics. */
+  render(recipient: RealtimeRecipient): { text: string; event: string } | null;
 }
 
 /**
@@ -22,7 +29,7 @@ export interface Deliverable {
  * been served (`cursor`, the last event id delivered or passed over), its timers, and its
  * client messages, handled one at a time in arrival order.
  */
-export class RealtimeConnection {
+export class RealtimeConnection implements RealtimeRecipient {
   userId: number | null = null;
   /** Project ids the client narrowed the stream to; null: everything it may see. */
   subscription: Set<number> | null = null;

@@ -5,7 +5,7 @@ import { AppConfigType, InjectAppConfig } from '../config/app-config';
 import { ProjectAccessService } from '../projects/project-access.service';
 import { RedisConnectionFactory } from '../redis/redis-connection.factory';
 import { EventStream, StreamRecord } from './event-stream';
-import { Deliverable, RealtimeConnection } from './realtime-connection';
+import { Deliverable, RealtimeConnection, RealtimeRecipient } from './realtime-connection';
 import { RealtimeMetrics } from './realtime-metrics';
 import { RealtimeTokenVerifier } from './realtime-token.verifier';
 import { CLOSE, ClientMessage, MAX_SUBSCRIBED_PROJECTS } from './realtime.protocol';
@@ -26,6 +26,16 @@ const CLOSE_GRACE_MS = 2000;
 type TaskEntry = Extract<StreamEntry, { kind: 'task' }>;
 
 /**
+ * A consumer of the live feed that is no socket of this protocol (GraphQL's `taskEvents`): it
+ * gets, for its user, exactly the messages a socket of that user would get (the same
+ * visibility rules, decided at delivery), as the JSON text a socket would be sent.
+ */
+export interface RealtimeListener extends RealtimeRecipient {
+  userId: number;
+  receive(message: { text: string; event: string }): void;
+}
+
+/**
  * The sockets of this instance and the live feed they are served from: one `XREAD BLOCK` loop
  * over the shared stream, each entry checked against every connected user at delivery time
  * (project members from the shared access cache, the assignee from the entry) and rendered once
@@ -41,6 +51,7 @@ export class RealtimeHub implements BeforeApplicationShutdown {
   private readonly connections = new Set<RealtimeConnection>();
   private readonly byUser = new Map<number, Set<RealtimeConnection>>();
   private readonly bySocket = new WeakMap<WebSocket, RealtimeConnection>();
+  private readonly listeners = new Set<RealtimeListener>();
   private blocking?: RedisClient;
   private heartbeat?: NodeJS.Timeout;
   private loop?: Promise<void>;
@@ -106,6 +117,17 @@ export class RealtimeHub implements BeforeApplicationShutdown {
       mine?.delete(connection);
       if (mine?.size === 0) this.byUser.delete(connection.userId);
     }
+  }
+
+  /**
+   * Adds a listener of the live feed (from now on: no replay); the returned function removes
+   * it. While the feed cannot guarantee it missed nothing (Redis was away) it is sent `resync`.
+   */
+  listen(listener: RealtimeListener): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
   }
 
   /** A client message, handled after the connection's earlier ones. */
@@ -295,10 +317,17 @@ export class RealtimeHub implements BeforeApplicationShutdown {
     for (const connection of this.connections) {
       if (connection.userId !== null) this.resync(connection, 'redis_gap');
     }
+    for (const listener of this.listeners) {
+      listener.receive({ text: JSON.stringify({ type: 'resync' }), event: 'resync' });
+    }
   }
 
   private fanOut(item: Deliverable & { entry: StreamEntry }): void {
     const { entry } = item;
+    for (const listener of this.listeners) {
+      const rendered = item.render(listener);
+      if (rendered) listener.receive(rendered);
+    }
     if (entry.kind === 'task') {
       for (const mine of this.byUser.values()) for (const c of mine) c.deliver(item);
       return;
@@ -318,8 +347,7 @@ export class RealtimeHub implements BeforeApplicationShutdown {
         id,
         entry,
         at: entry.at,
-        render: (c) =>
-          c.userId === entry.user_id ? { text, event: eventNameOf(entry) } : null,
+        render: (c) => (c.userId === entry.user_id ? { text, event: eventNameOf(entry) } : null),
       };
     }
     const members = new Map<number, Set<number> | null>();
@@ -373,8 +401,8 @@ export class RealtimeHub implements BeforeApplicationShutdown {
   }
 }
 
-function subscribedTo(connection: RealtimeConnection, entry: TaskEntry): boolean {
-  const subscription = connection.subscription;
+function subscribedTo(recipient: RealtimeRecipient, entry: TaskEntry): boolean {
+  const subscription = recipient.subscription;
   return subscription === null || projectsOf(entry).some((p) => subscription.has(p));
 }
 

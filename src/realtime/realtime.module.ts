@@ -37,5 +37,7 @@ import { RealtimeGateway } from './realtime.gateway';
     RealtimeHub,
     RealtimeGateway,
   ],
+  // The hub's live feed also serves GraphQL subscriptions (src/graphql), with these same rules.
+  exports: [RealtimeHub],
 })
 export class RealtimeModule {}

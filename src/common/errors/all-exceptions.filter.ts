@@ -106,6 +106,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger(AllExceptionsFilter.name);
 
   catch(exception: unknown, host: ArgumentsHost): void {
+    // A GraphQL resolver's error is formatted by the GraphQL layer (src/graphql/graphql-errors.ts)
+    // into the response's `errors`, with the same code this filter would give it.
+    if (host.getType() !== 'http') throw exception;
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();

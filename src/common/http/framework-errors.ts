@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
@@ -97,11 +97,30 @@ export function replyWithError(
   error: unknown,
 ): FastifyReply {
   const described = describeError(error);
+  const body: Record<string, unknown> = {
+    error: described.message,
+    code: described.code,
+    request_id: request.id,
+  };
+  if (described.details) body.details = described.details;
   return reply
     .code(described.status)
     .headers(described.headers ?? {})
     .header('content-type', 'application/json; charset=utf-8')
-    .send(
-      JSON.stringify({ error: described.message, code: described.code, request_id: request.id }),
-    );
+    .send(JSON.stringify(body));
+}
+
+/**
+ * The root Fastify error handler, in the contract's shape. Nest would install its own when it
+ * builds its routes, but the GraphQL plugin registers (and awaits) itself first, so Nest's
+ * routes were built before it and a body parser's error (malformed JSON, a body nested too
+ * deeply) reached Fastify's default handler, with another body shape. Set before Nest is
+ * initialised (and kept: see ApiFastifyAdapter), it covers every route, Nest's or not; errors
+ * thrown by Nest handlers still go through its exception filter.
+ */
+export function installRootErrorHandler(fastify: FastifyInstance): void {
+  fastify.setErrorHandler((error, request, reply) => {
+    if (describeError(error).status >= 500) request.log.error({ err: error }, 'Request failed');
+    return replyWithError(request, reply, error);
+  });
 }

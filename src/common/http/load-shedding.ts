@@ -53,7 +53,12 @@ const SUMMARY_INTERVAL_MS = 10_000;
  * response closes: finished, or the client gone. In the latter case the handler may still be
  * at work for a moment; the pool's own queue limit (mapped to 503 too) bounds that overlap.
  */
-export function installLoadShedding(fastify: FastifyInstance, limiter: InFlightLimiter): void {
+export function installLoadShedding(
+  fastify: FastifyInstance,
+  limiter: InFlightLimiter,
+  /** Whether a route is API work that may be shed (health, metrics and docs never are). */
+  isApiRoute: (url: string) => boolean = (url) => url.startsWith('/api/'),
+): void {
   const logger = new Logger('LoadShedding');
   let lastSummaryAt = 0;
   // One warning per interval, with the count, rather than a line per refused request.
@@ -67,7 +72,8 @@ export function installLoadShedding(fastify: FastifyInstance, limiter: InFlightL
     );
   };
   fastify.addHook('preHandler', (request, reply, done) => {
-    if (!request.routeOptions.url?.startsWith('/api/')) return done();
+    const url = request.routeOptions.url;
+    if (url === undefined || !isApiRoute(url)) return done();
     if (!limiter.tryAcquire()) {
       summarise();
       // Answered here rather than thrown: the refusal must cost as little as possible, since

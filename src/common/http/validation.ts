@@ -129,6 +129,20 @@ function knownParameters(value: unknown, metatype: ArgumentMetadata['metatype'])
   );
 }
 
+const validatedElsewhere = new WeakSet<object>();
+
+/**
+ * Marks a class whose values this pipe passes through untouched: GraphQL input types, which
+ * reach global pipes as `body` arguments. graphql-js has checked their types, and the GraphQL
+ * layer validates each against the REST DTO class of the same request (src/graphql,
+ * validateAsRest), so both APIs apply one set of rules.
+ */
+export function ValidatedElsewhere(): ClassDecorator {
+  return (target) => {
+    validatedElsewhere.add(target);
+  };
+}
+
 /**
  * The one global pipe. Bodies are strict: an unknown property is a 400, so nothing like `id` or
  * `user_id` can be mass-assigned. Query strings drop unknown parameters instead, as the contract
@@ -147,6 +161,9 @@ export class AppValidationPipe implements PipeTransform {
     // Path parameters reach their own pipe (ParseIdPipe) as sent: converted to a number here
     // first, "0x1", "1e0", "+1" and "01" would all have become 1 and passed as task 1.
     if (metadata.type === 'param') return value;
+    if (typeof metadata.metatype === 'function' && validatedElsewhere.has(metadata.metatype)) {
+      return value;
+    }
     if (metadata.type === 'query') {
       return await this.lenient.transform(knownParameters(value, metadata.metatype), metadata);
     }
