@@ -7,6 +7,8 @@ import type { RedisClient } from './redis-client';
 /** A request must never wait on Redis longer than this; past it the caller falls back to MySQL. */
 const REQUEST_COMMAND_TIMEOUT_MS = 500;
 const ERROR_LOG_INTERVAL_MS = 10_000;
+/** How long shutdown waits for a client's QUIT before dropping its connections. */
+const QUIT_WAIT_MS = 1000;
 
 /** How the request-path options differ between one Redis and a cluster's nodes. */
 const FAIL_FAST: RedisOptions = {
@@ -168,8 +170,13 @@ export class RedisConnectionFactory implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     await Promise.allSettled(
       [...this.clients].map(async (client) => {
-        if (client.status === 'ready') await client.quit();
-        else client.disconnect();
+        // QUIT lets replies in flight arrive, but a cluster client whose nodes come and go (a
+        // lost master) may never answer it: wait a moment at most, then drop the connections
+        // for good, so that no client lives on reconnecting and keeps the process alive.
+        if (client.status === 'ready') {
+          await Promise.race([client.quit().catch(() => undefined), sleep(QUIT_WAIT_MS)]);
+        }
+        client.disconnect();
       }),
     );
     this.clients.clear();
@@ -207,4 +214,8 @@ export class RedisConnectionFactory implements OnApplicationShutdown {
     client.on('end', () => this.clients.delete(client));
     return client;
   }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
