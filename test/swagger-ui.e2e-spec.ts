@@ -14,6 +14,10 @@ export const SCREENSHOT = join(__dirname, '..', 'test-artifacts', 'swagger-ui.pn
  * with a token from register + login, run "create task" and "list tasks" and see 201 and 200.
  * It also proves the Content-Security-Policy lets the UI work.
  */
+// Chromium renders the whole OpenAPI document (now ~70 routes) on 2 shared cores: the UI
+// flow takes ~15 s on a quiet machine, more under CI's load, beyond jest's default 30 s.
+jest.setTimeout(90_000);
+
 describe('Swagger UI in a browser (e2e)', () => {
   let t: TestApp;
   let browser: Browser;
