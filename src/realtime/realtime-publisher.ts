@@ -39,6 +39,8 @@ export class RealtimePublisher implements OnApplicationShutdown {
   private readonly logger = new Logger(RealtimePublisher.name);
   private readonly failed: Pending[] = [];
   private retryTimer?: NodeJS.Timeout;
+  /** Set at shutdown: no retry is scheduled after it (one would keep the process alive). */
+  private stopped = false;
   private lastLogAt = 0;
 
   constructor(
@@ -59,6 +61,7 @@ export class RealtimePublisher implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
     clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
     // One last try for what is waiting; Redis may already be gone.
@@ -85,10 +88,15 @@ export class RealtimePublisher implements OnApplicationShutdown {
 
   private retryLater(pending: Pending): void {
     this.failed.push(pending);
+    this.scheduleRetry();
+  }
+
+  private scheduleRetry(): void {
+    if (this.stopped) return;
     this.retryTimer ??= setTimeout(() => {
       this.retryTimer = undefined;
       void this.retryFailed();
-    }, RETRY_MS);
+    }, RETRY_MS).unref();
   }
 
   /** Retries the failed batches oldest first, stopping at the first that fails again. */
@@ -102,10 +110,7 @@ export class RealtimePublisher implements OnApplicationShutdown {
         continue;
       }
       if (!(await this.tryAppend(next))) {
-        this.retryTimer ??= setTimeout(() => {
-          this.retryTimer = undefined;
-          void this.retryFailed();
-        }, RETRY_MS);
+        this.scheduleRetry();
         return;
       }
       this.failed.shift();
