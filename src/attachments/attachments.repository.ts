@@ -1,15 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
+import { retriedTransaction } from '../common/database/retried-transaction';
 import { Attachment } from './attachment.entity';
 
 export type NewAttachment = Omit<Attachment, 'id'>;
-
-/** MySQL ER_LOCK_DEADLOCK: InnoDB rolled the transaction back; it may simply run again. */
-function isDeadlock(error: unknown): boolean {
-  const e = error as { errno?: unknown; driverError?: { errno?: unknown } } | null;
-  return e?.errno === 1213 || e?.driverError?.errno === 1213;
-}
 
 /** The attachments table. Access is decided by AttachmentsService on the task of each row. */
 @Injectable()
@@ -20,14 +15,8 @@ export class AttachmentsRepository {
    * Runs `work` in one transaction, again after a deadlock (a write here locks the task row
    * and its project, like task writes, which InnoDB may resolve by rolling one back).
    */
-  async inTransaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.rows.manager.transaction(work);
-      } catch (error) {
-        if (attempt >= 3 || !isDeadlock(error)) throw error;
-      }
-    }
+  inTransaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return retriedTransaction(this.rows.manager, work, { runs: 3 });
   }
 
   async insert(manager: EntityManager, row: NewAttachment): Promise<Attachment> {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
+import { retriedTransaction } from '../../common/database/retried-transaction';
 import { ReadReplicas } from '../../read-replicas/read-replicas.service';
 import type { TaskSqlRow } from '../dto/task-response.dto';
 import type { TaskListFilters, TaskListRequest, Viewer } from '../listing/task-list-request';
@@ -21,12 +22,6 @@ export type StateCounts = Map<string, number>;
 
 /** Runs of a task write transaction before a deadlock (or a `retryable` error) is final. */
 const MAX_TRANSACTION_RUNS = 8;
-
-/** MySQL ER_LOCK_DEADLOCK: InnoDB rolled the transaction back; it may simply run again. */
-function isDeadlock(error: unknown): boolean {
-  const e = error as { errno?: unknown; driverError?: { errno?: unknown } } | null;
-  return e?.errno === 1213 || e?.driverError?.errno === 1213;
-}
 
 /**
  * The tasks table. Reads that return lists or counts take the Viewer (the caller and its
@@ -52,20 +47,15 @@ export class TasksRepository {
    * creates at once, three runs without a pause left some of them failing, so the runs are
    * more, each after a short random pause that lets the winner of the round commit.
    */
-  async inTransaction<T>(
+  inTransaction<T>(
     work: (manager: EntityManager) => Promise<T>,
-    retryable: (error: unknown) => boolean = () => false,
+    retryable?: (error: unknown) => boolean,
   ): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.tasks.manager.transaction(work);
-      } catch (error) {
-        if (attempt >= MAX_TRANSACTION_RUNS || !(isDeadlock(error) || retryable(error))) {
-          throw error;
-        }
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
-      }
-    }
+    return retriedTransaction(this.tasks.manager, work, {
+      runs: MAX_TRANSACTION_RUNS,
+      retryable,
+      pauseMsPerRun: 10,
+    });
   }
 
   /** Inserts a task created by `creatorId`. */
