@@ -14,28 +14,24 @@ import {
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
-  ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
 import { SESSION_ONLY_MESSAGE } from '../common/auth/token-scopes';
 import { AuthUser, CurrentUser } from '../common/decorators/current-user.decorator';
 import { Endpoint } from '../common/decorators/endpoint.decorator';
 import { NO_STORE } from '../common/http/cache-control';
-import { INVALID_ID_MESSAGE, ParseIdPipe } from '../common/http/parse-id.pipe';
+import { ParseIdPipe } from '../common/http/parse-id.pipe';
 import { AccessTokensService, MAX_TOKENS_PER_USER } from './access-tokens.service';
 import {
   AccessTokenResponseDto,
   CreatedAccessTokenResponseDto,
 } from './dto/access-token-response.dto';
 import { CreateAccessTokenDto } from './dto/create-access-token.dto';
+import { ApiIdParam, BAD_ID_ERROR } from '../common/decorators/api-id-param.decorator';
 
 export const TOKENS_TAG = 'tokens';
 
-const ID_PARAM = ApiParam({
-  name: 'id',
-  description: 'Token id (positive integer)',
-  schema: { type: 'integer', minimum: 1, maximum: 4294967295 },
-});
+const ID_PARAM = ApiIdParam('id', 'Token id (positive integer)');
 
 @ApiTags(TOKENS_TAG)
 @ApiBearerAuth()
@@ -101,7 +97,7 @@ export class AccessTokensController {
     description: 'The token answers 401 from the next request on, on every instance.',
     scope: 'session',
     errors: [
-      [400, { field: 'id', message: INVALID_ID_MESSAGE }, `id: ${INVALID_ID_MESSAGE}`],
+      BAD_ID_ERROR,
       401,
       [403, SESSION_ONLY_MESSAGE],
       [404, 'personal access token not found'],

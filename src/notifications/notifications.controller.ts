@@ -1,17 +1,12 @@
 import { Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiNoContentResponse,
-  ApiOkResponse,
-  ApiParam,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Endpoint } from '../common/decorators/endpoint.decorator';
 import { AuthUser, CurrentUser } from '../common/decorators/current-user.decorator';
 import { ParseIdPipe } from '../common/http/parse-id.pipe';
 import { ListNotificationsQuery } from './dto/list-notifications.query';
 import { NotificationResponseDto } from './dto/notification-response.dto';
 import { NOTIFICATIONS_LIST_LIMIT, NotificationsService } from './notifications.service';
+import { ApiIdParam } from '../common/decorators/api-id-param.decorator';
 
 @ApiTags('notifications')
 @ApiBearerAuth()
@@ -42,11 +37,7 @@ export class NotificationsController {
 
   @Post(':id/read')
   @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiParam({
-    name: 'id',
-    description: 'Notification id (positive integer)',
-    schema: { type: 'integer', minimum: 1, maximum: 4294967295 },
-  })
+  @ApiIdParam('id', 'Notification id (positive integer)')
   @Endpoint({
     operationId: 'markNotificationRead',
     scope: 'notifications',

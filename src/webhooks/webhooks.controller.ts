@@ -15,7 +15,6 @@ import {
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
-  ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
 import { Endpoint } from '../common/decorators/endpoint.decorator';
@@ -29,12 +28,9 @@ import {
   WebhookResponseDto,
 } from './dto/webhook-response.dto';
 import { WebhooksService } from './webhooks.service';
+import { ApiIdParam } from '../common/decorators/api-id-param.decorator';
 
-const ID_PARAM = ApiParam({
-  name: 'id',
-  description: 'Webhook id (positive integer)',
-  schema: { type: 'integer', minimum: 1, maximum: 4294967295 },
-});
+const ID_PARAM = ApiIdParam('id', 'Webhook id (positive integer)');
 
 const DELIVERY_DESCRIPTION =
   "Each event of a task the webhook's owner can see when the event is dispatched (a member of " +

@@ -1,9 +1,9 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiOkResponse, ApiParam } from '@nestjs/swagger';
+import { ApiOkResponse } from '@nestjs/swagger';
 import type { ErrorSpec } from '../../common/decorators/api-error-responses.decorator';
 import { Endpoint } from '../../common/decorators/endpoint.decorator';
-import { INVALID_ID_MESSAGE } from '../../common/http/parse-id.pipe';
 import { ActivityEntryResponseDto } from '../dto/activity-entry-response.dto';
+import { ApiIdParam, BAD_ID_ERROR } from '../../common/decorators/api-id-param.decorator';
 
 /** The tag of the activity routes; its description is in src/common/http/swagger.ts. */
 export const ACTIVITY_TAG = 'activity';
@@ -22,18 +22,8 @@ const pagingHeaders = (what: string, path: string) => ({
   },
 });
 
-const ID = (what: string) =>
-  ApiParam({
-    name: 'id',
-    description: `${what} id (positive integer)`,
-    schema: { type: 'integer', minimum: 1, maximum: 4294967295 },
-  });
+const ID = (what: string) => ApiIdParam('id', `${what} id (positive integer)`);
 
-const BAD_ID: ErrorSpec = [
-  400,
-  { field: 'id', message: INVALID_ID_MESSAGE },
-  `id: ${INVALID_ID_MESSAGE}`,
-];
 const BAD_PAGE_SIZE: ErrorSpec = [
   400,
   { field: 'page_size', message: 'page_size must not be greater than 100' },
@@ -79,7 +69,7 @@ export const ListProjectActivityRoute = (): MethodDecorator =>
         'the feed. Members only: anyone else (an assignee outside the project included) gets ' +
         '404. ' +
         PAGING,
-      errors: [BAD_ID, 401, [404, 'project not found'], 429],
+      errors: [BAD_ID_ERROR, 401, [404, 'project not found'], 429],
     }),
     ApiOkResponse({
       type: [ActivityEntryResponseDto],

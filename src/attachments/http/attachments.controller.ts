@@ -18,7 +18,6 @@ import {
   ApiHeader,
   ApiNoContentResponse,
   ApiOkResponse,
-  ApiParam,
   ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
@@ -32,20 +31,13 @@ import { AttachmentsService } from '../attachments.service';
 import { AttachmentResponseDto } from '../dto/attachment-response.dto';
 import { sendDownload } from './download-reply';
 import { FILE_FIELD, multipartFileOf } from './multipart-file';
+import { ApiIdParam } from '../../common/decorators/api-id-param.decorator';
 
 export const ATTACHMENTS_PATH = '/api/v1/attachments';
 
-const TASK_ID = ApiParam({
-  name: 'id',
-  description: 'Task id (positive integer)',
-  schema: { type: 'integer', minimum: 1, maximum: 4294967295 },
-});
+const TASK_ID = ApiIdParam('id', 'Task id (positive integer)');
 
-const ATTACHMENT_ID = ApiParam({
-  name: 'id',
-  description: 'Attachment id (positive integer)',
-  schema: { type: 'integer', minimum: 1, maximum: 4294967295 },
-});
+const ATTACHMENT_ID = ApiIdParam('id', 'Attachment id (positive integer)');
 
 const ETAG = {
   description: 'The SHA-256 of the file, quoted: `"<64 hex digits>"`',

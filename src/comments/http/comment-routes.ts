@@ -1,17 +1,11 @@
 import { applyDecorators } from '@nestjs/common';
-import {
-  ApiBody,
-  ApiCreatedResponse,
-  ApiNoContentResponse,
-  ApiOkResponse,
-  ApiParam,
-} from '@nestjs/swagger';
+import { ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse } from '@nestjs/swagger';
 import type { ErrorSpec } from '../../common/decorators/api-error-responses.decorator';
 import { Endpoint } from '../../common/decorators/endpoint.decorator';
-import { INVALID_ID_MESSAGE } from '../../common/http/parse-id.pipe';
 import { CommentBodyDto } from '../dto/comment-body.dto';
 import { CommentResponseDto } from '../dto/comment-response.dto';
 import { INVALID_COMMENT_ID_MESSAGE } from './parse-comment-id.pipe';
+import { ApiIdParam, BAD_ID_ERROR } from '../../common/decorators/api-id-param.decorator';
 
 /**
  * The OpenAPI documentation of the comments routes, one composite decorator per route, so the
@@ -21,23 +15,13 @@ import { INVALID_COMMENT_ID_MESSAGE } from './parse-comment-id.pipe';
 /** The tag of every comments route; its description is in src/common/http/swagger.ts. */
 export const COMMENTS_TAG = 'comments';
 
-const TASK_ID = ApiParam({
-  name: 'id',
-  description: 'Task id (positive integer)',
-  schema: { type: 'integer', minimum: 1, maximum: 4294967295 },
-});
+const TASK_ID = ApiIdParam('id', 'Task id (positive integer)');
 
-const COMMENT_ID = ApiParam({
-  name: 'comment_id',
-  description: 'Comment id (positive integer); a comment of another task answers 404',
-  schema: { type: 'integer', minimum: 1, maximum: 4294967295 },
-});
+const COMMENT_ID = ApiIdParam(
+  'comment_id',
+  'Comment id (positive integer); a comment of another task answers 404',
+);
 
-const BAD_TASK_ID: ErrorSpec = [
-  400,
-  { field: 'id', message: INVALID_ID_MESSAGE },
-  `id: ${INVALID_ID_MESSAGE}`,
-];
 const BAD_COMMENT_ID: ErrorSpec = [
   400,
   { field: 'comment_id', message: INVALID_COMMENT_ID_MESSAGE },
@@ -158,7 +142,7 @@ export const UpdateCommentRoute = (): MethodDecorator =>
         '`mentioned` notification, users the comment mentioned before are not told again. In ' +
         'an archived project: 409.',
       errors: [
-        BAD_TASK_ID,
+        BAD_ID_ERROR,
         401,
         [403, 'only its author may edit a comment'],
         COMMENT_NOT_FOUND,

@@ -1,17 +1,11 @@
 import { applyDecorators } from '@nestjs/common';
-import {
-  ApiBody,
-  ApiCreatedResponse,
-  ApiNoContentResponse,
-  ApiOkResponse,
-  ApiParam,
-} from '@nestjs/swagger';
+import { ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse } from '@nestjs/swagger';
 import type { ErrorSpec } from '../../common/decorators/api-error-responses.decorator';
 import { Endpoint } from '../../common/decorators/endpoint.decorator';
-import { INVALID_ID_MESSAGE } from '../../common/http/parse-id.pipe';
 import { CreateLabelDto } from './dto/create-label.dto';
 import { LabelResponseDto } from './dto/label-response.dto';
 import { UpdateLabelDto } from './dto/update-label.dto';
+import { ApiIdParam, BAD_ID_ERROR } from '../../common/decorators/api-id-param.decorator';
 
 /**
  * The OpenAPI documentation of the labels routes, one composite decorator per route, so the
@@ -21,23 +15,10 @@ import { UpdateLabelDto } from './dto/update-label.dto';
 /** The tag of every labels route; its description is in src/common/http/swagger.ts. */
 export const LABELS_TAG = 'labels';
 
-const PROJECT_ID = ApiParam({
-  name: 'id',
-  description: 'Project id (positive integer)',
-  schema: { type: 'integer', minimum: 1, maximum: 4294967295 },
-});
+const PROJECT_ID = ApiIdParam('id', 'Project id (positive integer)');
 
-const LABEL_ID = ApiParam({
-  name: 'id',
-  description: 'Label id (positive integer)',
-  schema: { type: 'integer', minimum: 1, maximum: 4294967295 },
-});
+const LABEL_ID = ApiIdParam('id', 'Label id (positive integer)');
 
-const BAD_ID: ErrorSpec = [
-  400,
-  { field: 'id', message: INVALID_ID_MESSAGE },
-  `id: ${INVALID_ID_MESSAGE}`,
-];
 const FORBIDDEN: ErrorSpec = [403, 'only editors of the project may manage its labels'];
 const ARCHIVED: ErrorSpec = [
   409,
@@ -52,7 +33,7 @@ export const ListProjectLabelsRoute = (): MethodDecorator =>
       scope: 'projects:read',
       summary: "A project's labels, by name (any member)",
       description: 'Every label of the project, ordered by name, then id. Not paged.',
-      errors: [BAD_ID, 401, [404, 'project not found'], 429],
+      errors: [BAD_ID_ERROR, 401, [404, 'project not found'], 429],
     }),
     ApiOkResponse({ type: [LabelResponseDto] }),
   );
@@ -139,7 +120,7 @@ export const DeleteLabelRoute = (): MethodDecorator =>
       description:
         'The label disappears from every task that carried it, in lists, exports and cached ' +
         'reads alike (their `updated_at` and ETag stay, and no task event is sent).',
-      errors: [BAD_ID, 401, FORBIDDEN, [404, 'label not found'], ARCHIVED, 429],
+      errors: [BAD_ID_ERROR, 401, FORBIDDEN, [404, 'label not found'], ARCHIVED, 429],
     }),
     ApiNoContentResponse({ description: 'Deleted' }),
   );

@@ -1,19 +1,13 @@
 import { applyDecorators } from '@nestjs/common';
-import {
-  ApiBody,
-  ApiCreatedResponse,
-  ApiNoContentResponse,
-  ApiOkResponse,
-  ApiParam,
-} from '@nestjs/swagger';
+import { ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse } from '@nestjs/swagger';
 import type { ErrorSpec } from '../../common/decorators/api-error-responses.decorator';
 import { Endpoint } from '../../common/decorators/endpoint.decorator';
-import { INVALID_ID_MESSAGE } from '../../common/http/parse-id.pipe';
 import { CreateProjectDto } from './dto/create-project.dto';
 import { ProjectMemberResponseDto } from './dto/project-member-response.dto';
 import { ProjectResponseDto } from './dto/project-response.dto';
 import { SetProjectMemberDto } from './dto/set-project-member.dto';
 import { UpdateProjectDto } from './dto/update-project.dto';
+import { ApiIdParam, BAD_ID_ERROR } from '../../common/decorators/api-id-param.decorator';
 
 /**
  * The OpenAPI documentation of the projects routes, one composite decorator per route, so the
@@ -37,24 +31,11 @@ const TOTAL_AND_LINK = {
   },
 };
 
-const PROJECT_ID = ApiParam({
-  name: 'id',
-  description: 'Project id (positive integer)',
-  schema: { type: 'integer', minimum: 1, maximum: 4294967295 },
-});
+const PROJECT_ID = ApiIdParam('id', 'Project id (positive integer)');
 
-const USER_ID = ApiParam({
-  name: 'user_id',
-  description: 'Id of the user (positive integer)',
-  schema: { type: 'integer', minimum: 1, maximum: 4294967295 },
-});
+const USER_ID = ApiIdParam('user_id', 'Id of the user (positive integer)');
 
 /** A project id in the path that is no canonical positive integer (ParseIdPipe's answer). */
-const BAD_PROJECT_ID: ErrorSpec = [
-  400,
-  { field: 'id', message: INVALID_ID_MESSAGE },
-  `id: ${INVALID_ID_MESSAGE}`,
-];
 
 /** A project the caller is no member of answers as one that does not exist. */
 const PROJECT_NOT_FOUND: ErrorSpec = [404, 'project not found'];
@@ -115,7 +96,7 @@ export const GetProjectRoute = (): MethodDecorator =>
       operationId: 'getProject',
       scope: 'projects:read',
       summary: 'One project the caller is a member of',
-      errors: [BAD_PROJECT_ID, 401, PROJECT_NOT_FOUND, 429],
+      errors: [BAD_ID_ERROR, 401, PROJECT_NOT_FOUND, 429],
     }),
     ApiOkResponse({ type: ProjectResponseDto }),
   );
@@ -170,7 +151,7 @@ export const DeleteProjectRoute = (): MethodDecorator =>
         '(assignees included), and leave every list and count. A member other than the owner ' +
         'gets 403. The inbox cannot be deleted (409).',
       errors: [
-        BAD_PROJECT_ID,
+        BAD_ID_ERROR,
         401,
         [403, 'only the owner can delete the project'],
         PROJECT_NOT_FOUND,
@@ -189,7 +170,7 @@ export const ListProjectMembersRoute = (): MethodDecorator =>
       scope: 'projects:read',
       summary: 'The members of a project (any member may list them)',
       description: 'Every member, highest role first, then by username. Not paged.',
-      errors: [BAD_PROJECT_ID, 401, PROJECT_NOT_FOUND, 429],
+      errors: [BAD_ID_ERROR, 401, PROJECT_NOT_FOUND, 429],
     }),
     ApiOkResponse({ type: [ProjectMemberResponseDto] }),
   );

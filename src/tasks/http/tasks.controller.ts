@@ -21,7 +21,6 @@ import {
   ApiCreatedResponse,
   ApiHeader,
   ApiOkResponse,
-  ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -29,7 +28,7 @@ import type { ErrorSpec } from '../../common/decorators/api-error-responses.deco
 import { Endpoint } from '../../common/decorators/endpoint.decorator';
 import { AuthUser, CurrentUser } from '../../common/decorators/current-user.decorator';
 import { pageLinkHeader } from '../../common/http/pagination';
-import { INVALID_ID_MESSAGE, ParseIdPipe } from '../../common/http/parse-id.pipe';
+import { ParseIdPipe } from '../../common/http/parse-id.pipe';
 import {
   IDEMPOTENCY_KEY_HEADER,
   IdempotencyKeyHeader,
@@ -41,6 +40,7 @@ import { TaskDeletedResponseDto, TaskResponseDto } from '../dto/task-response.dt
 import { UpdateTaskDto } from '../dto/update-task.dto';
 import { TASKS_PATH } from '../domain/task.constants';
 import { TaskWithEtag, TasksService } from '../tasks.service';
+import { ApiIdParam, BAD_ID_ERROR } from '../../common/decorators/api-id-param.decorator';
 
 const ETAG_HEADER = {
   ETag: {
@@ -57,11 +57,7 @@ const IF_MATCH = ApiHeader({
     'refused with 412 PRECONDITION_FAILED. Without it the write applies to the latest version.',
 });
 
-const ID_PARAM = ApiParam({
-  name: 'id',
-  description: 'Task id (positive integer)',
-  schema: { type: 'integer', minimum: 1, maximum: 4294967295 },
-});
+const ID_PARAM = ApiIdParam('id', 'Task id (positive integer)');
 
 const UPDATE_BODY = ApiBody({
   type: UpdateTaskDto,
@@ -76,11 +72,6 @@ const UPDATE_BODY = ApiBody({
 });
 
 /** A task id in the path that is no canonical positive integer (ParseIdPipe's answer). */
-const BAD_TASK_ID: ErrorSpec = [
-  400,
-  { field: 'id', message: INVALID_ID_MESSAGE },
-  `id: ${INVALID_ID_MESSAGE}`,
-];
 
 /** The message of the 409 that every write to a task of an archived project answers. */
 const ARCHIVED_PROJECT: ErrorSpec = [
@@ -299,7 +290,7 @@ export class TasksController {
       'Served from a Redis cache when possible (`X-Cache: HIT`), else from MySQL (`MISS`). Every ' +
       'write updates or retires the cached task before it answers, so a read on any instance ' +
       'right after a write sees it, including a change of assignee or a delete.',
-    errors: [BAD_TASK_ID, 401, [404, 'task not found'], 429],
+    errors: [BAD_ID_ERROR, 401, [404, 'task not found'], 429],
   })
   @ApiOkResponse({
     type: TaskResponseDto,
@@ -362,7 +353,7 @@ export class TasksController {
       'Afterwards the task answers 404 everywhere and leaves every list and count. A viewer of ' +
       'the project, or an assignee who is no editor, gets 403; a task of an archived project 409.',
     errors: [
-      BAD_TASK_ID,
+      BAD_ID_ERROR,
       401,
       [403, 'only editors of the project may delete the task'],
       [404, 'task not found'],
