@@ -1,6 +1,8 @@
 /**
- * Strong entity tags from a resource's id and row version (`"42-7"`), and `If-Match` checks.
- * A version changes on every write, so two representations with one tag are byte-identical.
+ * Entity tags from a resource's id and row version (`"42-7"`), and `If-Match` checks. A version
+ * changes on every write of the row, so a tag names one state of the row: what `If-Match`
+ * protects. Parts of a representation kept elsewhere (a task's label names and colours, owned by
+ * its project's labels) may change under the same tag; the service never answers 304 on one.
  */
 export function formatEtag(id: number, version: number): string {
   return `"${id}-${version}"`;
