@@ -483,7 +483,13 @@ class Harness {
       await cleanup(largePool, largeInfo, this.runStartedAt);
       this.addDataset(largeInfo);
 
-      if (options.floors) await this.runFloors(largeInfo, largePool);
+      if (options.floors) {
+        await this.runFloors(largeInfo, largePool);
+        // The create floor leaves thousands of `task.created` outbox rows (unpublished, as the
+        // service writes them): the service started next would relay and dispatch them all
+        // during its first scenarios, the cached read measured against work that is the floor's.
+        await cleanup(largePool, largeInfo, this.runStartedAt);
+      }
 
       let smallResults: ScenarioResult[] = [];
       if (growth) {
