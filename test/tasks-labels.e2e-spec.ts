@@ -425,6 +425,66 @@ describe('Tasks with labels (e2e)', () => {
       }
     });
 
+    it("should page the default order on the label index as the project's listing orders the rows", async () => {
+      const team = await newTeam(t.http);
+      const [tag, other] = [await label(team, 'ordered'), await label(team, 'other')];
+      const project = team.project.id;
+      const made: TaskJson[] = [];
+      for (let i = 0; i < 6; i += 1) {
+        made.push(
+          await createTask(t.http, team.owner, {
+            project_id: project,
+            label_ids: i === 4 ? [other.id] : [tag.id],
+          }),
+        );
+      }
+      // Labelled later, and two tasks created in the same millisecond: ties go by id.
+      await patch(team.owner, made[4].id, { label_ids: [tag.id, other.id] }).expect(200);
+      const [first, second] = [made[1].id, made[3].id];
+      await ds.query(
+        'UPDATE tasks t JOIN tasks u ON u.id = ? SET t.created_at = u.created_at WHERE t.id = ?',
+        [second, first],
+      );
+      await ds.query(
+        'UPDATE task_labels tl JOIN tasks t ON t.id = tl.task_id SET tl.task_created_at = t.created_at WHERE tl.task_id = ?',
+        [first],
+      );
+      // Every row written so far (creates, label changes, moves of the tests above) copies its
+      // task's creation time.
+      const copies = await ds.query<Array<{ rows: string | number; wrong: string | number }>>(
+        `SELECT COUNT(*) AS \`rows\`, SUM(tl.task_created_at <> t.created_at) AS wrong
+           FROM task_labels tl JOIN tasks t ON t.id = tl.task_id`,
+      );
+      expect(Number(copies[0].rows)).toBeGreaterThan(6);
+      expect(Number(copies[0].wrong)).toBe(0);
+      const ids = async (query: Record<string, string | number>) => {
+        const res = await t.http.get(TASKS).query(query).set(team.viewer.auth).expect(200);
+        return {
+          ids: (res.body as TaskJson[]).map((x) => x.id),
+          total: res.headers['x-total-count'],
+        };
+      };
+      for (const order of ['desc', 'asc']) {
+        // Every task of the project carries the label: its page is the project's.
+        const all = (await ids({ project_id: project, order, page_size: 100 })).ids;
+        const pages: number[] = [];
+        for (let page = 1; page <= 3; page += 1) {
+          const got = await ids({
+            project_id: project,
+            label: 'ordered',
+            order,
+            page_size: 2,
+            page,
+          });
+          expect(got.total).toBe('6');
+          pages.push(...got.ids);
+        }
+        expect(pages).toEqual(all);
+        const both = await ids({ project_id: project, label: 'ordered,OTHER', order });
+        expect(both).toEqual({ ids: [made[4].id], total: '1' });
+      }
+    });
+
     it.each([
       ['', 'label'],
       ['bug,', 'label'],

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import type { NewActivityEntry } from './domain/activity-entry';
+import { buildFeedCountQuery, buildFeedPageQuery, Feed, projectFeed, taskFeed } from './feed.sql';
 import { TaskActivity } from './task-activity.entity';
 
 /** A page of a feed: `offset` rows skipped, at most `limit` read. */
@@ -12,8 +13,8 @@ export interface FeedPage {
 
 /**
  * The task_activity table. Writes take the caller's transaction manager (they commit with the
- * change they tell); reads are plain range reads on the feeds' indexes. Access is decided by
- * ActivityService before any read.
+ * change they tell); reads are range reads on the feeds' indexes (feed.sql.ts). Access is
+ * decided by ActivityService before any read.
  */
 @Injectable()
 export class ActivityRepository {
@@ -45,37 +46,47 @@ export class ActivityRepository {
   }
 
   /** A task's entries, oldest first (idx_task_activity_task). */
-  async taskFeed(taskId: number, page: FeedPage): Promise<[TaskActivity[], number]> {
-    const query = this.rows
-      .createQueryBuilder('a')
-      .where('a.task_id = :taskId', { taskId })
-      .orderBy('a.id', 'ASC');
-    return this.page(query, page);
+  taskFeed(taskId: number, page: FeedPage): Promise<[TaskActivity[], number]> {
+    return this.page(taskFeed(taskId), page);
   }
 
   /** The entries of a project's live tasks, newest first (idx_task_activity_project). */
-  async projectFeed(projectId: number, page: FeedPage): Promise<[TaskActivity[], number]> {
-    const query = this.rows
-      .createQueryBuilder('a')
-      .where('a.project_id = :projectId AND a.task_deleted = 0', { projectId })
-      .orderBy('a.id', 'DESC');
-    return this.page(query, page);
+  projectFeed(projectId: number, page: FeedPage): Promise<[TaskActivity[], number]> {
+    return this.page(projectFeed(projectId), page);
   }
 
-  private async page(
-    query: ReturnType<Repository<TaskActivity>['createQueryBuilder']>,
-    { offset, limit }: FeedPage,
-  ): Promise<[TaskActivity[], number]> {
-    // A plain COUNT(*) over the feed's index range (getCount would count DISTINCT ids).
-    const counted = await query
-      .clone()
-      .select('COUNT(*)', 'n')
-      .orderBy()
-      .getRawOne<{ n: string | number }>();
-    const total = Number(counted?.n ?? 0);
-    // Past the last page there is nothing to read; the count alone answers.
-    if (offset >= total) return [[], total];
-    const rows = await query.clone().offset(offset).limit(limit).getMany();
-    return [rows, total];
+  /**
+   * A page and the feed's count in one statement (buildFeedPageQuery), raw: the rows need no
+   * entity hydration, and the count no round trip of its own. Only a page past the last (no
+   * row to carry the count) counts on its own.
+   */
+  private async page(feed: Feed, { offset, limit }: FeedPage): Promise<[TaskActivity[], number]> {
+    const query = buildFeedPageQuery(feed, offset, limit);
+    const rows = await this.rows.query<Array<TaskActivity & { total: number | string }>>(
+      query.sql,
+      query.params,
+    );
+    if (rows.length === 0) {
+      const count = buildFeedCountQuery(feed);
+      const [counted] = await this.rows.query<Array<{ total: number | string }>>(
+        count.sql,
+        count.params,
+      );
+      return [[], Number(counted?.total ?? 0)];
+    }
+    const total = Number(rows[0].total);
+    return [rows.map(({ total: _total, ...entry }) => toEntry(entry)), total];
   }
+}
+
+/** A raw row as the entity: mysql2 answers BIGINT ids as strings already, DATETIME as Date. */
+function toEntry(row: TaskActivity): TaskActivity {
+  return {
+    ...row,
+    id: String(row.id),
+    taskId: Number(row.taskId),
+    projectId: Number(row.projectId),
+    actorId: Number(row.actorId),
+    taskDeleted: Number(row.taskDeleted),
+  };
 }

@@ -126,7 +126,7 @@ export class TasksService {
         const labels = await this.labels.lockForTask(manager, projectId, dto.label_ids ?? []);
         const fields = newTaskFields(dto, projectId, now);
         const task = await this.tasks.insert(manager, userId, fields, now);
-        await this.labels.replace(manager, task.id, [], labels);
+        await this.labels.replace(manager, task, [], labels);
         const after = toTaskResponse(task, labels);
         await this.events.record(manager, this.eventsOf(null, after, userId, now));
         await this.search.apply(manager, null, after);
@@ -240,7 +240,7 @@ export class TasksService {
       // connection while this transaction holds the row lock; a violation is a 400 below.
       const written = await this.tasks.updateLive(manager, id, current.task.version, changes, now);
       if (!written) throw new TaskPreconditionFailedError();
-      if (labelsChanged) await this.labels.replace(manager, id, labelsBefore, labelsAfter);
+      if (labelsChanged) await this.labels.replace(manager, current.task, labelsBefore, labelsAfter);
       const updated: Task = {
         ...current.task,
         ...changes,

@@ -1,4 +1,4 @@
-import { Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 /**
  * That a task carries a label (CreateLabels migration). The labels themselves are the labels
@@ -12,4 +12,12 @@ export class TaskLabel {
 
   @PrimaryColumn({ name: 'label_id', type: 'int', unsigned: true })
   labelId!: number;
+
+  /**
+   * The task's created_at (it never changes), written with the row: the label index is
+   * ordered by it, so the `label` filter reads a page in the default order on the index alone
+   * (TaskLabelsByCreation migration).
+   */
+  @Column({ name: 'task_created_at', type: 'datetime', precision: 3 })
+  taskCreatedAt!: Date;
 }

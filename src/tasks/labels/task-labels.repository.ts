@@ -3,8 +3,12 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { placeholders } from '../../common/database/sql';
 import { TaskLabel } from '../domain/task-label.entity';
+import type { Task } from '../domain/task.entity';
 
 type Runner = Pick<EntityManager, 'query'>;
+
+/** What a task_labels row copies of its task. */
+export type LabelledTask = Pick<Task, 'id' | 'createdAt'>;
 
 /** The task_labels table: which labels each task carries. */
 @Injectable()
@@ -44,11 +48,16 @@ export class TaskLabelsRepository {
     return rows.map((row) => Number(row.label_id));
   }
 
-  async add(manager: EntityManager, taskId: number, labelIds: readonly number[]): Promise<void> {
+  /** Makes `task` carry `labelIds`, each row with the task's creation time (the index's order). */
+  async add(
+    manager: EntityManager,
+    task: LabelledTask,
+    labelIds: readonly number[],
+  ): Promise<void> {
     if (labelIds.length === 0) return;
     await manager.query(
-      `INSERT INTO task_labels (task_id, label_id) VALUES ${labelIds.map(() => '(?, ?)').join(', ')}`,
-      labelIds.flatMap((labelId) => [taskId, labelId]),
+      `INSERT INTO task_labels (task_id, label_id, task_created_at) VALUES ${labelIds.map(() => '(?, ?, ?)').join(', ')}`,
+      labelIds.flatMap((labelId) => [task.id, labelId, task.createdAt]),
     );
   }
 
@@ -75,7 +84,7 @@ export class TaskLabelsRepository {
     );
   }
 
-  /** Takes a deleted label off every task (through the (label_id, task_id) index). */
+  /** Takes a deleted label off every task (through the label index). */
   async removeLabel(manager: EntityManager, labelId: number): Promise<number> {
     const result = await manager.query<{ affectedRows?: number }>(
       'DELETE FROM task_labels WHERE label_id = ?',

@@ -10,7 +10,7 @@ import {
   TaskSqlRow,
   toTaskResponse,
 } from '../dto/task-response.dto';
-import { TaskLabelsRepository } from './task-labels.repository';
+import { LabelledTask, TaskLabelsRepository } from './task-labels.repository';
 
 /**
  * The labels tasks carry: which (task_labels, this module's) and what they look like (names and
@@ -103,7 +103,7 @@ export class TaskLabelsService {
   /** Makes the task carry exactly `after` instead of `before`. */
   async replace(
     manager: EntityManager,
-    taskId: number,
+    task: LabelledTask,
     before: readonly TaskLabelDto[],
     after: readonly TaskLabelDto[],
   ): Promise<void> {
@@ -111,12 +111,12 @@ export class TaskLabelsService {
     const had = new Set(before.map((label) => label.id));
     await this.taskLabels.remove(
       manager,
-      taskId,
+      task.id,
       [...had].filter((id) => !kept.has(id)),
     );
     await this.taskLabels.add(
       manager,
-      taskId,
+      task,
       [...kept].filter((id) => !had.has(id)),
     );
   }

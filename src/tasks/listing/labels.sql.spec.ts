@@ -44,7 +44,7 @@ describe(labelCountSources.name, () => {
         params: [11, 12],
       },
       id: 'tl.task_id',
-      sort: 'tl.task_id',
+      sort: 'tl.task_created_at',
     });
     // Project 5 has no urgent: its part cannot match and is left out. The assigned part (any
     // project) joins its rows for the assignee, with the labels of every project.
@@ -84,22 +84,47 @@ describe(labelCountSources.name, () => {
 });
 
 describe(labelPageSources.name, () => {
+  const byUpdate: TaskListFilters = { ...labelled, sort: 'updated_at' };
+
+  it('should read a project part in the default sort on the label index, in its order', () => {
+    const [project3, assigned] = labelPageSources(member, labelled, NOW, [
+      LABEL_DRIVEN_MAX,
+      LABEL_DRIVEN_MAX + 1,
+    ]);
+    expect(project3).toEqual(labelCountSources(member, labelled, NOW)[0]);
+    expect(project3.sort).toBe('tl.task_created_at');
+    // The assigned part needs its rows (for the assignee): read in index order, probed.
+    expect(assigned.from).toMatch(/^tasks t FORCE INDEX \(idx_tasks_assignee/);
+    const request = { filters: labelled, page: 2, pageSize: 20 };
+    const page = buildPageRowsQuery(member, request, NOW, [3, 0]);
+    expect(page?.sql).toContain(
+      'FROM task_labels tl WHERE tl.label_id IN (?) AND ' +
+        `${probe(1, 'tl.task_id', 1)} ORDER BY tl.task_created_at DESC, tl.task_id DESC LIMIT ? OFFSET ?`,
+    );
+    expect(page?.params).toEqual([11, 12, 20, 20]);
+  });
+
+  it('should read the rows of a part when its filters need them', () => {
+    const [part] = labelPageSources(member, { ...labelled, priorities: ['high'] }, NOW, [3, 0]);
+    expect(part.from).toBe(DRIVEN);
+  });
+
   it("should read a part with few matches from the label's tasks, many in index order", () => {
-    const [few, many] = labelPageSources(member, labelled, NOW, [
+    const [few, many] = labelPageSources(member, byUpdate, NOW, [
       LABEL_DRIVEN_MAX,
       LABEL_DRIVEN_MAX + 1,
     ]);
     expect(few.from).toBe(DRIVEN);
-    expect(few.sort).toBe('t.created_at');
+    expect(few.sort).toBe('t.updated_at');
     expect(many.from).toMatch(/^tasks t FORCE INDEX \(idx_tasks_assignee/);
     expect(many.where.conditions.slice(-2)).toEqual([probe(1, 't.id', 2), probe(2, 't.id', 1)]);
-    const project = labelPageSources(member, labelled, NOW, [5000, 0]);
+    const project = labelPageSources(member, byUpdate, NOW, [5000, 0]);
     expect(project).toHaveLength(1);
     expect(project[0].from).toBe(BY_PROJECT);
   });
 
   it('should need the counts for a page under a label filter', () => {
-    const request = { filters: labelled, page: 1, pageSize: 20 };
+    const request = { filters: byUpdate, page: 1, pageSize: 20 };
     expect(() => buildPageRowsQuery(member, request, NOW)).toThrow(/counts/);
     expect(buildPageRowsQuery(member, request, NOW, [0, 0])).toBeNull();
     expect(buildPageRowsQuery(member, request, NOW, [3, 0])?.sql).toContain(DRIVEN);

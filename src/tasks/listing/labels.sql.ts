@@ -7,13 +7,16 @@ import { VisiblePart, visibleParts } from './visibility.sql';
 /**
  * The plans of the listing's `label` filter. task_labels holds the labels of live tasks only
  * (a deletion takes its rows), and a task carries labels of its own project only, so the
- * (label_id, task_id) index alone knows how many tasks of a project carry a label.
+ * label index (label_id, task_created_at, task_id) alone knows how many tasks of a project
+ * carry a label, and in which default order.
  *
  * - Count: per part, from task_labels; a project part with no other filter is counted on the
  *   index alone (no task row is read), otherwise each match is joined to its row.
- * - Page: a part with few matches (≤ LABEL_DRIVEN_MAX) reads them from task_labels and sorts
- *   them; a part with many reads its tasks in the sort's index order and probes task_labels
- *   per row, so it stops after about (offset + limit) × (tasks / matches) rows.
+ * - Page: a project part with no other filter, in the default sort (created_at), is read on
+ *   the label index in its order and stops at the page's end (no task row is read). Otherwise
+ *   a part with few matches (≤ LABEL_DRIVEN_MAX) reads them from task_labels and sorts them;
+ *   a part with many reads its tasks in the sort's index order and probes task_labels per
+ *   row, so it stops after about (offset + limit) × (tasks / matches) rows.
  * The page plan is chosen per part from that part's count, which the listing reads first.
  */
 
@@ -105,21 +108,37 @@ export function labelDrivenSource(
   };
 }
 
-/** The part counted: on the (label_id, task_id) index alone when nothing else filters. */
-export function labelCountSource(
-  labelPart: LabelPart,
-  filters: TaskListFilters,
-  now: Date,
-): Source {
-  const { part, ids } = labelPart;
-  if (!part.projectIds || !labelsAlone(filters)) return labelDrivenSource(labelPart, filters, now);
+/**
+ * A project part with no other filter, on task_labels alone: the first name's tasks on the
+ * label index, in (task_created_at, task_id) order, the other names probes. Null when the
+ * part or its filters need the task row.
+ */
+function labelIndexSource({ part, ids }: LabelPart, filters: TaskListFilters): Source | null {
+  if (!part.projectIds || !labelsAlone(filters)) return null;
   const [first, ...others] = ids;
   return {
     from: 'task_labels tl',
     where: merge(driving(first), carries('tl.task_id', others, 1)),
     id: 'tl.task_id',
-    sort: 'tl.task_id',
+    sort: 'tl.task_created_at',
   };
+}
+
+/** The part counted: on the label index alone when nothing else filters. */
+export function labelCountSource(
+  labelPart: LabelPart,
+  filters: TaskListFilters,
+  now: Date,
+): Source {
+  return labelIndexSource(labelPart, filters) ?? labelDrivenSource(labelPart, filters, now);
+}
+
+/**
+ * The part's page on the label index in its order, when that is the sort's (created_at, id):
+ * a single label stops after offset + limit entries, and no task row is read.
+ */
+export function labelOrderedSource(labelPart: LabelPart, filters: TaskListFilters): Source | null {
+  return filters.sort === 'created_at' ? labelIndexSource(labelPart, filters) : null;
 }
 
 /** The part read in the sort's index order, each row probed for every name. */
@@ -148,9 +167,10 @@ export function labelPageSources(
     const n = counts[i] ?? 0;
     if (n === 0) return [];
     return [
-      n <= LABEL_DRIVEN_MAX
-        ? labelDrivenSource(lp, filters, now)
-        : labelProbeSource(lp, filters, now),
+      labelOrderedSource(lp, filters) ??
+        (n <= LABEL_DRIVEN_MAX
+          ? labelDrivenSource(lp, filters, now)
+          : labelProbeSource(lp, filters, now)),
     ];
   });
 }
