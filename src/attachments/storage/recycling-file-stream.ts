@@ -8,8 +8,9 @@ const CHUNK_BYTES = 64 * 1024;
 const KEPT_BUFFERS = 4;
 
 /**
- * A file's bytes from `start` to `end` (inclusive; the end of the file by default) as a Readable that reuses a few 64 KiB buffers
- * instead of allocating one per chunk, once told where the bytes go (`recycleAfter`).
+ * A file's bytes from `start` to `end` (inclusive; the end of the file by default) as a
+ * Readable that reuses a few 64 KiB buffers instead of allocating one per chunk, once told
+ * where the bytes go (`recycleAfter`).
  *
  * Why: every Buffer fs.createReadStream allocates is external memory to V8, 5 MiB per 5 MiB
  * download. Chunks still being written when a scavenge runs are promoted, and once enough
@@ -20,9 +21,9 @@ const KEPT_BUFFERS = 4;
  * into the sink and has no other reader, and the sink has handed them to the kernel. The sink
  * takes bytes in order and `writableLength` counts those it has not (queued in the stream and
  * in libuv alike, the response's own headers too), so every byte up to
- * `pushed − readableLength − sink.writableLength` is gone from both. Otherwise (no sink, a compressor or any other
- * stream between, another `data` listener) each read takes a new buffer, as
- * fs.createReadStream does, so no consumer ever sees a chunk change under it.
+ * `pushedBytes − readableLength − sink.writableLength` is gone from both. Otherwise (no sink,
+ * a compressor or any other stream between, another `data` listener) each read takes a new
+ * buffer, as fs.createReadStream does, so no consumer ever sees a chunk change under it.
  */
 export class RecyclingFileStream extends Readable {
   private position: number;
