@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -22,8 +22,11 @@ import { newPeople, newTeam, People, PROJECTS, Team } from './helpers/projects';
 import { createTask, NO_RATE_LIMITS, TASKS, TaskJson } from './helpers/tasks';
 import { waitFor } from './helpers/wait';
 
-/** Small enough to cross in a test, large enough for the files below. */
-const MAX_BYTES = 64 * 1024;
+/**
+ * Small enough to cross in a test, large enough for the files below: 16 of the 64 KiB chunks
+ * in which the local driver streams a download (and reuses its buffers).
+ */
+const MAX_BYTES = 1024 * 1024;
 
 const sha256 = (bytes: Buffer | string): string => createHash('sha256').update(bytes).digest('hex');
 
@@ -297,6 +300,24 @@ describe('Attachments on the local driver (e2e)', () => {
         .expect(206);
       expect(Buffer.compare(suffix.body as Buffer, bytes.subarray(995))).toBe(0);
       expect(suffix.headers['content-range']).toBe('bytes 995-999/1000');
+    });
+
+    it('should send a file of many chunks intact to several clients at once, and a range across chunks', async () => {
+      const own = await teamTask();
+      const large = randomBytes(MAX_BYTES);
+      const file = await uploaded(t.http, own.team.editor, own.task.id, large);
+      const download = (range?: string) => {
+        const request = t.http.get(contentOf(file.id)).set(own.team.viewer.auth);
+        if (range) void request.set('Range', range);
+        return request.buffer(true).parse(binary);
+      };
+      const wholes = await Promise.all([download(), download(), download(), download()]);
+      for (const res of wholes) {
+        expect(res.status).toBe(200);
+        expect(sha256(res.body as Buffer)).toBe(sha256(large));
+      }
+      const part = await download('bytes=65000-400000').expect(206);
+      expect(Buffer.compare(part.body as Buffer, large.subarray(65000, 400001))).toBe(0);
     });
 
     it('should answer a Range past the end with 416 in the error shape', async () => {

@@ -1,5 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import type { AttachmentDownload } from '../attachments.service';
+import { recycleAfter } from '../storage/recycling-file-stream';
 import { attachmentDisposition } from './content-disposition';
 
 /** Writes a download (200, 206 or 304) with its headers and streams the bytes. */
@@ -18,5 +19,5 @@ export function sendDownload(reply: FastifyReply, download: AttachmentDownload):
   return reply
     .header('Content-Type', attachment.content_type)
     .header('Content-Length', String(length))
-    .send(download.body);
+    .send(recycleAfter(download.body, reply.raw));
 }

@@ -12,6 +12,7 @@ import {
   StoredObject,
   StoredObjectMissingError,
 } from './attachment-storage';
+import { RecyclingFileStream } from './recycling-file-stream';
 
 /** Where uploads are written until they are complete. */
 const INCOMING = '.incoming';
@@ -53,7 +54,9 @@ export class LocalAttachmentStorage implements AttachmentStorage {
     const handle = await open(this.pathOf(key), 'r').catch((error: NodeJS.ErrnoException) => {
       throw error.code === 'ENOENT' ? new StoredObjectMissingError(key) : error;
     });
-    return handle.createReadStream(range ? { start: range.start, end: range.end } : {});
+    return range
+      ? new RecyclingFileStream(handle, range.start, range.end)
+      : new RecyclingFileStream(handle);
   }
 
   async delete(key: string): Promise<void> {
