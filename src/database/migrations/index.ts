@@ -18,6 +18,7 @@ import { CreatePersonalAccessTokens1764900000000 } from './1764900000000-CreateP
 import { CreateEmail1764900000100 } from './1764900000100-CreateEmail';
 import { CreateUserIdentities1764900000200 } from './1764900000200-CreateUserIdentities';
 import { CreateTaskSearchBuckets1765000000400 } from './1765000000400-CreateTaskSearchBuckets';
+import { CreateTaskHourlyCounts1765000000700 } from './1765000000700-CreateTaskHourlyCounts';
 
 /** Every migration in order; new ones are appended here. */
 export const MIGRATIONS = [
@@ -41,4 +42,5 @@ export const MIGRATIONS = [
   CreateEmail1764900000100,
   CreateUserIdentities1764900000200,
   CreateTaskSearchBuckets1765000000400,
+  CreateTaskHourlyCounts1765000000700,
 ];
