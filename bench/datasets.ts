@@ -309,7 +309,7 @@ export async function cleanup(pool: Pool, info: DatasetInfo, since: Date): Promi
     [info.writer.id, like],
   );
   // The hard delete bypasses the service, so the counters of the projects that held bench tasks
-  // are recounted from their rows. The bench tasks are unassigned: the cells they moved are
+  // (task_counts and task_hourly_counts) are recounted from their rows. The bench tasks are unassigned: the cells they moved are
   // their project's (kind 1) and the writer's in that project (kind 3), and a recount of the
   // project sets all of its cells.
   // The same for task_search's bucket versions: the service's cached search counts of those

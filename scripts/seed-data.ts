@@ -13,9 +13,8 @@
  * first and re-created afterwards from the table's own SHOW CREATE TABLE, so they cannot drift
  * from the migration: past ~600k rows, maintaining 8 random-order secondary indexes overflows
  * MariaDB's default 128 MB buffer pool and the inserts crawl (1M rows took ~318 s; sorted
- * index builds take seconds). The seeded users' task_counts and task_search rows are then
- * filled set-based, as the CreateTaskCounts and CreateTaskSearch migrations do. Server globals
- * are not touched.
+ * index builds take seconds). The seeded users' task_counts, task_hourly_counts and task_search
+ * rows are then filled set-based, as their migrations do. Server globals are not touched.
  */
 import * as bcrypt from 'bcrypt';
 import { randomBytes } from 'node:crypto';
@@ -341,8 +340,8 @@ function projectRange(people: SeededPeople): [number, number] {
 }
 
 /**
- * The seeded projects' task_counts, set-based from the rows just loaded (which bypassed the
- * service that keeps them): nothing else writes their tasks yet.
+ * The seeded projects' counters (task_counts and task_hourly_counts), set-based from the rows
+ * just loaded (which bypassed the service that keeps them): nothing else writes their tasks yet.
  */
 async function countTasks(pool: Pool, people: SeededPeople): Promise<void> {
   const started = Date.now();
@@ -356,7 +355,9 @@ async function countTasks(pool: Pool, people: SeededPeople): Promise<void> {
   } finally {
     connection.release();
   }
-  console.log(`  task_counts filled in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `  task_counts and task_hourly_counts filled in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
 }
 
 /**

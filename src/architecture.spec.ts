@@ -104,6 +104,7 @@ const TABLES_WITHOUT_ENTITY: Readonly<Record<string, string>> = {
   task_counts: 'tasks',
   task_search: 'tasks',
   task_search_buckets: 'tasks',
+  task_hourly_counts: 'tasks',
   task_reminders: 'notifications',
   label_versions: 'labels',
 };

@@ -261,8 +261,16 @@ describe('Migrating the previous schema to projects (e2e)', () => {
         'SELECT * FROM task_counts WHERE n <> 0 ORDER BY kind, subject_id, project_id, unassigned, status, priority',
       );
     const search = () => rows('SELECT * FROM task_search ORDER BY task_id');
-    const [migratedCounts, migratedSearch] = [await counts(), await search()];
+    // The hourly counters as CreateTaskHourlyCounts backfilled them (buildCountsRecount redoes them).
+    const hourly = () =>
+      rows('SELECT * FROM task_hourly_counts WHERE n <> 0 ORDER BY project_id, kind, hour');
+    const [migratedCounts, migratedSearch, migratedHourly] = [
+      await counts(),
+      await search(),
+      await hourly(),
+    ];
     expect(migratedCounts.length).toBeGreaterThan(0);
+    expect(migratedHourly.length).toBeGreaterThan(0);
     const live = tasks.filter((t) => !t.deleted).map((t) => t.id);
     expect(migratedSearch.map((r) => (r as { task_id: number }).task_id)).toEqual(live);
     const maxProject = Math.max(...inboxes.map((p) => p.id));
@@ -275,6 +283,7 @@ describe('Migrating the previous schema to projects (e2e)', () => {
       }
     });
     expect(await counts()).toEqual(migratedCounts);
+    expect(await hourly()).toEqual(migratedHourly);
     expect(await search()).toEqual(migratedSearch);
 
     const notifications = await rows<{ type: string }>('SELECT type FROM notifications');

@@ -1,7 +1,8 @@
 import { DataSource } from 'typeorm';
 import { startTestApp, TestApp } from './helpers/app';
 import { errorBody, Session } from './helpers/factories';
-import { newPeople, People, newTeam, Team } from './helpers/projects';
+import { createProject, newPeople, People, newTeam, PROJECTS, Team } from './helpers/projects';
+import { cellDrift, expectedHourlyCounts, storedHourlyCounts } from './helpers/read-model-truth';
 import {
   createTask,
   detailFields,
@@ -10,6 +11,7 @@ import {
   rebuildTaskSearch,
   recountTaskCounts,
   TASKS,
+  TaskJson,
 } from './helpers/tasks';
 
 const COMPLETION = '/api/v1/reports/completion';
@@ -146,7 +148,9 @@ describe('Reports (e2e)', () => {
       .set(user.auth)
       .query({ ...query, ...(projectIds ? { project_id: projectIds.join(',') } : {}) })
       .expect(200);
-    expect(res.body).toMatchObject({ interval: query.interval, tz: query.tz });
+    // The zone as the runtime spells it (this Node's ICU answers Asia/Calcutta for Asia/Kolkata).
+    const tz = new Intl.DateTimeFormat('en-US', { timeZone: query.tz }).resolvedOptions().timeZone;
+    expect(res.body).toMatchObject({ interval: query.interval, tz });
     const series = res.body.series as Bucket[];
     const want = expectedSeries(
       user.id,
@@ -327,6 +331,18 @@ describe('Reports (e2e)', () => {
       );
     });
 
+    it('should cut days at half-hour and quarter-hour offsets (Kolkata, Kathmandu) and in New York', async () => {
+      // Every midnight falls inside a UTC hour there: the partial hours are counted from the tasks.
+      await expectReport(me, { ...YEAR, interval: 'day', tz: 'Asia/Kolkata' });
+      await expectReport(me, { ...YEAR, interval: 'week', tz: 'Asia/Kathmandu' });
+      await expectReport(team.viewer, { ...YEAR, interval: 'month', tz: 'Asia/Kolkata' });
+      await expectReport(outsider, { ...YEAR, interval: 'day', tz: 'Asia/Kolkata' });
+      // Lord Howe's DST moves its clocks by half an hour: midnights on and off the UTC hour.
+      await expectReport(me, { ...YEAR, interval: 'day', tz: 'Australia/Lord_Howe' });
+      await expectReport(me, { ...YEAR, interval: 'day', tz: 'America/New_York' });
+      await expectReport(me, { ...YEAR, interval: 'day', tz: 'Asia/Kolkata' }, [team.project.id]);
+    });
+
     it("should count only what each user sees: never a stranger's, an assignee's own tasks", async () => {
       // The outsider sees its inbox and the team tasks assigned to it, nothing else of the team.
       await expectReport(outsider, { ...YEAR, interval: 'month', tz: 'Europe/Berlin' });
@@ -436,6 +452,82 @@ describe('Reports (e2e)', () => {
         .query({ from: '2024-01-01T00:00:00Z', to: '2025-01-01T00:00:00Z' })
         .expect(200);
       await t.http.get(COMPLETION).expect(401);
+    });
+
+    it('should stay exact through creates, completions, reopenings, deletes, moves and a project deletion', async () => {
+      const inbox = await inboxOf(ds, me.id);
+      const side = await createProject(t.http, me, { name: 'report side' });
+      memberOf.get(me.id)!.add(side.id);
+      const tracked = new Map<number, ModelTask>();
+      const track = (task: TaskJson): void => {
+        const entry: ModelTask = {
+          projectId: task.project_id,
+          assigneeId: task.assignee_id,
+          status: task.status,
+          createdAt: Date.parse(task.created_at),
+          completedAt: task.completed_at === null ? null : Date.parse(task.completed_at),
+          dueDate: null,
+          deleted: false,
+        };
+        tracked.set(task.id, entry);
+        model.push(entry);
+      };
+      const patch = async (id: number, body: Record<string, unknown>): Promise<void> => {
+        const res = await t.http.patch(`${TASKS}/${id}`).set(me.auth).send(body).expect(200);
+        const task = res.body as TaskJson;
+        Object.assign(tracked.get(id)!, {
+          projectId: task.project_id,
+          status: task.status,
+          completedAt: task.completed_at === null ? null : Date.parse(task.completed_at),
+        });
+      };
+      // The span holds now and New York's change back to standard time (1 November 2026).
+      const span = { from: '2026-10-15T00:00:00Z', to: '2027-01-01T00:00:00Z' };
+      const projects = [inbox, side.id, team.project.id];
+      const expectExact = async (step: string): Promise<void> => {
+        const rows = await ds.query<
+          Array<{ project_id: number; created_at: Date; completed_at: Date | null }>
+        >(
+          'SELECT project_id, created_at, completed_at FROM tasks WHERE deleted_at IS NULL AND project_id IN (?)',
+          [projects],
+        );
+        const drift = cellDrift(
+          await storedHourlyCounts(ds, projects),
+          expectedHourlyCounts(rows.map((r) => ({ ...r, project_id: Number(r.project_id) }))),
+        );
+        expect({ step, drift }).toEqual({ step, drift: [] });
+        for (const tz of ['UTC', 'Asia/Kolkata', 'America/New_York']) {
+          await expectReport(me, { ...span, interval: 'day', tz });
+        }
+        await expectReport(me, { ...span, interval: 'week', tz: 'Asia/Kolkata' }, [side.id]);
+        await expectReport(outsider, { ...span, interval: 'day', tz: 'America/New_York' });
+      };
+
+      const made = [
+        await createTask(t.http, me, { project_id: inbox }),
+        await createTask(t.http, me, { project_id: side.id, status: 'completed' }),
+        await createTask(t.http, me, { project_id: side.id, assignee_id: outsider.id }),
+        await createTask(t.http, me, { project_id: side.id }),
+        await createTask(t.http, me, { project_id: team.project.id, assignee_id: outsider.id }),
+      ];
+      made.forEach(track);
+      await expectExact('create');
+      await patch(made[0].id, { status: 'completed' });
+      await patch(made[2].id, { status: 'completed' });
+      await expectExact('complete');
+      await patch(made[1].id, { status: 'in_progress' });
+      await expectExact('reopen');
+      await t.http.delete(`${TASKS}/${made[3].id}`).set(me.auth).expect(200);
+      tracked.get(made[3].id)!.deleted = true;
+      await expectExact('delete');
+      // A completed task moved both ways: its created and completed counters go with it.
+      await patch(made[0].id, { project_id: side.id });
+      await patch(made[2].id, { project_id: team.project.id });
+      await expectExact('move');
+      await t.http.delete(`${PROJECTS}/${side.id}`).set(me.auth).expect(204);
+      for (const task of tracked.values()) if (task.projectId === side.id) task.deleted = true;
+      expect([...tracked.values()].filter((task) => task.deleted)).toHaveLength(3);
+      await expectExact('project deletion');
     });
   });
 

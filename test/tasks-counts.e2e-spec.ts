@@ -12,11 +12,13 @@ import {
 import {
   cellDrift,
   expectedCells,
+  expectedHourlyCounts,
   ListFilters,
   listQuery,
   readStore,
   selected,
   storedCells,
+  storedHourlyCounts,
   Store,
 } from './helpers/read-model-truth';
 import { createTask, inboxOf, NO_RATE_LIMITS, TASKS } from './helpers/tasks';
@@ -43,14 +45,21 @@ describe('Task counters per project (e2e)', () => {
     await t.close();
   });
 
-  /** Every cell of the users' projects (deleted ones included) equals a recount of the rows. */
+  /**
+   * Every cell and hourly counter of the users' projects (deleted ones included) equals a
+   * recount of the rows.
+   */
   async function expectCellsExact(users: Session[], op = ''): Promise<Store> {
     const store = await readStore(
       ds,
       users.map((u) => u.id),
     );
     const drift = cellDrift(await storedCells(ds, store.projectIds), expectedCells(store.tasks));
-    expect({ op, drift }).toEqual({ op, drift: [] });
+    const hourly = cellDrift(
+      await storedHourlyCounts(ds, store.projectIds),
+      expectedHourlyCounts(store.tasks),
+    );
+    expect({ op, drift, hourly }).toEqual({ op, drift: [], hourly: [] });
     return store;
   }
 

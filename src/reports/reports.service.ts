@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ValidationFailedError } from '../common/errors/domain-errors';
 import { parseRfc3339 } from '../common/validators/is-rfc3339.validator';
-import type { LocalDayBuckets } from '../tasks/reports/completion.sql';
+import type { LocalDayBuckets } from '../tasks/reports/local-day-buckets';
 import { TaskReportsService } from '../tasks/reports/task-reports.service';
 import { UsersService } from '../users/users.service';
 import { CompletionReportQuery, WorkloadReportQuery } from './dto/report.query';

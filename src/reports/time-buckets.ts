@@ -6,7 +6,7 @@
  * database: each boundary is the first instant of a local calendar date, whatever its length (23
  * or 25 hours on DST days), and the database turns instants into local dates with the offsets.
  */
-import type { LocalDayBuckets, ZoneOffset } from '../tasks/reports/completion.sql';
+import type { LocalDayBuckets, ZoneOffset } from '../tasks/reports/local-day-buckets';
 
 export const REPORT_INTERVALS = ['day', 'week', 'month'] as const;
 export type ReportInterval = (typeof REPORT_INTERVALS)[number];

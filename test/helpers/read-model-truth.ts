@@ -18,6 +18,7 @@ export interface TaskRow {
   title: string;
   description: string;
   created_at: Date;
+  completed_at: Date | null;
 }
 
 /** The users' live tasks, and who is a member of which live project. */
@@ -32,7 +33,7 @@ export interface Store {
 export async function readStore(ds: DataSource, userIds: readonly number[]): Promise<Store> {
   const rows = await ds.query<Array<Record<string, unknown>>>(
     `SELECT t.id, t.project_id, t.user_id, t.assignee_id, t.status, t.priority, t.title,
-       t.description, t.created_at
+       t.description, t.created_at, t.completed_at
      FROM tasks t WHERE t.deleted_at IS NULL AND t.user_id IN (?)`,
     [userIds],
   );
@@ -46,6 +47,7 @@ export async function readStore(ds: DataSource, userIds: readonly number[]): Pro
     title: String(r.title),
     description: String(r.description),
     created_at: r.created_at as Date,
+    completed_at: r.completed_at as Date | null,
   }));
   const memberRows = await ds.query<Array<{ project_id: number; user_id: number }>>(
     `SELECT m.project_id, m.user_id FROM project_members m
@@ -175,4 +177,40 @@ export function cellDrift(
   return [...keys]
     .map((cell) => ({ cell, stored: stored.get(cell) ?? 0, expected: expected.get(cell) ?? 0 }))
     .filter((d) => d.stored !== d.expected);
+}
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * task_hourly_counts as it must be (CreateTaskHourlyCounts migration): live tasks per project
+ * and UTC hour since the epoch, created (kind 1) and completed (kind 2). Keys
+ * `project:kind:hour`.
+ */
+export function expectedHourlyCounts(
+  tasks: ReadonlyArray<Pick<TaskRow, 'project_id' | 'created_at' | 'completed_at'>>,
+): Map<string, number> {
+  const counts = new Map<string, number>();
+  const add = (key: string): void => {
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  };
+  for (const t of tasks) {
+    add(cellKey(t.project_id, 1, Math.floor(t.created_at.getTime() / HOUR_MS)));
+    if (t.completed_at)
+      add(cellKey(t.project_id, 2, Math.floor(t.completed_at.getTime() / HOUR_MS)));
+  }
+  return counts;
+}
+
+/** The stored hourly counters of the projects (zeros included), by the same keys. */
+export async function storedHourlyCounts(
+  ds: DataSource,
+  projectIds: readonly number[],
+): Promise<Map<string, number>> {
+  const rows = await ds.query<Array<Record<string, unknown>>>(
+    'SELECT project_id, kind, hour, n FROM task_hourly_counts WHERE project_id IN (?)',
+    [projectIds],
+  );
+  return new Map(
+    rows.map((r) => [cellKey(Number(r.project_id), Number(r.kind), Number(r.hour)), Number(r.n)]),
+  );
 }

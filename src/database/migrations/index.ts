@@ -18,6 +18,7 @@ import { CreatePersonalAccessTokens1764900000000 } from './1764900000000-CreateP
 import { CreateEmail1764900000100 } from './1764900000100-CreateEmail';
 import { CreateUserIdentities1764900000200 } from './1764900000200-CreateUserIdentities';
 import { CreateTaskSearchBuckets1765000000400 } from './1765000000400-CreateTaskSearchBuckets';
+import { CreateTaskHourlyCounts1765000000700 } from './1765000000700-CreateTaskHourlyCounts';
 import { TaskLabelsByCreation1765000000730 } from './1765000000730-TaskLabelsByCreation';
 
 /** Every migration in order; new ones are appended here. */
@@ -42,5 +43,6 @@ export const MIGRATIONS = [
   CreateEmail1764900000100,
   CreateUserIdentities1764900000200,
   CreateTaskSearchBuckets1765000000400,
+  CreateTaskHourlyCounts1765000000700,
   TaskLabelsByCreation1765000000730,
 ];

@@ -11,6 +11,7 @@ import {
   CountedTask,
   CountKind,
 } from './counts.sql';
+import { buildHourlyCountsRecount } from './hourly-counts.sql';
 
 const task = (over: Partial<CountedTask> = {}): CountedTask => ({
   user_id: 1,
@@ -138,7 +139,9 @@ describe('task_counts writes', () => {
   });
 
   it('should recount a project range from its live tasks, each kind from its column', () => {
-    const [remove, insert] = buildCountsRecount(4, 6);
+    const [hourlyRemove, hourlyInsert, remove, insert] = buildCountsRecount(4, 6);
+    // The hourly counters of the same projects first (hourly-counts.sql.spec.ts).
+    expect([hourlyRemove, hourlyInsert]).toEqual(buildHourlyCountsRecount(4, 6));
     expect(remove).toEqual({
       sql: 'DELETE FROM task_counts WHERE project_id BETWEEN ? AND ?',
       params: [4, 6],

@@ -1,6 +1,7 @@
 import { RunSql, SqlQuery } from '../../common/database/sql';
 import type { TaskResponseDto } from '../dto/task-response.dto';
 import { priorityCode, statusCode } from '../domain/task.constants';
+import { buildHourlyCountsRecount } from './hourly-counts.sql';
 
 /**
  * task_counts (CreateProjects migration): live tasks per (kind, subject, project, unassigned,
@@ -179,12 +180,14 @@ export function buildProjectCountsDelete(projectId: number): SqlQuery {
 }
 
 /**
- * Set-based recount of the cells of the projects with ids in [fromId, toId], for bulk loads
- * that bypass the service (the seed script, tests inserting rows by SQL). Run it in one
- * transaction while nothing else writes those projects' tasks: it sets the counters.
+ * Set-based recount of every counter (task_counts' cells and task_hourly_counts) of the
+ * projects with ids in [fromId, toId], for bulk loads that bypass the service (the seed script,
+ * the benchmark's cleanup, tests inserting rows by SQL). Run it in one transaction while nothing
+ * else writes those projects' tasks: it sets the counters.
  */
 export function buildCountsRecount(fromId: number, toId: number): SqlQuery[] {
   return [
+    ...buildHourlyCountsRecount(fromId, toId),
     { sql: 'DELETE FROM task_counts WHERE project_id BETWEEN ? AND ?', params: [fromId, toId] },
     {
       sql:

@@ -1,15 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { ReadReplicas } from '../../read-replicas/read-replicas.service';
+import type { HourlyKind } from '../read-models/hourly-counts.sql';
 import type { Viewer } from '../listing/task-list-request';
-import { buildCompletionCountsQuery, CompletionKind, LocalDayBuckets } from './completion.sql';
+import { buildCompletionCountsQuery } from './completion.sql';
+import { CompletionCounts, foldCompletionRows, LocalDayBuckets } from './local-day-buckets';
 import { reportParts } from './report-scope.sql';
 import { buildWorkloadQuery } from './workload.sql';
-
-/** Tasks created and completed in each bucket (index i: [boundaries[i], boundaries[i + 1])). */
-export interface CompletionCounts {
-  created: number[];
-  completed: number[];
-}
 
 /** One assignee's visible live tasks (assigneeId null: unassigned ones). */
 export interface WorkloadRow {
@@ -18,18 +14,6 @@ export interface WorkloadRow {
   inProgress: number;
   completed: number;
   overdue: number;
-}
-
-/** The bucket whose first day is the last at or before `day` (-1: before the first). */
-function bucketOfDay(firstDays: readonly number[], day: number): number {
-  let lo = 0;
-  let hi = firstDays.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (firstDays[mid] <= day) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo - 1;
 }
 
 /**
@@ -45,26 +29,20 @@ export class TaskReportsRepository {
     projectIds: readonly number[] | undefined,
     buckets: LocalDayBuckets,
   ): Promise<CompletionCounts> {
-    const n = buckets.boundaries.length - 1;
-    const counts = {
-      created: new Array<number>(n).fill(0),
-      completed: new Array<number>(n).fill(0),
-    };
     const query = buildCompletionCountsQuery(reportParts(viewer, projectIds), buckets);
-    if (!query) return counts;
-    const rows = await this.reads.query<Array<{ kind: unknown; day: unknown; n: unknown }>>(
-      viewer.userId,
-      query.sql,
-      query.params,
+    if (!query) return foldCompletionRows([], buckets);
+    const rows = await this.reads.query<
+      Array<{ kind: unknown; day: unknown; partial: unknown; n: unknown }>
+    >(viewer.userId, query.sql, query.params);
+    return foldCompletionRows(
+      rows.map((row) => ({
+        kind: Number(row.kind) as HourlyKind,
+        day: Number(row.day),
+        partial: Number(row.partial) === 1,
+        n: Number(row.n),
+      })),
+      buckets,
     );
-    for (const row of rows) {
-      const series =
-        Number(row.kind) === CompletionKind.Created ? counts.created : counts.completed;
-      const bucket = bucketOfDay(buckets.firstDays, Number(row.day));
-      // The range conditions keep every row inside the buckets; the guard is for safety only.
-      if (bucket >= 0 && bucket < n) series[bucket] += Number(row.n);
-    }
-    return counts;
   }
 
   async workload(

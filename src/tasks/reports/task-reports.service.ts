@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { ProjectAccessService } from '../../projects/project-access.service';
 import { loadViewer, Viewer } from '../listing/task-list-request';
-import type { LocalDayBuckets } from './completion.sql';
-import { CompletionCounts, TaskReportsRepository, WorkloadRow } from './task-reports.repository';
+import type { CompletionCounts, LocalDayBuckets } from './local-day-buckets';
+import { TaskReportsRepository, WorkloadRow } from './task-reports.repository';
 
 /**
  * Aggregates over the caller's visible tasks for the reports module, which owns the reports'
