@@ -52,3 +52,9 @@ export class TaskComment {
   @Column({ name: 'edited_at', type: 'datetime', precision: 3, nullable: true })
   editedAt!: Date | null;
 }
+
+/** What a comment response shows of a row (toCommentResponse). */
+export type CommentView = Pick<
+  TaskComment,
+  'id' | 'taskId' | 'authorId' | 'body' | 'mentions' | 'createdAt' | 'editedAt'
+>;

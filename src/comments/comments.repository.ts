@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { retriedTransaction } from '../common/database/retried-transaction';
-import { TaskComment } from './comment.entity';
+import { buildTaskCommentCountQuery, buildTaskCommentPageQuery } from './comment-page.sql';
+import { CommentView, TaskComment } from './comment.entity';
 
 export type NewComment = Omit<TaskComment, 'id'>;
 
@@ -40,25 +41,27 @@ export class CommentsRepository {
       .getOne();
   }
 
-  /** One page of the task's comments, oldest first (ids grow with creation), and their count. */
+  /**
+   * One page of the task's comments, oldest first, and their count: one statement
+   * (buildTaskCommentPageQuery), raw, since the rows need no entity hydration; only a page past
+   * the last counts on its own.
+   */
   async pageOfTask(
     taskId: number,
     offset: number,
     limit: number,
-  ): Promise<{ items: TaskComment[]; total: number }> {
-    const total = await this.rows.countBy({ taskId });
-    // Past the last page there is nothing to read; the count alone answers.
-    const items =
-      offset < total
-        ? await this.rows
-            .createQueryBuilder('c')
-            .where('c.task_id = :taskId', { taskId })
-            .orderBy('c.id', 'ASC')
-            .offset(offset)
-            .limit(limit)
-            .getMany()
-        : [];
-    return { items, total };
+  ): Promise<{ items: CommentView[]; total: number }> {
+    const page = buildTaskCommentPageQuery(taskId, offset, limit);
+    const rows = await this.rows.query<Array<CommentPageRow>>(page.sql, page.params);
+    if (rows.length === 0) {
+      const count = buildTaskCommentCountQuery(taskId);
+      const [counted] = await this.rows.query<Array<{ total: number | string }>>(
+        count.sql,
+        count.params,
+      );
+      return { items: [], total: Number(counted?.total ?? 0) };
+    }
+    return { items: rows.map(toCommentView), total: Number(rows[0].total) };
   }
 
   /** The number of comments of each of `taskIds` that has any (one grouped query). */
@@ -85,4 +88,29 @@ export class CommentsRepository {
   async deleteById(manager: EntityManager, id: number): Promise<void> {
     await manager.delete(TaskComment, { id });
   }
+}
+
+/** A row of buildTaskCommentPageQuery: the columns as stored, and the task's comment count. */
+interface CommentPageRow {
+  id: number;
+  task_id: number;
+  author_id: number;
+  body: string;
+  mentions: string;
+  created_at: Date;
+  edited_at: Date | null;
+  total: number | string;
+}
+
+/** A raw page row as the entity's view (mentions are a JSON list, as the entity stores them). */
+function toCommentView(row: CommentPageRow): CommentView {
+  return {
+    id: Number(row.id),
+    taskId: Number(row.task_id),
+    authorId: Number(row.author_id),
+    body: row.body,
+    mentions: JSON.parse(row.mentions) as number[],
+    createdAt: row.created_at,
+    editedAt: row.edited_at,
+  };
 }

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { TaskEventComment } from '../../tasks/events/task-event';
-import type { TaskComment } from '../comment.entity';
+import type { CommentView } from '../comment.entity';
 
 export class CommentAuthorDto {
   @ApiProperty({ type: 'integer', example: 7 })
@@ -49,7 +49,7 @@ export class CommentResponseDto implements TaskEventComment {
 }
 
 /** The only way a comment leaves the service: an explicit field list. */
-export function toCommentResponse(row: TaskComment, authorName: string): CommentResponseDto {
+export function toCommentResponse(row: CommentView, authorName: string): CommentResponseDto {
   return {
     id: row.id,
     task_id: row.taskId,
