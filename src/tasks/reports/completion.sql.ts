@@ -100,8 +100,8 @@ function partSelects(part: VisiblePart, buckets: LocalDayBuckets): SqlQuery[] {
  * day, n, partial) with day a TO_DAYS() number, only where n > 0; the caller folds them into
  * buckets (foldCompletionRows). The projects' tasks come from their hourly counters (a primary-
  * key range per project and kind) and, where a boundary falls inside an hour, the tasks of that
- * partial hour (see hourly-buckets.ts); the tasks assigned to the caller elsewhere (few) are
- * read from the assignee index. One statement, so all of it is read from one snapshot.
+ * partial hour (partialHours in local-day-buckets.ts); the tasks assigned to the caller
+ * elsewhere (few) are read from the assignee index. One statement, so one snapshot.
  */
 export function buildCompletionCountsQuery(
   parts: readonly VisiblePart[],
