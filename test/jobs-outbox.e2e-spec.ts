@@ -81,6 +81,33 @@ describe('Transactional outbox and event dispatch (e2e)', () => {
     }
   });
 
+  it("should dispatch a burst of one task's events, all of them, in order", async () => {
+    const t = await startTestApp();
+    try {
+      const owner = await signUp(t.http);
+      const created = await t.http.post(TASKS).set(owner.auth).send({ title: 'burst' }).expect(201);
+      const id = created.body.id as number;
+      // Sent at once: the writes queue on the task's row, and their events on its order.
+      const edits = 40;
+      await Promise.all(
+        Array.from({ length: edits }, (_, i) =>
+          t.http
+            .patch(`${TASKS}/${id}`)
+            .set(owner.auth)
+            .send({ title: `burst ${i}` })
+            .expect(200),
+        ),
+      );
+
+      const rows = await allDispatched(t, id, edits + 1);
+      const dispatchTimes = rows.map((r) => (r.dispatched_at as Date).getTime());
+      expect(dispatchTimes).toEqual([...dispatchTimes].sort((a, b) => a - b));
+      expect(rows.filter((r) => r.event_type === 'task.updated')).toHaveLength(edits);
+    } finally {
+      await t.close();
+    }
+  });
+
   describe('with Redis down when a task is written', () => {
     let redis: PrivateRedis;
     let t: TestApp;
