@@ -48,7 +48,8 @@ type DispatchOutcome = 'already' | 'wait' | 'done';
  * Runs every @TaskEventConsumer on one committed event, in one transaction with the event's
  * `dispatched_at` mark, so a consumer's database effects and the mark commit together and a
  * redelivered event is skipped. Events of one task are dispatched in order: an event whose
- * predecessor has not run yet is delayed (without spending an attempt) until it has.
+ * predecessor has not run yet is delayed (without spending an attempt) until it has, and the
+ * job that dispatched an event goes on with the task's next ones (dispatchFollowing).
  */
 @Injectable()
 @JobHandler('events.dispatch')
