@@ -204,9 +204,10 @@ describe('Search counts by task_search bucket (e2e)', () => {
         }),
       ),
     );
-    // Searches racing edits, moves and deletes: every answer is a well-formed 200.
+    // Searches racing edits and a delete: every answer is a well-formed 200. The deleted task
+    // is not also edited (an edit that lost that race would rightly answer 404).
     const racing = await Promise.all([
-      ...created.map((task, i) =>
+      ...created.slice(0, 5).map((task, i) =>
         t.http
           .patch(`${TASKS}/${task.id}`)
           .set(owner.auth)
