@@ -74,6 +74,13 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  private readonly outboxRedeliveries = new Counter({
+    name: 'outbox_redelivered_total',
+    help: 'Published outbox rows re-queued because Redis had lost their job, by outbox',
+    labelNames: ['outbox'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }
@@ -113,6 +120,11 @@ export class MetricsService {
   /** One finished run of a job; failed runs include those that will be retried. */
   jobFinished(job: string, outcome: 'completed' | 'failed', seconds: number): void {
     this.jobDuration.observe({ job, outcome }, seconds);
+  }
+
+  /** Rows of an outbox handed back to its relay by the redelivery sweep (OutboxRedelivery). */
+  outboxRedelivered(outbox: string, count: number): void {
+    this.outboxRedeliveries.inc({ outbox }, count);
   }
 
   render(): Promise<string> {

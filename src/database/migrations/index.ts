@@ -20,6 +20,7 @@ import { CreateUserIdentities1764900000200 } from './1764900000200-CreateUserIde
 import { CreateTaskSearchBuckets1765000000400 } from './1765000000400-CreateTaskSearchBuckets';
 import { CreateTaskHourlyCounts1765000000700 } from './1765000000700-CreateTaskHourlyCounts';
 import { TaskLabelsByCreation1765000000730 } from './1765000000730-TaskLabelsByCreation';
+import { OutboxRedeliveryIndexes1765000000800 } from './1765000000800-OutboxRedeliveryIndexes';
 
 /** Every migration in order; new ones are appended here. */
 export const MIGRATIONS = [
@@ -45,4 +46,5 @@ export const MIGRATIONS = [
   CreateTaskSearchBuckets1765000000400,
   CreateTaskHourlyCounts1765000000700,
   TaskLabelsByCreation1765000000730,
+  OutboxRedeliveryIndexes1765000000800,
 ];
