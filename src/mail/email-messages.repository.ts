@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
+import { PublishedRange, publishedRangeCondition, PublishedRow } from '../jobs/outbox-redelivery';
 import { EmailMessage } from './email-message.entity';
 import type { EmailContent, EmailKey } from './outgoing-email';
 
@@ -61,6 +62,29 @@ export class EmailMessagesRepository {
       'UPDATE email_messages SET published_at = ? WHERE id IN (?) AND published_at IS NULL',
       [now, ids],
     );
+  }
+
+  /**
+   * Queued emails published within the range and not sent yet, in (published_at, id) order:
+   * the redelivery sweep's read (idx_email_messages_unsent). An email sent directly (no stored
+   * content: a password reset) has no `mail.send` job and is left out.
+   */
+  async publishedUnsent(range: PublishedRange, limit: number): Promise<PublishedRow[]> {
+    const condition = publishedRangeCondition(range);
+    const rows = await this.messages.query<Array<{ id: string | number; published_at: Date }>>(
+      `SELECT id, published_at FROM email_messages WHERE sent_at IS NULL AND ${condition.sql} AND content IS NOT NULL ORDER BY published_at, id LIMIT ?`,
+      [...condition.params, limit],
+    );
+    return rows.map((row) => ({ id: Number(row.id), publishedAt: row.published_at }));
+  }
+
+  /** Hands emails whose job was lost back to the relay (see OutboxRedelivery.unpublish). */
+  async unpublish(ids: number[], before: Date): Promise<number> {
+    const result = await this.messages.query<{ affectedRows: number }>(
+      'UPDATE email_messages SET published_at = NULL WHERE id IN (?) AND sent_at IS NULL AND content IS NOT NULL AND published_at < ?',
+      [ids, before],
+    );
+    return result.affectedRows;
   }
 
   /**

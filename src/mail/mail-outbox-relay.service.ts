@@ -4,6 +4,11 @@ import { OutboxRelay } from '../jobs/outbox-relay';
 import { WorkerLoop } from '../jobs/worker-loop';
 import { EmailMessagesRepository } from './email-messages.repository';
 
+/** The deterministic id of a queued email's `mail.send` job. */
+export function emailJobId(emailId: number): string {
+  return `email-${emailId}`;
+}
+
 /**
  * Moves committed emails from `email_messages` to the `mail` queue (see OutboxRelay): the
  * notification that causes an email commits its row in the same transaction, so a Redis outage
@@ -27,6 +32,6 @@ export class MailOutboxRelayService extends OutboxRelay<'mail.send'> {
   }
 
   protected jobOf(emailId: number): { payload: { emailId: number }; jobId: string } {
-    return { payload: { emailId }, jobId: `email-${emailId}` };
+    return { payload: { emailId }, jobId: emailJobId(emailId) };
   }
 }

@@ -4,6 +4,7 @@ import { JobsModule } from '../jobs/jobs.module';
 import { EmailMessage } from './email-message.entity';
 import { EmailMessagesRepository } from './email-messages.repository';
 import { MailMetricsService } from './mail-metrics.service';
+import { MailOutboxRedeliveryService } from './mail-outbox-redelivery.service';
 import { MailOutboxRelayService } from './mail-outbox-relay.service';
 import { MailSendHandler } from './mail-send.handler';
 import { MailTransport } from './mail-transport';
@@ -21,6 +22,7 @@ import { MailService } from './mail.service';
     MailService,
     EmailMessagesRepository,
     MailOutboxRelayService,
+    MailOutboxRedeliveryService,
     MailSendHandler,
     MailMetricsService,
   ],

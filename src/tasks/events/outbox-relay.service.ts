@@ -8,6 +8,11 @@ import { OutboxRepository } from './outbox.repository';
 /** The name under which the task event relay takes nudges (see OutboxWakeups). */
 export const TASK_EVENTS_OUTBOX = 'task-events';
 
+/** The deterministic id of an event's `events.dispatch` job. */
+export function taskEventJobId(eventId: number): string {
+  return `event-${eventId}`;
+}
+
 /**
  * Moves committed task events from the MySQL outbox (task_events) to the `events.dispatch`
  * queue (see OutboxRelay): a task write never depends on Redis. The job id `event-<id>` is
@@ -25,6 +30,6 @@ export class OutboxRelayService extends OutboxRelay<'events.dispatch'> {
   }
 
   protected jobOf(eventId: number): { payload: { eventId: number }; jobId: string } {
-    return { payload: { eventId }, jobId: `event-${eventId}` };
+    return { payload: { eventId }, jobId: taskEventJobId(eventId) };
   }
 }

@@ -1,6 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import {
+  PublishedRange,
+  publishedRangeCondition,
+  PublishedRow,
+} from '../../jobs/outbox-redelivery';
 import type { TaskEventType } from './task-event';
 import type { DispatchedTaskEvent } from './task-event-consumer';
 
@@ -38,6 +43,28 @@ export class OutboxRepository {
       'UPDATE task_events SET published_at = ? WHERE id IN (?) AND published_at IS NULL',
       [new Date(), ids],
     );
+  }
+
+  /**
+   * Events published within the range and not dispatched yet, in (published_at, id) order: the
+   * redelivery sweep's read (idx_task_events_undispatched).
+   */
+  async publishedUndispatched(range: PublishedRange, limit: number): Promise<PublishedRow[]> {
+    const condition = publishedRangeCondition(range);
+    const rows = await this.dataSource.query<Array<{ id: string | number; published_at: Date }>>(
+      `SELECT id, published_at FROM task_events WHERE dispatched_at IS NULL AND ${condition.sql} ORDER BY published_at, id LIMIT ?`,
+      [...condition.params, limit],
+    );
+    return rows.map((row) => ({ id: Number(row.id), publishedAt: row.published_at }));
+  }
+
+  /** Hands events whose job was lost back to the relay (see OutboxRedelivery.unpublish). */
+  async unpublish(ids: number[], before: Date): Promise<number> {
+    const result = await this.dataSource.query<{ affectedRows: number }>(
+      'UPDATE task_events SET published_at = NULL WHERE id IN (?) AND dispatched_at IS NULL AND published_at < ?',
+      [ids, before],
+    );
+    return result.affectedRows;
   }
 
   /** Locks one event for dispatch; null when it does not exist. */

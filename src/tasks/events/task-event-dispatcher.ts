@@ -5,6 +5,7 @@ import { DelayedError, Job } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { JobHandler, JobHandlerInstance, PermanentJobError } from '../../jobs/job-handler';
 import { JobsService } from '../../jobs/jobs.service';
+import { taskEventJobId } from './outbox-relay.service';
 import { OutboxRepository } from './outbox.repository';
 import {
   TASK_EVENT_CONSUMER_KEY,
@@ -153,7 +154,7 @@ export class TaskEventDispatcher implements JobHandlerInstance<'events.dispatch'
     try {
       const next = await this.outbox.nextUndispatched(taskId, eventId);
       if (next === null) return;
-      const successor = await this.jobs.getJob('events', `event-${next}`);
+      const successor = await this.jobs.getJob('events', taskEventJobId(next));
       if (successor && (await successor.isDelayed())) await successor.promote();
     } catch (error) {
       // Commonly a race (it was promoted or started meanwhile); its own delay covers the rest.
