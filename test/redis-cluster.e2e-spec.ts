@@ -1,5 +1,9 @@
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { DataSource } from 'typeorm';
+import { JobsService } from '../src/jobs/jobs.service';
+import { DEFAULT_REDELIVERY_OPTIONS } from '../src/jobs/outbox-redelivery';
+import { OutboxRedeliveryService } from '../src/tasks/events/outbox-redelivery.service';
 import { detailFields } from './helpers/bodies';
 import { errorBody, Session, signUp } from './helpers/factories';
 import { startTestApp, TestApp } from './helpers/app';
@@ -39,8 +43,9 @@ async function startReceiver(): Promise<{ url: string; bodies: string[]; server:
 
 /**
  * The service on a real Redis Cluster (three masters started by the test): cache, rate limits,
- * the job queue (export), webhooks, real-time fan-out between two instances, and a lost master
- * behaving as the contract's Redis outage.
+ * the job queue (export), webhooks, real-time fan-out between two instances, a lost master
+ * behaving as the contract's Redis outage, and an event whose job a restarted master lost
+ * queued again by the outbox's redelivery sweep.
  */
 describe('Redis Cluster (e2e, REDIS_CLUSTER_NODES, three local masters)', () => {
   let cluster: RedisCluster | undefined;
@@ -243,5 +248,53 @@ describe('Redis Cluster (e2e, REDIS_CLUSTER_NODES, three local masters)', () => 
     );
     const created = await createTask(app!.http, owner, { title: 'after the outage' });
     await get(owner, created.id).expect(200);
+  });
+
+  it("should queue again an event whose job was lost with the queues' master", async () => {
+    const owner = await signUp(app!.http);
+    const events = app!.app.get(JobsService).queue('events');
+    // No worker takes the job before the master loses it.
+    await events.pause();
+    const task = await createTask(app!.http, owner, { title: 'lost with its master' });
+    const outbox = app!.app.get(DataSource);
+    const eventsOfTask = (): Promise<
+      Array<{ id: string; published_at: Date | null; dispatched_at: Date | null }>
+    > =>
+      outbox.query('SELECT id, published_at, dispatched_at FROM task_events WHERE task_id = ?', [
+        task.id,
+      ]);
+    const [published] = await waitFor(
+      async () => {
+        const rows = await eventsOfTask();
+        return rows.every((row) => row.published_at) ? rows : undefined;
+      },
+      { timeoutMs: 10_000, what: `the published event of task ${task.id}` },
+    );
+    const jobId = `event-${published.id}`;
+    expect((await app!.app.get(JobsService).getJob('events', jobId))?.id).toBe(jobId);
+
+    // The master of the queues' hash tag comes back empty: the job, and the pause, are gone.
+    const master = await cluster!.masterOf(events.toKey('meta'));
+    await cluster!.kill(master);
+    await cluster!.restart(master);
+    await waitFor(
+      async () => (await app!.app.get(JobsService).getJob('events', jobId)) === undefined,
+      { timeoutMs: 20_000, intervalMs: 200, what: `the queue to answer that ${jobId} is gone` },
+    );
+    const sweep = app!.app.get(OutboxRedeliveryService);
+    const pastGrace = (): Date => new Date(Date.now() + DEFAULT_REDELIVERY_OPTIONS.graceMs + 1000);
+    await waitFor(async () => (await sweep.sweep(pastGrace())).redelivered > 0, {
+      timeoutMs: 20_000,
+      intervalMs: 200,
+      what: 'a sweep that queues the lost event again',
+    });
+    const [dispatched] = await waitFor(
+      async () => {
+        const rows = await eventsOfTask();
+        return rows.every((row) => row.dispatched_at) ? rows : undefined;
+      },
+      { timeoutMs: 20_000, intervalMs: 100, what: `the dispatch of task ${task.id}'s event` },
+    );
+    expect(dispatched.published_at!.getTime()).toBeGreaterThan(published.published_at!.getTime());
   });
 });
