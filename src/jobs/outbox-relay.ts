@@ -27,7 +27,8 @@ export interface OutboxSource {
  * is idempotent: each row's job id is deterministic (`jobIdOf`), so relays of several processes,
  * or a crash between queueing and marking, cannot queue a row twice while its job exists (its
  * handler must still skip a row it has handled). Subclasses are @WorkerLoop providers: they run
- * while this process's workers do.
+ * while this process's workers do. A row whose job Redis loses after it was marked published is
+ * handed back to the relay by its outbox's sweep (OutboxRedelivery).
  *
  * A relay polls every `idlePollMs`; given `wakeups`, it also drains as soon as a writer nudges it
  * after a commit (see OutboxWakeups), so a row waits a few milliseconds instead of up to a poll.
