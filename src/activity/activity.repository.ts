@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import type { NewActivityEntry } from './domain/activity-entry';
+import { buildEntryInsert } from './entry.sql';
 import { buildFeedCountQuery, buildFeedPageQuery, Feed, projectFeed, taskFeed } from './feed.sql';
 import { TaskActivity } from './task-activity.entity';
 
@@ -21,23 +22,8 @@ export class ActivityRepository {
   constructor(@InjectRepository(TaskActivity) private readonly rows: Repository<TaskActivity>) {}
 
   async insert(manager: EntityManager, entry: NewActivityEntry): Promise<void> {
-    // updateEntity(false): `manager.insert` reads every inserted row back (a SELECT inside the
-    // write's transaction, holding its locks) because `task_deleted` has a column default.
-    await manager
-      .createQueryBuilder()
-      .insert()
-      .into(TaskActivity)
-      .values({
-        taskId: entry.taskId,
-        projectId: entry.projectId,
-        actorId: entry.actorId,
-        type: entry.type,
-        changes: JSON.stringify(entry.changes),
-        taskDeleted: 0,
-        createdAt: entry.createdAt,
-      })
-      .updateEntity(false)
-      .execute();
+    const insert = buildEntryInsert(entry);
+    await manager.query(insert.sql, insert.params);
   }
 
   /** Takes a deleted task's entries out of its projects' feeds (idx_task_activity_task). */

@@ -6,7 +6,8 @@ import {
   publishedRangeCondition,
   PublishedRow,
 } from '../../jobs/outbox-redelivery';
-import type { TaskEventType } from './task-event';
+import type { TaskEvent, TaskEventType } from './task-event';
+import { buildEventsInsert } from './task-events.sql';
 import type { DispatchedTaskEvent } from './task-event-consumer';
 
 interface OutboxRow {
@@ -28,6 +29,15 @@ interface OutboxRow {
 @Injectable()
 export class OutboxRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /**
+   * Records one write's events (not yet published) in the caller's transaction. Plain SQL, one
+   * statement for all of them: TypeORM's insert builder cost more CPU than the statement.
+   */
+  async insert(manager: EntityManager, events: readonly TaskEvent[]): Promise<void> {
+    const insert = buildEventsInsert(events);
+    await manager.query(insert.sql, insert.params);
+  }
 
   /** Ids of the oldest events not yet published, in order. No lock: publishing is idempotent. */
   async unpublished(limit: number): Promise<number[]> {

@@ -45,16 +45,17 @@ describe(TaskEventsService.name, () => {
         { metatype: null, instance: {} },
       ],
     } as unknown as DiscoveryService;
-    const inserted: unknown[] = [];
-    const manager = {
-      insert: (_entity: unknown, rows: unknown) => {
-        inserted.push(rows);
+    const manager = {} as EntityManager;
+    const inserted: Array<[EntityManager, readonly TaskEvent[]]> = [];
+    const outbox = {
+      insert: (into: EntityManager, events: readonly TaskEvent[]) => {
+        inserted.push([into, events]);
         return Promise.resolve();
       },
-    } as unknown as EntityManager;
+    } as unknown as OutboxRepository;
     const nudges: string[] = [];
     const wakeups = { nudge: (name: string) => nudges.push(name) } as unknown as OutboxWakeups;
-    const service = new TaskEventsService(discovery, {} as OutboxRepository, wakeups);
+    const service = new TaskEventsService(discovery, outbox, wakeups);
     service.onModuleInit();
     return { service, marked, unmarked, manager, inserted, nudges };
   }
@@ -62,7 +63,7 @@ describe(TaskEventsService.name, () => {
   it('should hand the events and the transaction manager to every @TaskEventRecorder after the outbox rows', async () => {
     const { service, marked, unmarked, manager, inserted } = setUp();
     await service.record(manager, [event]);
-    expect(inserted).toHaveLength(1);
+    expect(inserted).toEqual([[manager, [event]]]);
     expect(marked.calls).toEqual([[manager, [event]]]);
     expect(unmarked.calls).toEqual([]);
   });

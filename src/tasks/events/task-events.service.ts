@@ -8,7 +8,6 @@ import { TaskEvent } from './task-event';
 import { OutboxRepository } from './outbox.repository';
 import type { DispatchedTaskEvent } from './task-event-consumer';
 import { TASK_EVENT_RECORDER_KEY, TaskEventRecorderInstance } from './task-event-recorder';
-import { TaskEventRecord } from './task-event-record.entity';
 
 /**
  * The one seam through which task changes leave the tasks module. TasksService calls it inside
@@ -42,22 +41,7 @@ export class TaskEventsService implements OnModuleInit {
 
   async record(manager: EntityManager, events: readonly TaskEvent[]): Promise<void> {
     if (events.length === 0) return;
-    await manager.insert(
-      TaskEventRecord,
-      events.map((event) => ({
-        eventType: event.type,
-        taskId: event.taskId,
-        actorId: event.actorId,
-        // `comment` is left out of the JSON when absent (JSON.stringify drops undefined).
-        payload: JSON.stringify({
-          before: event.before,
-          after: event.after,
-          comment: event.comment,
-        }),
-        occurredAt: event.occurredAt,
-        publishedAt: null,
-      })),
-    );
+    await this.outbox.insert(manager, events);
     for (const recorder of this.recorders) await recorder.onTaskEventsRecorded(manager, events);
     afterCommit(manager, () => this.wakeups.nudge(TASK_EVENTS_OUTBOX));
   }

@@ -15,6 +15,7 @@ import {
 import { TaskSearchCounts } from '../read-models/task-search-counts';
 import { buildPartCountsQuery, labelCountSources } from '../listing/labels.sql';
 import { Task } from '../domain/task.entity';
+import { buildTaskInsert } from './tasks.sql';
 import type { TaskFields } from '../domain/task.rules';
 
 /** Live tasks by status and priority code (`"<status>:<priority>"` → n). */
@@ -58,24 +59,24 @@ export class TasksRepository {
     });
   }
 
-  /** Inserts a task created by `creatorId`. */
+  /** Inserts a task created by `creatorId`: the new row as TypeORM would have read it. */
   async insert(
     manager: EntityManager,
     creatorId: number,
     fields: TaskFields,
     now: Date,
   ): Promise<Task> {
-    const task = manager.create(Task, {
+    const insert = buildTaskInsert(creatorId, fields, now);
+    const result = await manager.query<{ insertId: number }>(insert.sql, insert.params);
+    return Object.assign(new Task(), {
       ...fields,
+      id: Number(result.insertId),
       userId: creatorId,
       createdAt: now,
       updatedAt: now,
       deletedAt: null,
       version: 1,
     });
-    const result = await manager.insert(Task, task);
-    task.id = Number(result.identifiers[0].id);
-    return task;
   }
 
   /** The live task, whoever asks: the caller's access is checked by TasksService. */
