@@ -7,11 +7,14 @@
  *   then a Redis GET of the cached task JSON (filled from MySQL on a miss) and the visibility
  *   check on it: the assignee, or a member of the task's project (a second Redis GET of the
  *   project's member ids, filled from MySQL on a miss), as the service checks it.
- * - `POST /tasks`: JWT + rate limit as above, the caller's inbox, then one mysql2 transaction
- *   with the INSERT into tasks, the INSERT of its `task.created` row into task_events, the
- *   INSERT of its task_search row, the upsert of its task_search_buckets version and the UPDATE
- *   of its task_counts cells (buildSearchWrites and applyCountDeltas, shared with the service),
- *   like TasksService.create.
+ * - `POST /tasks`: JWT + rate limit as above, the caller's inbox (remembered once read, as the
+ *   service does), then one mysql2 transaction with the statements TasksService.create runs
+ *   for a task without labels, built by the same functions: the project share-locked with the
+ *   caller's role (PROJECT_WRITE_LOCK_SQL, editor or above, not archived), the INSERT into
+ *   tasks (buildTaskInsert), its `task.created` row in task_events (buildEventsInsert), its
+ *   activity entry (buildEntryInsert), its task_search row and task_search_buckets version
+ *   (buildSearchWrites), its hourly counter (applyHourlyDeltas) and its task_counts cells
+ *   (applyCountDeltas).
  *
  * Configured like the service (loadConfig: PORT, DB_*, REDIS_*, JWT_SECRET, RATE_LIMIT_PER_MINUTE).
  * Its Redis keys live under `<REDIS_KEY_PREFIX>benchfloor:`, apart from the service's own.
@@ -27,11 +30,18 @@ import { loadConfig, loadDotEnv, processEnv } from '../src/config/env';
 import { FIXED_WINDOW_SCRIPT } from '../src/rate-limit/redis-throttler.storage';
 import { openPool } from '../scripts/seed-support';
 import { taskRowToResponse, TaskSqlRow } from '../src/tasks/dto/task-response.dto';
+import { activityEntryOf } from '../src/activity/domain/activity-entry';
+import { buildEntryInsert } from '../src/activity/entry.sql';
+import { PROJECT_WRITE_LOCK_SQL } from '../src/projects/project-access.repository';
+import { hasRole, roleFromCode } from '../src/projects/project-role';
+import type { TaskFields } from '../src/tasks/domain/task.rules';
+import type { TaskEvent } from '../src/tasks/events/task-event';
+import { buildEventsInsert } from '../src/tasks/events/task-events.sql';
+import { buildTaskInsert } from '../src/tasks/persistence/tasks.sql';
 import { applyCountDeltas, countDeltas } from '../src/tasks/read-models/counts.sql';
+import { applyHourlyDeltas, hourlyDeltas } from '../src/tasks/read-models/hourly-counts.sql';
 import { buildSearchWrites } from '../src/tasks/read-models/search.sql';
 import {
-  priorityCode,
-  statusCode,
   TASK_PRIORITIES,
   TASK_STATUSES,
   TaskPriority,
@@ -92,6 +102,7 @@ async function main(): Promise<void> {
   redis.defineCommand('rateLimitHit', { numberOfKeys: 1, lua: FIXED_WINDOW_SCRIPT });
   // The service's pool size (database-options.ts), UTC like the app.
   const pool = openPool(config, 10);
+  const inboxes = new Map<number, number>();
 
   const app = Fastify({ genReqId: () => randomUUID() });
   app.addHook('onRequest', (request, reply, done) => {
@@ -195,29 +206,49 @@ async function main(): Promise<void> {
     const dueDate = typeof body.due_date === 'string' ? new Date(body.due_date) : null;
     const now = new Date();
     const completedAt = status === 'completed' ? now : null;
-    const [inbox] = await pool.query<RowDataPacket[]>(
-      'SELECT id FROM projects WHERE inbox_of = ?',
-      [userId],
-    );
-    const projectId = Number(inbox[0]?.id);
+    let projectId = inboxes.get(userId);
+    if (projectId === undefined) {
+      // Remembered once read, as ProjectAccessService.inboxOf does.
+      const [inbox] = await pool.query<RowDataPacket[]>(
+        'SELECT id FROM projects WHERE inbox_of = ?',
+        [userId],
+      );
+      projectId = Number(inbox[0]?.id);
+      inboxes.set(userId, projectId);
+    }
+    const fields: TaskFields = {
+      title,
+      description,
+      status,
+      priority,
+      dueDate,
+      assigneeId: null,
+      completedAt,
+      projectId,
+    };
     const connection = await pool.getConnection();
     try {
       await connection.beginTransaction();
-      const [result] = await connection.query<ResultSetHeader>(
-        'INSERT INTO tasks (user_id, project_id, assignee_id, title, description, status, priority, due_date, completed_at, created_at, updated_at, deleted_at, version) VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, NULL, 1)',
-        [
-          userId,
-          projectId,
-          title,
-          description,
-          statusCode(status),
-          priorityCode(priority),
-          dueDate,
-          completedAt,
-          now,
-          now,
-        ],
-      );
+      // The project share-locked with the caller's role, checked as TasksService checks it.
+      const [projects] = await connection.query<RowDataPacket[]>(PROJECT_WRITE_LOCK_SQL, [
+        userId,
+        projectId,
+      ]);
+      const project = projects[0];
+      if (
+        !project ||
+        project.role === null ||
+        !hasRole(roleFromCode(Number(project.role)), 'editor')
+      ) {
+        await connection.rollback();
+        return fail(reply, 404, 'NOT_FOUND', 'Project not found');
+      }
+      if (project.archived_at !== null) {
+        await connection.rollback();
+        return fail(reply, 409, 'CONFLICT', 'Project is archived');
+      }
+      const insert = buildTaskInsert(userId, fields, now);
+      const [result] = await connection.query<ResultSetHeader>(insert.sql, insert.params);
       const task = {
         id: result.insertId,
         title,
@@ -227,25 +258,40 @@ async function main(): Promise<void> {
         user_id: userId,
         project_id: projectId,
         assignee_id: null,
+        labels: [],
         due_date: iso(dueDate),
         completed_at: iso(completedAt),
         created_at: now.toISOString(),
         updated_at: now.toISOString(),
       };
-      await connection.query(
-        'INSERT INTO task_events (event_type, task_id, actor_id, payload, occurred_at, published_at) VALUES (?, ?, ?, ?, ?, NULL)',
-        ['task.created', task.id, userId, JSON.stringify({ before: null, after: task }), now],
-      );
+      // Its task.created outbox row and activity entry, with the statements the service runs.
+      const events: TaskEvent[] = [
+        {
+          type: 'task.created',
+          taskId: task.id,
+          actorId: userId,
+          occurredAt: now,
+          before: null,
+          after: task,
+        },
+      ];
+      const eventsInsert = buildEventsInsert(events);
+      await connection.query(eventsInsert.sql, eventsInsert.params);
+      const entry = activityEntryOf(events);
+      if (entry) {
+        const entryInsert = buildEntryInsert(entry);
+        await connection.query(entryInsert.sql, entryInsert.params);
+      }
       // The task's task_search row and its bucket's version, with the statements
       // TaskSearchService runs (an INSERT and an upsert).
       for (const write of buildSearchWrites(null, task)) {
         await connection.query(write.sql, write.params);
       }
-      // The task's task_counts cells, with the same statement TaskCountsService runs.
-      await applyCountDeltas(
-        async (sql, params) => (await connection.query(sql, params))[0],
-        countDeltas(null, task),
-      );
+      // Its counters, as TaskCountsService.apply moves them: the hourly counter, then the cells.
+      const run = async (sql: string, params: unknown[]): Promise<unknown> =>
+        (await connection.query(sql, params))[0];
+      await applyHourlyDeltas(run, hourlyDeltas(null, task));
+      await applyCountDeltas(run, countDeltas(null, task));
       await connection.commit();
       return reply
         .status(201)

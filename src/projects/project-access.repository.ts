@@ -28,6 +28,16 @@ export interface ProjectAccessEntry {
 type Runner = Pick<EntityManager, 'query'>;
 
 /**
+ * The live project (id, archived_at, inbox_of) and the writer's role in it (null: not a
+ * member), the project row share-locked; parameters: user id, project id. Exported for the
+ * create floor (bench/floor-server.ts), which checks access with the same statement.
+ */
+export const PROJECT_WRITE_LOCK_SQL =
+  'SELECT p.id, p.archived_at, p.inbox_of, pm.role FROM projects p ' +
+  'LEFT JOIN project_members pm ON pm.project_id = p.id AND pm.user_id = ? ' +
+  'WHERE p.id = ? AND p.deleted_at IS NULL LOCK IN SHARE MODE';
+
+/**
  * The reads of `projects` and `project_members` that decide access to tasks. Every task read
  * and write resolves the caller's memberships through here, so they are primary-key range
  * reads: a user's memberships are one range of project_members' primary key.
@@ -67,14 +77,7 @@ export class ProjectAccessRepository {
   ): Promise<ProjectForWrite | null> {
     const rows = await manager.query<
       Array<{ id: number; archived_at: Date | null; inbox_of: number | null; role: number | null }>
-    >(
-      `SELECT p.id, p.archived_at, p.inbox_of, pm.role
-         FROM projects p
-         LEFT JOIN project_members pm ON pm.project_id = p.id AND pm.user_id = ?
-        WHERE p.id = ? AND p.deleted_at IS NULL
-        LOCK IN SHARE MODE`,
-      [userId, projectId],
-    );
+    >(PROJECT_WRITE_LOCK_SQL, [userId, projectId]);
     const row = rows[0];
     if (!row) return null;
     return {
