@@ -145,7 +145,9 @@ export class TasksService {
       });
       // No cache update: a new id has no entry (a "not found" is never cached), and the first
       // read fills it, so only tasks that are read take cache space.
-      this.logger.log({ userId, taskId: result.body.id }, 'Task created');
+      // At debug: the access line records the request at info, and the task's activity entry
+      // and outbox event record the creation durably; this line made a request logger per POST.
+      this.logger.debug({ userId, taskId: result.body.id }, 'Task created');
       return result;
     });
   }
