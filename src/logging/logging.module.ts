@@ -1,4 +1,4 @@
-import { Global, Module } from '@nestjs/common';
+import { Global, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import pino from 'pino';
 import { appConfig, AppConfigType } from '../config/app-config';
 import { AppLogger } from './app-logger';
@@ -20,10 +20,31 @@ export const REDACTED_PATHS = [
 /**
  * How often buffered lines are written at the latest. Lines are written in chunks of about
  * 4 KiB (a few dozen lines) instead of one write per line, which cost ~3% of the CPU of a
- * cached read; whatever is left is written when the process exits (pino flushes its
- * destinations on exit), so only a SIGKILL can lose the last half second.
+ * cached read; whatever is left is written when the app shuts down, or when the process exits
+ * (pino flushes its destinations on exit), so only a SIGKILL can lose the last half second.
  */
 const FLUSH_INTERVAL_MS = 500;
+
+/**
+ * The app's log output: stdout, buffered. It flushes on its own timer rather than sonic-boom's
+ * `periodicFlush`, which nothing stops short of ending the stream (stdout): each app that
+ * closed left its timer behind, every one writing twice a second for the life of the process,
+ * so a test run that boots apps by the hundred never went idle and Jest could not exit.
+ */
+@Injectable()
+export class LogOutput implements OnApplicationShutdown {
+  readonly stream = pino.destination({ dest: 1, sync: false, minLength: 4096 });
+  private readonly timer = setInterval(() => this.stream.flush(), FLUSH_INTERVAL_MS).unref();
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+    try {
+      this.stream.flushSync();
+    } catch {
+      // stdout is gone (a closed pipe): there is nowhere left to write, and shutdown goes on.
+    }
+  }
+}
 
 /**
  * Structured JSON logs (pino) with the request id on every line of a request: the app's
@@ -33,16 +54,11 @@ const FLUSH_INTERVAL_MS = 500;
 @Global()
 @Module({
   providers: [
+    LogOutput,
     {
       provide: AppLogger,
-      inject: [appConfig.KEY],
-      useFactory: (config: AppConfigType) => {
-        const output = pino.destination({
-          dest: 1,
-          sync: false,
-          minLength: 4096,
-          periodicFlush: FLUSH_INTERVAL_MS,
-        });
+      inject: [appConfig.KEY, LogOutput],
+      useFactory: (config: AppConfigType, { stream: output }: LogOutput) => {
         const app = pino(
           {
             level: config.logLevel,

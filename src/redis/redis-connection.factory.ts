@@ -211,7 +211,16 @@ export class RedisConnectionFactory implements OnApplicationShutdown {
         this.logger.warn(`Redis unavailable: ${error.message}`);
       }
     });
-    client.on('end', () => this.clients.delete(client));
+    // Kept until shutdown even once ended: an ended client can be connected again (BullMQ
+    // reconnects its connections), and a cluster client that lives on untracked refreshes its
+    // slots every 2 s for ever, keeping the process alive (a test run that hung at its end).
+    if (client instanceof Cluster) {
+      // BullMQ copies a worker's connection for its blocking reads and quits the copy itself,
+      // which may never happen when a master is lost during shutdown: copies are closed here too.
+      const duplicate = client.duplicate.bind(client);
+      client.duplicate = (...args: Parameters<Cluster['duplicate']>) =>
+        this.track(duplicate(...args));
+    }
     return client;
   }
 }
