@@ -24,17 +24,6 @@ class TestRedelivery extends OutboxRedelivery<'events.dispatch'> {
   }
 }
 
-const tick = (ms = 0): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls until `done` holds, failing after three seconds. */
-async function until(done: () => boolean): Promise<void> {
-  const deadline = Date.now() + 3000;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error('condition not met within 3 s');
-    await tick(5);
-  }
-}
-
 const NOW = new Date('2026-12-02T12:00:00.000Z');
 const minutesAgo = (minutes: number): Date => new Date(NOW.getTime() - minutes * 60_000);
 
@@ -157,32 +146,46 @@ describe(OutboxRedelivery.name, () => {
   });
 
   it('should sweep every interval, go on at once after a full batch, keep going after a failure, and stop', async () => {
-    redelivery = make({ intervalMs: 300, graceMs: 0, batchSize: 2 });
-    rows = [1, 2, 3, 4, 5].map((id) => ({ id, publishedAt: new Date(Date.now() - 1000 + id) }));
-    const started = Date.now();
-    redelivery.start();
+    // Fake timers: the schedule is asserted on the loop's own clock, not the machine's speed.
+    jest.useFakeTimers({ now: NOW });
+    try {
+      redelivery = make({ intervalMs: 300, graceMs: 0, batchSize: 2 });
+      rows = [1, 2, 3, 4, 5].map((id) => ({
+        id,
+        publishedAt: new Date(NOW.getTime() - 1000 + id),
+      }));
+      redelivery.start();
 
-    // The first sweep comes after one interval; its two full batches are followed at once by
-    // the rest of the pass, not an interval apart.
-    await until(() => unpublished.length === 3);
-    expect(unpublished).toEqual([[1, 2], [3, 4], [5]]);
-    // About 400 ms; a round per interval would have taken 900.
-    expect(Date.now() - started).toBeGreaterThanOrEqual(300);
-    expect(Date.now() - started).toBeLessThan(800);
+      // The first sweep comes after one interval.
+      await jest.advanceTimersByTimeAsync(299);
+      expect(ranges).toHaveLength(0);
+      await jest.advanceTimersByTimeAsync(1);
+      expect(unpublished).toEqual([[1, 2]]);
+      // A full batch is followed at once (NEXT_ROUND_MS) by the rest of the pass, not an
+      // interval later.
+      await jest.advanceTimersByTimeAsync(100);
+      expect(unpublished).toEqual([[1, 2], [3, 4], [5]]);
 
-    redisDown = true;
-    rows.push({ id: 6, publishedAt: new Date(Date.now() - 1000) });
-    const failedFrom = ranges.length;
-    await until(() => ranges.length >= failedFrom + 2);
-    expect(unpublished).toHaveLength(3);
-    redisDown = false;
-    await until(() => unpublished.length === 4);
-    expect(unpublished[3]).toEqual([6]);
+      // Redis fails: the next sweeps, an interval apart, change nothing and the loop goes on.
+      redisDown = true;
+      rows.push({ id: 6, publishedAt: new Date(Date.now() - 1000) });
+      const failedFrom = ranges.length;
+      await jest.advanceTimersByTimeAsync(600);
+      expect(ranges.length).toBe(failedFrom + 2);
+      expect(unpublished).toHaveLength(3);
+      redisDown = false;
+      await jest.advanceTimersByTimeAsync(300);
+      expect(unpublished[3]).toEqual([6]);
 
-    await redelivery.stop();
-    const stoppedAt = ranges.length;
-    await tick(400);
-    expect(ranges).toHaveLength(stoppedAt);
+      const stopping = redelivery.stop();
+      await jest.advanceTimersByTimeAsync(0);
+      await stopping;
+      const stoppedAt = ranges.length;
+      await jest.advanceTimersByTimeAsync(1000);
+      expect(ranges).toHaveLength(stoppedAt);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });
 
