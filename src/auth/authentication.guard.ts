@@ -29,25 +29,43 @@ export class AuthenticationGuard implements CanActivate {
     );
   }
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  /** True once `request.user` is set; synchronous for a session JWT (AuthenticationService.resolve). */
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     // GraphQL resolvers are no HTTP routes: their caller is resolved once per request by the
     // GraphQL layer (GraphqlOptions' request hooks), with the same service.
     if (context.getType() !== 'http') return true;
     if (this.isPublic.get(context)) return true;
     const http = context.switchToHttp();
     const request = http.getRequest<FastifyRequest & { user?: Principal }>();
+    let principal: Principal | Promise<Principal>;
     try {
-      request.user = await this.authentication.authenticate(
-        bearerToken(request.headers.authorization),
-      );
-      return true;
+      principal = this.authentication.resolve(bearerToken(request.headers.authorization));
     } catch (error) {
-      // A rejected token stops the guard chain before the rate-limit guard, so it is counted
-      // here as an anonymous request; past the limit the answer becomes 429 instead of 401.
-      if (error instanceof UnauthorizedError) {
-        await this.anonymousLimit.hit(request.ip, http.getResponse<FastifyReply>());
-      }
-      throw error;
+      return this.refuse(error, request, http.getResponse<FastifyReply>());
     }
+    if (principal instanceof Promise) {
+      return principal.then(
+        (caller) => {
+          request.user = caller;
+          return true;
+        },
+        (error: unknown) => this.refuse(error, request, http.getResponse<FastifyReply>()),
+      );
+    }
+    request.user = principal;
+    return true;
+  }
+
+  /**
+   * A rejected token stops the guard chain before the rate-limit guard, so it is counted here
+   * as an anonymous request; past the limit the answer becomes 429 instead of 401.
+   */
+  private async refuse(
+    error: unknown,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): Promise<never> {
+    if (error instanceof UnauthorizedError) await this.anonymousLimit.hit(request.ip, reply);
+    throw error;
   }
 }

@@ -38,6 +38,13 @@ describe(AuthenticationService.name, () => {
     expect(accessTokens.authenticate).not.toHaveBeenCalled();
   });
 
+  it('should resolve a session JWT as it is, and a tms_ token through its lookup', async () => {
+    const token = jwt.sign({ sub: '42' });
+
+    expect(service.resolve(token)).toMatchObject({ id: 42, kind: 'session' });
+    await expect(service.resolve('tms_abc')).resolves.toBe(tokenPrincipal);
+  });
+
   it('should hand a tms_ token to the personal access tokens', async () => {
     await expect(service.authenticate('tms_abc')).resolves.toBe(tokenPrincipal);
     expect(accessTokens.authenticate).toHaveBeenCalledWith('tms_abc');
