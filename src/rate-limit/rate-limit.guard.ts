@@ -61,15 +61,15 @@ export class RateLimitGuard extends ThrottlerGuard {
       res: FastifyReply;
     };
     const name = throttler.name ?? 'default';
-    const limit = await settle(throttler.limit, context);
-    const ttl = await settle(throttler.ttl, context);
-    const blockDuration = await settle(throttler.blockDuration ?? ttl, context);
+    // Awaited only when they are promises: each `await` is a promise more on every request.
+    const { limit, ttl, blockDuration } =
+      plainSettings(throttler) ?? (await resolvedSettings(throttler, context));
     const getTracker = throttler.getTracker ?? this.commonOptions.getTracker;
     const generateKey = throttler.generateKey ?? this.commonOptions.generateKey;
     if (!getTracker || !generateKey) throw new Error(`throttler ${name} has no tracker or key`);
-    const tracker = await getTracker(req, context);
+    const tracker = getTracker(req, context);
     const record = (await this.storageService.increment(
-      generateKey(context, tracker, name),
+      generateKey(context, typeof tracker === 'string' ? tracker : await tracker, name),
       ttl,
       limit,
       blockDuration,
@@ -79,7 +79,33 @@ export class RateLimitGuard extends ThrottlerGuard {
   }
 }
 
-/** A throttler setting: a number, or a function of the request (Resolvable). */
+interface ThrottlerSettings {
+  limit: number;
+  ttl: number;
+  blockDuration: number;
+}
+
+/** A throttler's settings when all are plain numbers (as buildThrottlers makes them), else null. */
+function plainSettings(throttler: ThrottlerOptions): ThrottlerSettings | null {
+  const { limit, ttl, blockDuration = ttl } = throttler;
+  if (typeof limit !== 'number' || typeof ttl !== 'number' || typeof blockDuration !== 'number') {
+    return null;
+  }
+  return { limit, ttl, blockDuration };
+}
+
+/** A throttler's settings, some of them functions of the request (Resolvable). */
+async function resolvedSettings(
+  throttler: ThrottlerOptions,
+  context: ExecutionContext,
+): Promise<ThrottlerSettings> {
+  const limit = await settle(throttler.limit, context);
+  const ttl = await settle(throttler.ttl, context);
+  const blockDuration = await settle(throttler.blockDuration ?? ttl, context);
+  return { limit, ttl, blockDuration };
+}
+
+/** A throttler setting: a number, or a function of the request. */
 function settle(
   value: number | ((context: ExecutionContext) => number | Promise<number>),
   context: ExecutionContext,
