@@ -36,8 +36,8 @@ class QueryDto {
 const BODY: ArgumentMetadata = { type: 'body', metatype: BodyDto };
 const QUERY: ArgumentMetadata = { type: 'query', metatype: QueryDto };
 
-async function failure(promise: Promise<unknown>): Promise<ValidationFailedError> {
-  const error = await promise.then(
+async function failure(result: unknown): Promise<ValidationFailedError> {
+  const error = await Promise.resolve(result).then(
     () => undefined,
     (e: unknown) => e,
   );
@@ -93,9 +93,15 @@ describe(AppValidationPipe.name, () => {
     expect(error.details?.[0].field).toBe('limit');
   });
 
-  it('should hand a path parameter to its own pipe exactly as sent', async () => {
+  it('should hand a path parameter to its own pipe exactly as sent, at once', () => {
     const param: ArgumentMetadata = { type: 'param', metatype: Number, data: 'id' };
-    await expect(pipe.transform('0x1', param)).resolves.toBe('0x1');
+    expect(pipe.transform('0x1', param)).toBe('0x1');
+  });
+
+  it("should return a custom decorator's value as it is, at once", () => {
+    const caller = { id: 7, extra: 'kept' };
+    const custom: ArgumentMetadata = { type: 'custom', metatype: Object, data: undefined };
+    expect(pipe.transform(caller, custom)).toBe(caller);
   });
 });
 
