@@ -436,12 +436,16 @@ export class TasksService {
     entry: { value: CachedTask; version: number },
     cache: TaskRead['cache'],
   ): Promise<TaskRead> {
-    const { label_ids: labelIds, ...fields } = entry.value;
-    const [access, labels] = await Promise.all([
-      this.projects.cachedAccess(fields.project_id, userId),
-      // An entry written before labels existed has no label_ids.
-      this.labels.resolveCached(fields.project_id, labelIds ?? []),
-    ]);
+    // An entry written before labels existed has no label_ids.
+    const { label_ids: labelIds = [], ...fields } = entry.value;
+    // Without labels (most tasks) there is nothing to resolve: only the access entry is read.
+    const [access, labels] =
+      labelIds.length === 0
+        ? [await this.projects.cachedAccess(fields.project_id, userId), []]
+        : await Promise.all([
+            this.projects.cachedAccess(fields.project_id, userId),
+            this.labels.resolveCached(fields.project_id, labelIds),
+          ]);
     assertSees(access, fields.assignee_id, userId);
     return {
       task: { ...fields, labels },
