@@ -267,11 +267,12 @@ export function headersSetBy(
 ): Record<string, string> {
   const headers: Record<string, string> = {};
   const recorder = {
+    // Lower-cased once here: Fastify lower-cases each name it is given, on every response.
     setHeader: (name: string, value: string | number | readonly string[]) => {
-      headers[name] = Array.isArray(value) ? value.join(', ') : String(value);
+      headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
     },
     removeHeader: (name: string) => {
-      delete headers[name];
+      delete headers[name.toLowerCase()];
     },
   };
   let finished = false;
