@@ -41,8 +41,10 @@ describe(NotificationEventsConsumer.name, () => {
   let inserted: NewNotification[][];
   let consumer: NotificationEventsConsumer;
   let members: number[];
+  let memberReads: number;
 
   beforeEach(() => {
+    memberReads = 0;
     inserted = [];
     const service = {
       createForTasks: (_m: EntityManager, rows: readonly NewNotification[]) => {
@@ -52,7 +54,10 @@ describe(NotificationEventsConsumer.name, () => {
     } as unknown as NotificationsService;
     // Project 1's members: the creator (1) only; the assignee (2) sees the task as assignee.
     const projects = {
-      memberIds: () => Promise.resolve(members),
+      cachedMemberIds: () => {
+        memberReads += 1;
+        return Promise.resolve(new Set(members));
+      },
     } as unknown as ProjectAccessService;
     members = [1];
     consumer = new NotificationEventsConsumer(service, projects);
@@ -172,11 +177,12 @@ describe(NotificationEventsConsumer.name, () => {
     });
   });
 
-  it('should notify nobody of other events', async () => {
+  it('should notify nobody of other events, without reading the members', async () => {
     for (const type of ['task.created', 'task.updated', 'task.completed'] as const) {
       await consumer.onTaskEvent(event({ type }), manager);
     }
     await consumer.onTaskEvent(event({ type: 'task.deleted', after: null }), manager);
     expect(inserted.flat()).toEqual([]);
+    expect(memberReads).toBe(0);
   });
 });

@@ -28,11 +28,16 @@ export class NotificationEventsConsumer implements TaskEventConsumerInstance {
 
   async onTaskEvent(event: DispatchedTaskEvent, manager: EntityManager): Promise<void> {
     const task = event.after;
+    const candidates = this.notificationsOf(event);
+    // Most events tell nobody (every task.created, task.updated without an assignment): they
+    // read no members.
+    if (task === null || candidates.length === 0) return;
     // Only users who can see the task when it is dispatched are told: a member of its project
-    // or its assignee (a creator who left the project no longer hears of it).
-    const members = task ? new Set(await this.projects.memberIds(task.project_id, manager)) : null;
-    const rows = this.notificationsOf(event).filter(
-      (row) => members?.has(row.userId) || row.userId === task?.assignee_id,
+    // or its assignee (a creator who left the project no longer hears of it). The members come
+    // from the shared access cache, as for webhooks and the real-time fan-out.
+    const members = await this.projects.cachedMemberIds(task.project_id);
+    const rows = candidates.filter(
+      (row) => members?.has(row.userId) === true || row.userId === task.assignee_id,
     );
     await this.notifications.createForTasks(manager, rows, new Date());
   }

@@ -81,8 +81,8 @@ export class ProjectAccessService {
 
   /**
    * The ids of a live project's members (null: no such live project), from the same cache as
-   * `cachedAccess`: one read answers for every member, for the real-time fan-out that checks
-   * all connected users against one event.
+   * `cachedAccess`: one read answers for every member, for the event consumers that decide who
+   * is told of a task event (real-time fan-out, webhooks, notifications).
    */
   async cachedMemberIds(projectId: number): Promise<Set<number> | null> {
     const entry = await this.cachedEntry(projectId);

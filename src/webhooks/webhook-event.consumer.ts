@@ -32,20 +32,20 @@ export class WebhookEventConsumer implements TaskEventConsumerInstance {
     if (!isWebhookEvent(type)) return;
     const task = type === 'task.deleted' ? event.before : (event.after ?? event.before);
     if (!task) return;
-    const members = await this.projects.memberIds(task.project_id, manager);
+    // From the shared access cache (coherent: rewritten after every committed member change),
+    // as the real-time fan-out decides who sees the event: a MySQL query less per dispatch.
+    const members = (await this.projects.cachedMemberIds(task.project_id)) ?? [];
     const viewers = [...new Set([...members, task.assignee_id])].filter(
       (id): id is number => id !== null,
     );
-    const subscribed = (await this.webhooks.activeOfUsers(manager, viewers)).filter((webhook) =>
-      webhook.events.includes(type),
-    );
+    const subscribed = await this.webhooks.subscribedOfUsers(manager, viewers, type);
     if (subscribed.length === 0) return;
     const createdAt = new Date();
-    const deliveries = subscribed.map((webhook): NewDelivery => {
+    const deliveries = subscribed.map((webhookId): NewDelivery => {
       const id = randomUUID();
       return {
         id,
-        webhookId: webhook.id,
+        webhookId,
         eventId: String(event.id),
         taskId: event.taskId,
         eventType: type,

@@ -73,9 +73,22 @@ export class WebhooksRepository {
     });
   }
 
-  /** Active webhooks of any of these users (the consumer filters by event type). */
-  activeOfUsers(manager: EntityManager, userIds: number[]): Promise<Webhook[]> {
-    return manager.getRepository(Webhook).find({ where: { userId: In(userIds), active: true } });
+  /**
+   * Ids of the active webhooks of any of these users that subscribe to `eventType`. Plain SQL,
+   * ids only: it runs in every event's dispatch, where loading whole entities through TypeORM's
+   * find cost more CPU than the query (idx_webhooks_user).
+   */
+  async subscribedOfUsers(
+    manager: EntityManager,
+    userIds: readonly number[],
+    eventType: string,
+  ): Promise<number[]> {
+    if (userIds.length === 0) return [];
+    const rows = await manager.query<Array<{ id: number }>>(
+      'SELECT id FROM webhooks WHERE user_id IN (?) AND active = 1 AND FIND_IN_SET(?, events) > 0 ORDER BY id',
+      [userIds, eventType],
+    );
+    return rows.map((row) => Number(row.id));
   }
 
   /**

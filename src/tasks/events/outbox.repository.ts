@@ -6,7 +6,7 @@ import {
   publishedRangeCondition,
   PublishedRow,
 } from '../../jobs/outbox-redelivery';
-import type { TaskEvent, TaskEventType } from './task-event';
+import { opensItsTask, type TaskEvent, type TaskEventType } from './task-event';
 import { buildEventsInsert } from './task-events.sql';
 import type { DispatchedTaskEvent } from './task-event-consumer';
 
@@ -108,11 +108,15 @@ export class OutboxRepository {
     };
   }
 
-  /** The id of an earlier event of the same task that has not been dispatched yet, if any. */
+  /**
+   * The id of an earlier event of the same task that has not been dispatched yet, if any (none,
+   * without a query, for the event that opens its task).
+   */
   async earlierUndispatched(
     manager: EntityManager,
     event: DispatchedTaskEvent,
   ): Promise<number | null> {
+    if (opensItsTask(event)) return null;
     const rows = await manager.query<Array<{ id: string | number }>>(
       'SELECT id FROM task_events WHERE task_id = ? AND id < ? AND dispatched_at IS NULL ORDER BY id LIMIT 1',
       [event.taskId, event.id],
@@ -129,11 +133,15 @@ export class OutboxRepository {
     return rows[0] ? Number(rows[0].id) : null;
   }
 
-  /** The event of the same task just before this one, with when it was dispatched. */
+  /**
+   * The event of the same task just before this one, with when it was dispatched (none, without
+   * a query, for the event that opens its task).
+   */
   async previousOfTask(
     manager: EntityManager,
     event: DispatchedTaskEvent,
   ): Promise<{ id: number; dispatchedAt: Date | null } | null> {
+    if (opensItsTask(event)) return null;
     const rows = await manager.query<Array<{ id: string | number; dispatched_at: Date | null }>>(
       'SELECT id, dispatched_at FROM task_events WHERE task_id = ? AND id < ? ORDER BY id DESC LIMIT 1',
       [event.taskId, event.id],

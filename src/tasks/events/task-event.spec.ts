@@ -1,5 +1,5 @@
 import type { TaskResponseDto } from '../dto/task-response.dto';
-import { taskEventTypes } from './task-event';
+import { opensItsTask, TASK_EVENT_TYPES, taskEventTypes } from './task-event';
 
 const base: TaskResponseDto = {
   id: 1,
@@ -45,5 +45,17 @@ describe('taskEventTypes', () => {
       'task.assigned',
       'task.completed',
     ]);
+  });
+});
+
+describe('opensItsTask', () => {
+  it('should hold for task.created alone', () => {
+    const opening = TASK_EVENT_TYPES.filter((type) => opensItsTask({ type }));
+    expect(opening).toEqual(['task.created']);
+  });
+
+  it('should hold for the first of the events of a creation', () => {
+    const types = taskEventTypes(null, { ...base, assignee_id: 2, status: 'completed' });
+    expect(types.map((type) => opensItsTask({ type }))).toEqual([true, false, false]);
   });
 });

@@ -47,6 +47,16 @@ export interface TaskEvent {
 }
 
 /**
+ * Whether the event is the first of its task. `task.created` is recorded with the task's INSERT,
+ * first among that write's events, and every later event of the task needs the task committed,
+ * so it has a higher id: nothing of its task precedes it, and the dispatcher and the real-time
+ * feed ask MySQL nothing about its predecessors.
+ */
+export function opensItsTask(event: Pick<TaskEvent, 'type'>): boolean {
+  return event.type === 'task.created';
+}
+
+/**
  * The events of one write. Every update is `task.updated`; it is also `task.assigned` when the
  * assignee changes to someone and `task.completed` when the status becomes completed. A creation
  * with an assignee or already completed says so too.
