@@ -289,7 +289,9 @@ export class RealtimeHub implements BeforeApplicationShutdown {
           READ_COUNT,
         );
         for (const record of records) {
-          this.fanOut(await this.prepare(record));
+          // Nobody to tell on this instance: the record is passed over unread (no member
+          // lookups). A socket that connects later and resumes replays from its own cursor.
+          if (this.hasAudience()) this.fanOut(await this.prepare(record));
           this.lastId = record.id;
         }
       } catch (error) {
@@ -311,6 +313,11 @@ export class RealtimeHub implements BeforeApplicationShutdown {
       }
       this.blocking?.once('ready', done);
     });
+  }
+
+  /** Whether an authenticated socket or a listener (GraphQL subscription) may want a record. */
+  private hasAudience(): boolean {
+    return this.byUser.size > 0 || this.listeners.size > 0;
   }
 
   private resyncAll(): void {
