@@ -29,8 +29,8 @@ export class NotificationEventsConsumer implements TaskEventConsumerInstance {
   async onTaskEvent(event: DispatchedTaskEvent, manager: EntityManager): Promise<void> {
     const task = event.after;
     const candidates = this.notificationsOf(event);
-    // Most events tell nobody (every task.created, task.updated without an assignment): they
-    // read no members.
+    // Most events tell nobody (task.created, task.updated, task.completed, task.deleted; an
+    // assignment is its own task.assigned event): they read no members.
     if (task === null || candidates.length === 0) return;
     // Only users who can see the task when it is dispatched are told: a member of its project
     // or its assignee (a creator who left the project no longer hears of it). The members come
